@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process'
 
 const children = [
-  spawn('npx', ['tsx', 'watch', '--clear-screen=false', 'server/index.ts'], { stdio: 'inherit', env: { ...process.env, APP_ORIGIN: process.env.APP_ORIGIN ?? 'http://localhost:5173' } }),
+  spawn('npx', ['tsx', 'watch', '--clear-screen=false', 'server/index.ts'], { stdio: 'inherit', env: { ...process.env, PUBLIC_URL: process.env.PUBLIC_URL ?? 'http://localhost:5173' } }),
   spawn('npx', ['vite'], { stdio: 'inherit' }),
 ]
 const stop = () => { for (const c of children) c.kill('SIGTERM') }

@@ -1,0 +1,57 @@
+import { Hono } from 'hono'
+import type { Kysely } from 'kysely'
+import type { Clock } from './clock'
+import type { Config } from './config'
+import { tokenCipher } from './auth/crypto'
+import { sessionService, type SessionService } from './auth/sessions'
+import { feishuClient, type FeishuClient } from './feishu/client'
+import { feishuHttp } from './feishu/http'
+import type { Logger } from './logger'
+import { csrfGuard } from './middleware/csrf'
+import { apiNotFound, errorEdge } from './middleware/error-edge'
+import { maxBody } from './middleware/limits'
+import { requestId } from './middleware/request-id'
+import { securityHeaders } from './middleware/security-headers'
+import { configRoutes, type SandboxUser } from './routes/config'
+import { sessionRoutes } from './routes/session'
+import { serveApp } from './static'
+import type { Database } from './store/schema'
+import { sessionsRepo } from './store/sessions-repo'
+
+export interface AppDeps {
+  config: Config
+  db: Kysely<Database>
+  clock: Clock
+  logger: Logger
+  distDir: string
+  feishu?: FeishuClient
+  sandboxUsers?: () => Promise<SandboxUser[]>
+}
+
+export interface BuiltApp { app: Hono; sessions: SessionService; feishu: FeishuClient }
+
+/** Composes middleware and routes; nothing else. */
+export function buildApp(deps: AppDeps): BuiltApp {
+  const { config, db, clock, logger } = deps
+  const feishu = deps.feishu ?? feishuClient(feishuHttp(config.feishu.baseUrl), config.feishu, clock)
+  const sessions = sessionService({ repo: sessionsRepo(db), cipher: tokenCipher(config.sessionSecret), feishu, clock, logger })
+  const cookie = { secure: config.secureCookies }
+  const sandboxOrigin = config.mode === 'sandbox' ? [new URL(config.feishu.baseUrl).origin] : []
+
+  const api = new Hono()
+    .use(maxBody(1024 * 1024))
+    .use(csrfGuard({ allowedOrigins: [new URL(config.publicUrl).origin] }))
+    .route('/', configRoutes({ config, sandboxUsers: deps.sandboxUsers }))
+    .route('/', sessionRoutes({ sessions, feishu, cookie, redirectUris: [`${config.publicUrl}/auth/callback`] }))
+  api.notFound(apiNotFound)
+
+  const app = new Hono()
+  app.onError(errorEdge(logger))
+  app.use(requestId())
+  app.use(securityHeaders({ extraImgOrigins: sandboxOrigin }))
+  app.route('/api', api)
+  app.all('/api/*', apiNotFound)
+  app.use(serveApp(deps.distDir))
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: 'Not found' } }, 404))
+  return { app, sessions, feishu }
+}

@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { z } from 'zod'
+
+/**
+ * Environment, parsed and checked once at start. Without FEISHU_APP_ID the server runs in sandbox
+ * mode: it starts the local Feishu (server/sandbox) and needs no credentials at all.
+ */
+export interface Config {
+  mode: 'sandbox' | 'live'
+  port: number
+  host: string
+  publicUrl: string
+  dataDir: string
+  feishu: { appId: string; appSecret: string; baseUrl: string }
+  sessionSecret: string
+  sandboxPort: number
+  secureCookies: boolean
+  logLevel: 'debug' | 'info' | 'warn' | 'error'
+}
+
+export class ConfigError extends Error {}
+
+const env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  PUBLIC_URL: z.url().optional(),
+  DATA_DIR: z.string().default('./data'),
+  FEISHU_APP_ID: z.string().regex(/^cli_[A-Za-z0-9]+$/, 'looks like cli_xxxxxxxx').optional(),
+  FEISHU_APP_SECRET: z.string().min(8).optional(),
+  FEISHU_BASE_URL: z.url().optional(),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+})
+
+export interface SandboxCredentials { appId: string; appSecret: string }
+
+/** Reads the config; `sandbox` supplies the sandbox app's credentials and URL in sandbox mode. */
+export function loadConfig(source: NodeJS.ProcessEnv, sandbox?: SandboxCredentials & { baseUrl: string }): Config {
+  const parsed = env.safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== '')))
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
+    throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`)
+  }
+  const e = parsed.data
+  const live = Boolean(e.FEISHU_APP_ID || e.FEISHU_APP_SECRET)
+  if (live && !(e.FEISHU_APP_ID && e.FEISHU_APP_SECRET)) {
+    throw new ConfigError('Set both FEISHU_APP_ID and FEISHU_APP_SECRET (or neither, for sandbox mode).')
+  }
+  if (live && !e.SESSION_SECRET) throw new ConfigError('SESSION_SECRET (32+ random characters) is required with real Feishu credentials.')
+  if (live && !e.PUBLIC_URL) throw new ConfigError('PUBLIC_URL (the https:// address people open) is required with real Feishu credentials.')
+  if (!live && !sandbox) throw new ConfigError('Sandbox mode needs the sandbox credentials.')
+
+  const dataDir = resolve(e.DATA_DIR)
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '')
+  return {
+    mode: live ? 'live' : 'sandbox',
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    dataDir,
+    feishu: live
+      ? { appId: e.FEISHU_APP_ID!, appSecret: e.FEISHU_APP_SECRET!, baseUrl: (e.FEISHU_BASE_URL ?? 'https://open.feishu.cn').replace(/\/+$/, '') }
+      : { appId: sandbox!.appId, appSecret: sandbox!.appSecret, baseUrl: sandbox!.baseUrl },
+    sessionSecret: e.SESSION_SECRET ?? localSessionSecret(dataDir),
+    sandboxPort: e.SANDBOX_PORT,
+    secureCookies: publicUrl.startsWith('https://'),
+    logLevel: e.LOG_LEVEL,
+  }
+}
+
+/** Sandbox mode keeps a random key under DATA_DIR so sessions survive restarts without any setup. */
+function localSessionSecret(dataDir: string): string {
+  mkdirSync(dataDir, { recursive: true })
+  const file = join(dataDir, 'session-secret')
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
+  const secret = randomBytes(32).toString('base64url')
+  writeFileSync(file, secret, { mode: 0o600 })
+  return secret
+}

@@ -1,0 +1,113 @@
+/**
+ * Every Feishu answer is classified into a closed union before anything decides on it
+ * (design §5.8). The body `code` is checked whatever the HTTP status: Feishu answers some business
+ * errors with HTTP 200 and some rate limits with HTTP 400 (reference §1.3, §1.4).
+ */
+export type FeishuFailure =
+  | { kind: 'rate_limited'; retryAfterMs: number }
+  | { kind: 'lock_busy' }
+  | { kind: 'token_expired' }
+  | { kind: 'token_invalid' }
+  | { kind: 'reauth_needed'; reason: 'refresh_used' | 'refresh_revoked' | 'refresh_expired' | 'refresh_invalid' | 'code_invalid' | 'user_invalid' }
+  | { kind: 'refresh_not_allowed' }
+  | { kind: 'scope_missing'; scopes: string[] }
+  | { kind: 'app_scope_missing'; scopes: string[] }
+  | { kind: 'no_permission' }
+  | { kind: 'no_data_permission'; recordIndex: number | null }
+  | { kind: 'invalid_record'; recordIndex: number | null; field: string | null }
+  | { kind: 'invalid_request' }
+  | { kind: 'not_found' }
+  | { kind: 'server_error' }
+  | { kind: 'network'; cause: string }
+
+export type FailureKind = FeishuFailure['kind']
+
+export interface FeishuAnswer {
+  status: number
+  headers: Record<string, string | undefined>
+  body: unknown
+}
+
+interface Envelope {
+  code?: unknown
+  msg?: unknown
+  error?: unknown
+  error_description?: unknown
+}
+
+export function bodyCode(body: unknown): number | null {
+  const c = (body as Envelope | null)?.code
+  return typeof c === 'number' ? c : typeof c === 'string' && /^\d+$/.test(c) ? Number(c) : null
+}
+
+export function bodyMessage(body: unknown): string {
+  const b = body as Envelope | null
+  const m = b?.msg ?? b?.error_description ?? (typeof b?.error === 'string' ? b.error : undefined)
+  return typeof m === 'string' ? m : ''
+}
+
+/** `null` means success: HTTP 2xx and code 0 (or no code, as on some operation APIs). */
+export function classify(answer: FeishuAnswer): FeishuFailure | null {
+  const code = bodyCode(answer.body)
+  const msg = bodyMessage(answer.body)
+  if (answer.status === 429 || code === 99991400) {
+    const reset = Number(answer.headers['x-ogw-ratelimit-reset'])
+    return { kind: 'rate_limited', retryAfterMs: Number.isFinite(reset) && reset > 0 ? reset * 1000 : 1000 }
+  }
+  if (answer.status >= 200 && answer.status < 300 && (code === 0 || code === null)) return null
+  switch (code) {
+    case 2500021: return { kind: 'lock_busy' }
+    case 99991677: case 20006: return { kind: 'token_expired' }
+    case 99991668: case 99991663: case 99991661: case 99991671: case 99991664: case 99991665: case 20005:
+      return { kind: 'token_invalid' }
+    case 20073: case 20038: return { kind: 'reauth_needed', reason: 'refresh_used' }
+    case 20064: return { kind: 'reauth_needed', reason: 'refresh_revoked' }
+    case 20037: return { kind: 'reauth_needed', reason: 'refresh_expired' }
+    case 20026: return { kind: 'reauth_needed', reason: 'refresh_invalid' }
+    case 20003: case 20004: case 20065: case 20071: case 20049: case 10213: case 10226:
+      return { kind: 'reauth_needed', reason: 'code_invalid' }
+    case 20008: case 20010: case 20021: case 20022: case 20023: case 20066: case 10228:
+      return { kind: 'reauth_needed', reason: 'user_invalid' }
+    case 20074: return { kind: 'refresh_not_allowed' }
+    case 99991679: return { kind: 'scope_missing', scopes: violatedScopes(answer.body) }
+    case 99991672: return { kind: 'app_scope_missing', scopes: violatedScopes(answer.body) }
+    case 99991676: case 1160103: return { kind: 'no_permission' }
+    case 2500014: return { kind: 'no_data_permission', recordIndex: recordIndex(msg) }
+    case 2500010: case 2500011: case 2500012: case 2500013: case 2500015: case 2500016: case 2500017: case 2500018:
+      return { kind: 'invalid_record', recordIndex: recordIndex(msg), field: fieldCode(msg) }
+    case 1220600:
+      // The attendance family carries several messages under one code (reference §3).
+      if (/no permission/i.test(msg)) return { kind: 'no_permission' }
+      if (/not exist/i.test(msg)) return { kind: 'not_found' }
+      return { kind: 'invalid_request' }
+    case 99991201: case 2500004: return { kind: 'not_found' }
+    case 2500001: case 1225000: case 20050: case 20072: return { kind: 'server_error' }
+  }
+  if (answer.status >= 500) return { kind: 'server_error' }
+  return { kind: 'invalid_request' }
+}
+
+/** Failures that a later identical call may get past (with a wait). Validation and permission never are. */
+export function isTransient(f: FeishuFailure): boolean {
+  return f.kind === 'rate_limited' || f.kind === 'lock_busy' || f.kind === 'server_error' || f.kind === 'network'
+}
+
+function recordIndex(msg: string): number | null {
+  const m = /records?\s*\{?\s*(\d+)\s*\}?/i.exec(msg)
+  return m ? Number(m[1]) : null
+}
+
+function fieldCode(msg: string): string | null {
+  const m = /^(?:field_code:)?\s*\{?([A-Za-z0-9_]+)\}?\s+(?:format not valid|text length)/.exec(msg)
+  return m?.[1] ?? null
+}
+
+function violatedScopes(body: unknown): string[] {
+  const err = (body as { error?: { permission_violations?: Array<{ scope?: unknown; subject?: unknown }> } } | null)?.error
+  const out: string[] = []
+  for (const v of err?.permission_violations ?? []) {
+    const s = typeof v.scope === 'string' ? v.scope : typeof v.subject === 'string' ? v.subject : null
+    if (s) out.push(s)
+  }
+  return out
+}

@@ -1,0 +1,127 @@
+import type { FeishuHttp } from './http'
+import type { Clock } from '../clock'
+
+/**
+ * Typed Feishu calls (reference §2–§4). Field names follow the documentation exactly.
+ * User calls take the signed-in person's user_access_token; the app token is only used where the
+ * API requires it (code2session, legacy OIDC refresh).
+ */
+export interface UserTokenGrant {
+  access_token: string
+  expires_in: number
+  refresh_token?: string
+  refresh_token_expires_in?: number
+  scope?: string
+  token_type?: string
+}
+
+export interface FeishuUserInfo {
+  name: string
+  en_name?: string
+  avatar_url?: string
+  avatar_thumb?: string
+  open_id: string
+  union_id?: string
+  user_id?: string
+  employee_no?: string
+  tenant_key: string
+}
+
+export interface GadgetSession {
+  open_id: string
+  employee_id?: string
+  tenant_key: string
+  access_token: string
+  expires_in: number
+  refresh_token?: string
+}
+
+interface Wrapped<T> { code: number; msg: string; data: T }
+
+export interface Page<T> { items: T[]; has_more: boolean; page_token?: string }
+
+export interface I18nContent { locale: string; value: string }
+export interface DatasourceField { code: string; i18n_names: I18nContent[]; field_type: number; active_status: number; decimal_places?: number }
+export interface Datasource { code: string; i18n_names: I18nContent[]; active_status: number; fields: DatasourceField[]; data_period_type?: number }
+export interface ArchiveRule { report_id?: string; report_name?: Record<string, string>; archive_rule_id: string; archive_rule_name?: Record<string, string> }
+
+export interface FeishuClient {
+  exchangeCode(input: { code: string; redirectUri?: string }): Promise<UserTokenGrant>
+  refreshUserToken(refreshToken: string): Promise<UserTokenGrant>
+  code2session(code: string): Promise<GadgetSession>
+  refreshLegacyToken(refreshToken: string): Promise<UserTokenGrant>
+  userInfo(userToken: string): Promise<FeishuUserInfo>
+  listDatasources(userToken: string, page: { pageSize: number; pageToken?: string }): Promise<Page<Datasource>>
+  listArchiveRules(userToken: string, page: { pageSize: number; pageToken?: string }): Promise<Page<ArchiveRule>>
+}
+
+export function feishuClient(http: FeishuHttp, app: { appId: string; appSecret: string }, clock: Clock): FeishuClient {
+  // The app token is cached until 3 minutes before it ends (reference §2.1); concurrent callers share one fetch.
+  let appToken: { value: string; until: number } | null = null
+  let appTokenInFlight: Promise<string> | null = null
+  const appAccessToken = async (): Promise<string> => {
+    if (appToken && appToken.until > clock.now()) return appToken.value
+    appTokenInFlight ??= (async () => {
+      try {
+        const { data } = await http.call<{ app_access_token: string; expire: number }>({
+          method: 'POST', path: '/open-apis/auth/v3/app_access_token/internal', body: { app_id: app.appId, app_secret: app.appSecret },
+        })
+        appToken = { value: data.app_access_token, until: clock.now() + Math.max(0, data.expire - 180) * 1000 }
+        return data.app_access_token
+      } finally {
+        appTokenInFlight = null
+      }
+    })()
+    return appTokenInFlight
+  }
+
+  return {
+    async exchangeCode({ code, redirectUri }) {
+      // requestAccess / requestAuthCode codes are exchanged without redirect_uri (reference §2.4, §9).
+      const { data } = await http.call<UserTokenGrant>({
+        method: 'POST', path: '/open-apis/authen/v2/oauth/token',
+        body: { grant_type: 'authorization_code', client_id: app.appId, client_secret: app.appSecret, code, ...(redirectUri ? { redirect_uri: redirectUri } : {}) },
+      })
+      return data
+    },
+    async refreshUserToken(refreshToken) {
+      const { data } = await http.call<UserTokenGrant>({
+        method: 'POST', path: '/open-apis/authen/v2/oauth/token',
+        body: { grant_type: 'refresh_token', client_id: app.appId, client_secret: app.appSecret, refresh_token: refreshToken },
+      })
+      return data
+    },
+    async code2session(code) {
+      const { data } = await http.call<Wrapped<GadgetSession>>({
+        method: 'POST', path: '/open-apis/mina/v2/tokenLoginValidate', token: await appAccessToken(), body: { code },
+      })
+      return data.data
+    },
+    async refreshLegacyToken(refreshToken) {
+      const { data } = await http.call<Wrapped<UserTokenGrant & { refresh_expires_in?: number }>>({
+        method: 'POST', path: '/open-apis/authen/v1/oidc/refresh_access_token', token: await appAccessToken(),
+        body: { grant_type: 'refresh_token', refresh_token: refreshToken },
+      })
+      const d = data.data
+      return { ...d, refresh_token_expires_in: d.refresh_token_expires_in ?? d.refresh_expires_in }
+    },
+    async userInfo(userToken) {
+      const { data } = await http.call<Wrapped<FeishuUserInfo>>({ method: 'GET', path: '/open-apis/authen/v1/user_info', token: userToken })
+      return data.data
+    },
+    async listDatasources(userToken, page) {
+      const { data } = await http.call<Wrapped<{ datasources?: Datasource[]; has_more?: boolean; page_token?: string }>>({
+        method: 'GET', path: '/open-apis/payroll/v1/datasources', token: userToken,
+        query: { page_size: page.pageSize, page_token: page.pageToken },
+      })
+      return { items: data.data.datasources ?? [], has_more: Boolean(data.data.has_more), page_token: data.data.page_token }
+    },
+    async listArchiveRules(userToken, page) {
+      const { data } = await http.call<Wrapped<{ items?: ArchiveRule[]; has_more?: boolean; page_token?: string }>>({
+        method: 'GET', path: '/open-apis/attendance/v1/archive_rule', token: userToken,
+        query: { page_size: page.pageSize, page_token: page.pageToken },
+      })
+      return { items: data.data.items ?? [], has_more: Boolean(data.data.has_more), page_token: data.data.page_token }
+    },
+  }
+}

@@ -1,0 +1,70 @@
+import axios, { type AxiosInstance } from 'axios'
+import { bodyCode, bodyMessage, classify, type FeishuAnswer, type FeishuFailure } from './classify'
+
+/** A Feishu call that did not succeed, already classified. Never carries a token. */
+export class FeishuError extends Error {
+  constructor(
+    readonly failure: FeishuFailure,
+    readonly httpStatus: number,
+    readonly code: number | null,
+    readonly feishuMessage: string,
+    readonly logId: string | null,
+  ) {
+    super(`Feishu ${failure.kind} (HTTP ${httpStatus}, code ${code ?? '-'}): ${feishuMessage}`)
+    this.name = 'FeishuError'
+  }
+}
+
+export interface FeishuRequest {
+  method: 'GET' | 'POST'
+  path: string
+  token?: string
+  query?: Record<string, string | number | undefined>
+  body?: unknown
+  timeoutMs?: number
+}
+
+export interface FeishuHttp {
+  /** Resolves with the parsed body on success; rejects with a FeishuError otherwise. */
+  call<T>(req: FeishuRequest): Promise<{ data: T; logId: string | null }>
+}
+
+/**
+ * The one place that talks HTTP to Feishu (or the sandbox: only the base URL differs). It never
+ * throws on an HTTP status — every answer goes through `classify` — and it never logs tokens.
+ */
+export function feishuHttp(baseUrl: string, instance?: AxiosInstance): FeishuHttp {
+  const http = instance ?? axios.create({ baseURL: baseUrl, timeout: 30_000, validateStatus: () => true, maxRedirects: 0, proxy: false })
+  return {
+    async call<T>(req: FeishuRequest) {
+      let answer: FeishuAnswer
+      try {
+        const res = await http.request({
+          method: req.method,
+          url: req.path,
+          params: req.query,
+          data: req.body,
+          timeout: req.timeoutMs ?? 30_000,
+          headers: {
+            'Content-Type': 'application/json; charset=utf-8',
+            ...(req.token ? { Authorization: `Bearer ${req.token}` } : {}),
+          },
+        })
+        answer = { status: res.status, headers: lowerHeaders(res.headers as Record<string, unknown>), body: res.data }
+      } catch (e) {
+        const cause = axios.isAxiosError(e) ? (e.code ?? e.message) : String(e)
+        throw new FeishuError({ kind: 'network', cause }, 0, null, cause, null)
+      }
+      const logId = answer.headers['x-tt-logid'] ?? null
+      const failure = classify(answer)
+      if (failure) throw new FeishuError(failure, answer.status, bodyCode(answer.body), bodyMessage(answer.body), logId)
+      return { data: answer.body as T, logId }
+    },
+  }
+}
+
+function lowerHeaders(h: Record<string, unknown>): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {}
+  for (const [k, v] of Object.entries(h)) out[k.toLowerCase()] = v == null ? undefined : String(v)
+  return out
+}

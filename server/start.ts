@@ -1,0 +1,53 @@
+import { serve, type ServerType } from '@hono/node-server'
+import { join, resolve } from 'node:path'
+import { buildApp } from './app'
+import { systemClock, type Clock } from './clock'
+import { loadConfig, type Config } from './config'
+import { createLogger, type Logger } from './logger'
+import type { SandboxUser } from './routes/config'
+import { openSqlite } from './store/sqlite'
+import { startSandbox } from './sandbox/index'
+import { SANDBOX_APP_ID, SANDBOX_APP_SECRET } from './sandbox/credentials'
+
+export interface Running {
+  url: string
+  config: Config
+  sandboxUrl: string | null
+  close(): Promise<void>
+}
+
+/**
+ * Starts everything `npm start` runs: in sandbox mode first the local Feishu, then the app server.
+ * Tests call it with port 0 and their own DATA_DIR.
+ */
+export async function startServer(env: NodeJS.ProcessEnv, opts: { clock?: Clock; logger?: Logger; distDir?: string } = {}): Promise<Running> {
+  const sandboxWanted = !env.FEISHU_APP_ID && !env.FEISHU_APP_SECRET
+  const port = Number(env.PORT ?? 3000)
+  const publicUrlGuess = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '')
+  const sandbox = sandboxWanted
+    ? await startSandbox({ port: Number(env.SANDBOX_PORT ?? 3001), redirectUris: port === 0 ? undefined : [`${publicUrlGuess}/auth/callback`] })
+    : null
+  const config = loadConfig(env, sandbox ? { appId: SANDBOX_APP_ID, appSecret: SANDBOX_APP_SECRET, baseUrl: sandbox.url } : undefined)
+  const logger = opts.logger ?? createLogger(config.logLevel)
+  const db = await openSqlite(join(config.dataDir, 'app.db'))
+  const sandboxUsers = sandbox ? async () => (await (await fetch(`${sandbox.url}/sandbox/users`)).json()) as SandboxUser[] : undefined
+  const { app } = buildApp({ config, db, clock: opts.clock ?? systemClock, logger, distDir: opts.distDir ?? resolve('dist'), sandboxUsers })
+
+  const server: ServerType = await new Promise((ok) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => ok(s))
+  })
+  const address = server.address()
+  const actualPort = typeof address === 'object' && address ? address.port : config.port
+  const url = `http://localhost:${actualPort}`
+  logger.info(`App on ${url}${sandbox ? ` (sandbox Feishu on ${sandbox.url})` : ''}`, { mode: config.mode })
+  return {
+    url,
+    config,
+    sandboxUrl: sandbox?.url ?? null,
+    async close() {
+      await new Promise<void>((ok) => server.close(() => ok()))
+      await db.destroy()
+      await sandbox?.close()
+    },
+  }
+}

@@ -1,0 +1,11 @@
+import type { Migration, MigrationProvider } from 'kysely'
+import { m001Sessions } from './001-sessions'
+
+/** Migrations in order. Names never change once shipped; add a new file for every schema change. */
+const migrations: Record<string, Migration> = {
+  '001-sessions': m001Sessions,
+}
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+}
