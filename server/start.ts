@@ -30,7 +30,7 @@ export async function startServer(env: NodeJS.ProcessEnv, opts: { clock?: Clock;
   const config = loadConfig(env, sandbox ? { appId: SANDBOX_APP_ID, appSecret: SANDBOX_APP_SECRET, baseUrl: sandbox.url } : undefined)
   const logger = opts.logger ?? createLogger(config.logLevel)
   const db = await openSqlite(join(config.dataDir, 'app.db'))
-  const sandboxUsers = sandbox ? async () => (await (await fetch(`${sandbox.url}/sandbox/users`)).json()) as SandboxUser[] : undefined
+  const sandboxUsers = sandbox ? async () => ((await (await fetch(`${sandbox.url}/sandbox/users`)).json()) as { users: SandboxUser[] }).users : undefined
   const { app } = buildApp({ config, db, clock: opts.clock ?? systemClock, logger, distDir: opts.distDir ?? resolve('dist'), sandboxUsers })
 
   const server: ServerType = await new Promise((ok) => {

@@ -21,10 +21,10 @@ export interface AppConfig {
 /** The signed-in person. Never carries a token. */
 export interface Me {
   name: string
-  en_name: string
-  avatar_url: string
+  en_name: string | null
+  avatar_url: string | null
   open_id: string
-  user_id?: string
+  user_id?: string | null
   tenant_key: string
 }
 

@@ -1,5 +1,6 @@
 // The one typed bridge over the Feishu H5 JSSDK. Nothing else in the app touches
 // `window.h5sdk` or `window.tt`. Contracts: reference/feishu-api.md §2.3 (login JSAPIs), §6 (JSSDK).
+import manifest from '../../app.json'
 import type { FeishuH5sdk, FeishuJsapiFailure, FeishuTt } from './jssdk'
 
 /** §6.3: the CN CDN build that public Feishu web apps use. */
@@ -160,8 +161,33 @@ function callForCode(invoke: (callbacks: { success: (res: { code: string }) => v
   })
 }
 
+/** The homepage: always among app.json `redirectPaths`, i.e. the console's registered redirect URLs. */
+const REGISTERED_HOME = '/'
+
+/**
+ * requestAccess / requestAuthCode only answer on a page listed in the app's redirect URLs, compared
+ * without `?` and `#` (§2.3, §6.4). This SPA may ask from any route (the retry on /sign-in, a 401 on a
+ * later page), so while the JSAPI runs the address shows the registered homepage — same query and
+ * hash — and is put back afterwards. The router does not notice: replaceState fires no popstate.
+ */
+async function onRegisteredPage<T>(call: () => Promise<T>): Promise<T> {
+  const { pathname, search, hash } = window.location
+  if (manifest.redirectPaths.includes(pathname) || !manifest.redirectPaths.includes(REGISTERED_HOME)) return call()
+  const state: unknown = window.history.state
+  const original = `${pathname}${search}${hash}`
+  const temporary = `${REGISTERED_HOME}${search}${hash}`
+  window.history.replaceState(state, '', temporary)
+  try {
+    return await call()
+  } finally {
+    // Put the address back unless something navigated meanwhile.
+    const now = window.location
+    if (`${now.pathname}${now.search}${now.hash}` === temporary) window.history.replaceState(state, '', original)
+  }
+}
+
 function login(tt: FeishuTt): Promise<string> {
-  return callForCode((cb) => tt.login!({ ...cb }))
+  return callForCode((cb) => tt.login!(cb))
 }
 
 /**
@@ -180,14 +206,16 @@ export async function getAuthCode(params: { appId: string; scopes: readonly stri
 
   if (typeof tt.requestAccess === 'function') {
     try {
-      const code = await callForCode((cb) => tt.requestAccess!({ appID: params.appId, scopeList: [...params.scopes], ...cb }))
+      const code = await onRegisteredPage(() =>
+        callForCode((cb) => tt.requestAccess!({ appID: params.appId, scopeList: [...params.scopes], ...cb })),
+      )
       return { code, source: 'request_access' }
     } catch (err) {
       if (!(err instanceof FeishuBridgeError && err.errno === ERRNO_FEATURE_NOT_SUPPORTED)) throw err
     }
   }
   if (typeof tt.requestAuthCode === 'function') {
-    const code = await callForCode((cb) => tt.requestAuthCode!({ appId: params.appId, ...cb }))
+    const code = await onRegisteredPage(() => callForCode((cb) => tt.requestAuthCode!({ appId: params.appId, ...cb })))
     return { code, source: 'request_auth_code' }
   }
   throw new FeishuBridgeError('unsupported', { errno: ERRNO_FEATURE_NOT_SUPPORTED, detail: 'no login JSAPI in this client' })

@@ -40,7 +40,6 @@ const enUS = {
       feishuUnavailable: 'Feishu could not be reached to check this. Try again in a moment.',
       unknown: 'Not available right now (reason: {code}).',
     },
-    grantedBy: 'Granted by',
     reauthorize: 'Authorize again',
   },
   signIn: {

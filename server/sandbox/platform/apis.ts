@@ -1,0 +1,168 @@
+// The catalogue of simulated Feishu APIs: path, method, accepted tokens, scopes (§2–§5), rate limits
+// (§1.4, §8.2) and the API's own "param invalid" / "internal error" replies from its error table.
+
+export const API_IDS = [
+  'auth.tenant_access_token',
+  'auth.app_access_token',
+  'oauth.authorize',
+  'oauth.token',
+  'oidc.access_token',
+  'oidc.refresh_access_token',
+  'mina.token_login_validate',
+  'authen.user_info',
+  'archive_rule.list',
+  'archive_rule.user_stats_fields_query',
+  'archive_rule.upload_report',
+  'archive_rule.del_report',
+  'datasource.list',
+  'datasource_record.save',
+  'datasource_record.query',
+  'corehr.employee.search',
+] as const
+
+export type ApiId = (typeof API_IDS)[number]
+
+export interface RateWindow { limit: number; windowMs: number }
+
+export type TokenKind = 'tenant' | 'user'
+
+export type ApiAuth =
+  | { mode: 'none' }
+  /**
+   * The gateway only checks that a bearer token is present and well-formed; the handler checks it
+   * with the API's own codes (app_access_token: §2.5 20014, §2.7 10202; user_info: §2.6 20005).
+   */
+  | { mode: 'bearer' }
+  | { mode: 'token'; tokens: readonly TokenKind[]; scopes: readonly string[] }
+
+export interface ErrorSpec { status: number; code: number; msg: string }
+
+export interface ApiSpec {
+  id: ApiId
+  method: 'GET' | 'POST'
+  path: string
+  auth: ApiAuth
+  rate: readonly RateWindow[]
+  /** Body shape of errors: the standard envelope, or the v2 OAuth top-level shape (§2.4). */
+  style: 'envelope' | 'oauth'
+  paramInvalid: ErrorSpec
+  internal: ErrorSpec
+}
+
+const perSecond = (limit: number): RateWindow => ({ limit, windowMs: 1000 })
+const perMinute = (limit: number): RateWindow => ({ limit, windowMs: 60_000 })
+const OAUTH_RATE = [perMinute(1000), perSecond(50)]
+
+// Attendance: list / headers / del answer 1225000 with HTTP 500, upload_report with HTTP 400 (§3 table).
+const ATT_PARAM: ErrorSpec = { status: 400, code: 1220001, msg: 'param invalid' }
+const ATT_INTERNAL_500: ErrorSpec = { status: 500, code: 1225000, msg: 'internal server error' }
+const PAY_PARAM: ErrorSpec = { status: 400, code: 2500002, msg: 'param invalid' }
+const PAY_INTERNAL: ErrorSpec = { status: 500, code: 2500001, msg: 'unknown error' }
+// Undocumented for these APIs: any 5xx must be treated as retryable by the caller.
+const GENERIC_INTERNAL: ErrorSpec = { status: 500, code: 99991500, msg: 'internal server error' }
+const ATT_SCOPES = ['attendance:task']
+
+export const APIS: Record<ApiId, ApiSpec> = {
+  'auth.tenant_access_token': {
+    id: 'auth.tenant_access_token', method: 'POST', path: '/open-apis/auth/v3/tenant_access_token/internal',
+    auth: { mode: 'none' }, rate: [], style: 'envelope',
+    paramInvalid: { status: 400, code: 10003, msg: 'invalid param' }, internal: GENERIC_INTERNAL,
+  },
+  'auth.app_access_token': {
+    id: 'auth.app_access_token', method: 'POST', path: '/open-apis/auth/v3/app_access_token/internal',
+    auth: { mode: 'none' }, rate: [], style: 'envelope',
+    paramInvalid: { status: 400, code: 10003, msg: 'invalid param' }, internal: GENERIC_INTERNAL,
+  },
+  'oauth.authorize': {
+    id: 'oauth.authorize', method: 'GET', path: '/open-apis/authen/v1/authorize',
+    auth: { mode: 'none' }, rate: OAUTH_RATE, style: 'envelope',
+    paramInvalid: { status: 400, code: 20063, msg: 'The request is malformed.' }, internal: GENERIC_INTERNAL,
+  },
+  'oauth.token': {
+    id: 'oauth.token', method: 'POST', path: '/open-apis/authen/v2/oauth/token',
+    auth: { mode: 'none' }, rate: OAUTH_RATE, style: 'oauth',
+    paramInvalid: { status: 400, code: 20063, msg: 'The request is malformed.' },
+    internal: { status: 500, code: 20050, msg: 'An unexpected server error occurred. Please retry your request.' },
+  },
+  'oidc.access_token': {
+    id: 'oidc.access_token', method: 'POST', path: '/open-apis/authen/v1/oidc/access_token',
+    auth: { mode: 'bearer' }, rate: OAUTH_RATE, style: 'envelope',
+    paramInvalid: { status: 200, code: 20001, msg: 'Invalid request' }, internal: GENERIC_INTERNAL,
+  },
+  'oidc.refresh_access_token': {
+    id: 'oidc.refresh_access_token', method: 'POST', path: '/open-apis/authen/v1/oidc/refresh_access_token',
+    auth: { mode: 'bearer' }, rate: OAUTH_RATE, style: 'envelope',
+    paramInvalid: { status: 200, code: 20001, msg: 'Invalid request' }, internal: GENERIC_INTERNAL,
+  },
+  'mina.token_login_validate': {
+    id: 'mina.token_login_validate', method: 'POST', path: '/open-apis/mina/v2/tokenLoginValidate',
+    auth: { mode: 'bearer' }, rate: OAUTH_RATE, style: 'envelope',
+    paramInvalid: { status: 200, code: 10226, msg: 'invalid code' }, internal: GENERIC_INTERNAL,
+  },
+  'authen.user_info': {
+    id: 'authen.user_info', method: 'GET', path: '/open-apis/authen/v1/user_info',
+    auth: { mode: 'bearer' }, rate: OAUTH_RATE, style: 'envelope',
+    paramInvalid: { status: 200, code: 20001, msg: 'Invalid request' },
+    internal: { status: 500, code: 20050, msg: 'System error' },
+  },
+  'archive_rule.list': {
+    id: 'archive_rule.list', method: 'GET', path: '/open-apis/attendance/v1/archive_rule',
+    auth: { mode: 'token', tokens: ['tenant', 'user'], scopes: ['attendance:task:readonly'] },
+    rate: [perSecond(50)], style: 'envelope', paramInvalid: ATT_PARAM, internal: ATT_INTERNAL_500,
+  },
+  'archive_rule.user_stats_fields_query': {
+    id: 'archive_rule.user_stats_fields_query', method: 'POST', path: '/open-apis/attendance/v1/archive_rule/user_stats_fields_query',
+    auth: { mode: 'token', tokens: ['tenant', 'user'], scopes: ATT_SCOPES },
+    rate: [perSecond(50)], style: 'envelope', paramInvalid: ATT_PARAM, internal: ATT_INTERNAL_500,
+  },
+  'archive_rule.upload_report': {
+    id: 'archive_rule.upload_report', method: 'POST', path: '/open-apis/attendance/v1/archive_rule/upload_report',
+    auth: { mode: 'token', tokens: ['tenant', 'user'], scopes: ATT_SCOPES },
+    rate: [perSecond(50)], style: 'envelope', paramInvalid: ATT_PARAM,
+    internal: { status: 400, code: 1225000, msg: 'internal server error' },
+  },
+  'archive_rule.del_report': {
+    id: 'archive_rule.del_report', method: 'POST', path: '/open-apis/attendance/v1/archive_rule/del_report',
+    auth: { mode: 'token', tokens: ['tenant', 'user'], scopes: ATT_SCOPES },
+    rate: [perSecond(50)], style: 'envelope', paramInvalid: ATT_PARAM, internal: ATT_INTERNAL_500,
+  },
+  'datasource.list': {
+    id: 'datasource.list', method: 'GET', path: '/open-apis/payroll/v1/datasources',
+    auth: { mode: 'token', tokens: ['tenant', 'user'], scopes: ['payroll:external_datasource_configuration:read'] },
+    rate: [perSecond(10)], style: 'envelope', paramInvalid: PAY_PARAM, internal: PAY_INTERNAL,
+  },
+  'datasource_record.save': {
+    id: 'datasource_record.save', method: 'POST', path: '/open-apis/payroll/v1/datasource_records/save',
+    auth: { mode: 'token', tokens: ['tenant', 'user'], scopes: ['payroll:external_datasource_record:write'] },
+    rate: [perSecond(10)], style: 'envelope', paramInvalid: PAY_PARAM, internal: PAY_INTERNAL,
+  },
+  'datasource_record.query': {
+    id: 'datasource_record.query', method: 'POST', path: '/open-apis/payroll/v1/datasource_records/query',
+    auth: { mode: 'token', tokens: ['tenant', 'user'], scopes: ['payroll:external_datasource_record:read'] },
+    rate: [perSecond(10)], style: 'envelope', paramInvalid: PAY_PARAM, internal: PAY_INTERNAL,
+  },
+  'corehr.employee.search': {
+    id: 'corehr.employee.search', method: 'POST', path: '/open-apis/corehr/v2/employees/search',
+    auth: { mode: 'token', tokens: ['tenant'], scopes: ['corehr:employee:read', 'corehr:employee:write'] },
+    rate: [perMinute(100)], style: 'envelope',
+    paramInvalid: { status: 400, code: 1160102, msg: 'Param is invalid' }, internal: GENERIC_INTERNAL,
+  },
+}
+
+/** Every scope the sandbox app has enabled by default (开发者后台 → 权限管理, §6.4). */
+export const DEFAULT_APP_SCOPES: readonly string[] = [
+  'offline_access',
+  'attendance:task',
+  'attendance:task:readonly',
+  'payroll:external_datasource_configuration:read',
+  'payroll:external_datasource_record:read',
+  'payroll:external_datasource_record:write',
+  'corehr:employee:read',
+  'corehr:common_data.id.convert:read',
+  'contact:user.id:readonly',
+  'contact:user.base:readonly',
+  'contact:user.employee_id:readonly',
+  'contact:user.employee:readonly',
+  'contact:user.email:readonly',
+  'contact:user.phone:readonly',
+]

@@ -1,0 +1,14 @@
+import type { RouteRecordRaw } from 'vue-router'
+import AuthCallbackPage from './AuthCallbackPage.vue'
+import HomePage from './HomePage.vue'
+import NotFoundPage from './NotFoundPage.vue'
+import SignInPage from './SignInPage.vue'
+
+// Eager on purpose: these pages are a few KB together, and splitting them only moved the shared
+// vendor code into an oddly named chunk. Later, larger pages (imports, jobs) should be lazy.
+export const routes: RouteRecordRaw[] = [
+  { path: '/', name: 'home', component: HomePage },
+  { path: '/sign-in', name: 'sign-in', component: SignInPage, meta: { public: true } },
+  { path: '/auth/callback', name: 'auth-callback', component: AuthCallbackPage, meta: { public: true } },
+  { path: '/:pathMatch(.*)*', name: 'not-found', component: NotFoundPage, meta: { public: true } },
+]

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startStack } from './harness'
+
+let stack: Awaited<ReturnType<typeof startStack>>
+beforeAll(async () => { stack = await startStack() })
+afterAll(async () => { await stack.close() })
+
+const expectJsonError = (res: { status: number; json: { error?: { code: string; message: string } }; text: string }, status: number, code: string) => {
+  expect(res.status).toBe(status)
+  expect(res.json.error?.code).toBe(code)
+  expect(typeof res.json.error?.message).toBe('string')
+  expect(res.text).not.toMatch(/\bat .+\.(ts|js):\d+/) // never a stack trace
+}
+
+describe('bad input gets a clear JSON error and the server keeps serving', () => {
+  it('malformed JSON', async () => {
+    expectJsonError(await stack.client().request('POST', '/api/session', '{"code": "abc", '), 400, 'invalid_json')
+  })
+
+  it('wrong content type', async () => {
+    expectJsonError(await stack.client().request('POST', '/api/session', 'code=abc', { 'Content-Type': 'application/x-www-form-urlencoded' }), 415, 'unsupported_media_type')
+  })
+
+  it('missing and malformed fields, with the field named', async () => {
+    const res = await stack.client().request('POST', '/api/session', { code: 'a b<script>', source: 'telepathy' })
+    expectJsonError(res, 400, 'invalid_request')
+    const paths = (res.json.error as unknown as { details: Array<{ path: string }> }).details.map((d) => d.path)
+    expect(paths).toEqual(expect.arrayContaining(['code', 'source']))
+  })
+
+  it('an oversized body', async () => {
+    expectJsonError(await stack.client().request('POST', '/api/session', { code: 'x'.repeat(2 * 1024 * 1024), source: 'oauth' }), 413, 'payload_too_large')
+  })
+
+  it('an unknown route', async () => {
+    expectJsonError(await stack.client().request('GET', '/api/nope'), 404, 'not_found')
+    expectJsonError(await stack.client().request('POST', '/api/me', {}), 404, 'not_found')
+  })
+
+  it('a state-changing request without the app’s header or from another site', async () => {
+    const c = stack.client()
+    expectJsonError(await c.request('POST', '/api/session', { code: 'abc', source: 'oauth' }, { 'X-Requested-With': '' }), 403, 'csrf_failed')
+    expectJsonError(await c.request('DELETE', '/api/session', undefined, { Origin: 'https://evil.example' }), 403, 'csrf_failed')
+  })
+
+  it('a code Feishu does not know', async () => {
+    expectJsonError(await stack.client().request('POST', '/api/session', { code: 'not-a-real-code', source: 'request_access' }), 400, 'code_invalid')
+  })
+
+  it('still serves after all of that', async () => {
+    const res = await stack.client().request('GET', '/api/config')
+    expect(res.status).toBe(200)
+    expect(res.json).toMatchObject({ mode: 'sandbox' })
+  })
+})
+
+describe('when Feishu cannot be reached', () => {
+  it('answers 503 feishu_unavailable, not a crash', async () => {
+    const code = await stack.accessCode('wangfang')
+    await stack.sandbox.setKnobs({ failNext: [{ api: 'oauth_token', kind: 'drop' }] })
+    const res = await stack.client().request('POST', '/api/session', { code, source: 'request_access' })
+    expectJsonError(res, 503, 'feishu_unavailable')
+  })
+})

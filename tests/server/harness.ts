@@ -1,0 +1,109 @@
+import { mkdtempSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { buildApp } from '../../server/app'
+import type { Clock } from '../../server/clock'
+import { loadConfig } from '../../server/config'
+import { createLogger } from '../../server/logger'
+import { startSandbox } from '../../server/sandbox/index'
+import { SANDBOX_APP_ID, SANDBOX_APP_SECRET } from '../../server/sandbox/credentials'
+import type { SandboxUser } from '../../server/routes/config'
+import { openSqlite } from '../../server/store/sqlite'
+
+export async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer()
+    s.once('error', fail)
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address()
+      const port = typeof a === 'object' && a ? a.port : 0
+      s.close(() => ok(port))
+    })
+  })
+}
+
+/** A clock the test can move forward, to reach token expiry without sleeping. */
+export function movableClock(): Clock & { advance(ms: number): void } {
+  let offset = 0
+  return { now: () => Date.now() + offset, advance: (ms) => { offset += ms } }
+}
+
+/**
+ * The app server in-process (Hono's app.request) against a real sandbox Feishu on an ephemeral
+ * port, with its own SQLite file. `logs` collects every log line for the security tests.
+ */
+export async function startStack() {
+  const sandbox = await startSandbox({ port: 0 })
+  const dataDir = mkdtempSync(join(tmpdir(), 'hr-gadget-'))
+  const port = await freePort()
+  const config = loadConfig({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'debug' }, { appId: SANDBOX_APP_ID, appSecret: SANDBOX_APP_SECRET, baseUrl: sandbox.url })
+  const db = await openSqlite(join(dataDir, 'app.db'))
+  const clock = movableClock()
+  const logs: string[] = []
+  const sandboxUsers = async () => ((await (await fetch(`${sandbox.url}/sandbox/users`)).json()) as { users: SandboxUser[] }).users
+  const { app } = buildApp({ config, db, clock, logger: createLogger('debug', (l) => logs.push(l)), distDir: resolve('dist'), sandboxUsers })
+  const responses: string[] = []
+
+  /** A browser-like client: keeps its cookie, sends the app's CSRF header. */
+  function client() {
+    let cookie = ''
+    return {
+      get cookie() { return cookie },
+      set cookie(v: string) { cookie = v },
+      async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+        const res = await app.request(`http://localhost:${port}${path}`, {
+          method,
+          headers: {
+            'X-Requested-With': 'XMLHttpRequest',
+            ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+            ...(cookie ? { Cookie: cookie } : {}),
+            ...headers,
+          },
+          body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+        })
+        const setCookie = res.headers.get('set-cookie')
+        if (setCookie) cookie = setCookie.split(';')[0]!.endsWith('=') ? '' : setCookie.split(';')[0]!
+        const text = await res.text()
+        responses.push(JSON.stringify([...res.headers.entries()]) + text)
+        let json: unknown = null
+        try { json = JSON.parse(text) } catch { /* not JSON */ }
+        return { status: res.status, headers: res.headers, json: json as Record<string, unknown> & { error?: { code: string; message: string } }, text, setCookie }
+      },
+    }
+  }
+
+  /** What the Feishu client would hand the app after tt.requestAccess, for a persona. */
+  async function accessCode(userId: string, scopes?: string[]): Promise<string> {
+    const res = await fetch(`${sandbox.url}/sandbox/codes`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ user_id: userId, kind: 'request_access', ...(scopes ? { scopes } : {}) }),
+    })
+    if (!res.ok) throw new Error(`sandbox refused a code: ${res.status} ${await res.text()}`)
+    return ((await res.json()) as { code: string }).code
+  }
+
+  async function signedIn(userId: string) {
+    const c = client()
+    const res = await c.request('POST', '/api/session', { code: await accessCode(userId), source: 'request_access' })
+    if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${res.text}`)
+    return c
+  }
+
+  return {
+    app, sandbox, config, db, clock, logs, responses, dataDir, client, accessCode, signedIn,
+    async close() {
+      await db.destroy()
+      await sandbox.close()
+    },
+  }
+}
+
+export interface SandboxCall { api: string; user?: string | null; grant?: string; status: number; code: number | null }
+
+/** The sandbox's own record of the calls it received (sandbox-only endpoint). */
+export async function sandboxCalls(sandboxUrl: string): Promise<SandboxCall[]> {
+  const res = await fetch(`${sandboxUrl}/sandbox/inspect/calls`)
+  const body = (await res.json()) as { calls?: SandboxCall[] } | SandboxCall[]
+  return Array.isArray(body) ? body : (body.calls ?? [])
+}
