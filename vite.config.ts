@@ -6,6 +6,8 @@ const apiPort = Number(process.env.PORT ?? 3000)
 
 export default defineConfig({
   plugins: [vue()],
+  // vue-i18n: Composition API only, no legacy API or devtools in the bundle.
+  define: { __VUE_I18N_FULL_INSTALL__: true, __VUE_I18N_LEGACY_API__: false, __INTLIFY_PROD_DEVTOOLS__: false },
   worker: { format: 'es' },
   build: {
     outDir: 'dist',

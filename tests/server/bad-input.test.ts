@@ -57,7 +57,7 @@ describe('bad input gets a clear JSON error and the server keeps serving', () =>
 describe('when Feishu cannot be reached', () => {
   it('answers 503 feishu_unavailable, not a crash', async () => {
     const code = await stack.accessCode('wangfang')
-    await stack.sandbox.setKnobs({ failNext: [{ api: 'oauth_token', kind: 'drop' }] })
+    await stack.sandbox.setKnobs({ failNext: [{ api: 'oauth.token', kind: 'drop' }] })
     const res = await stack.client().request('POST', '/api/session', { code, source: 'request_access' })
     expectJsonError(res, 503, 'feishu_unavailable')
   })

@@ -10,6 +10,7 @@ import { startSandbox } from '../../server/sandbox/index'
 import { SANDBOX_APP_ID, SANDBOX_APP_SECRET } from '../../server/sandbox/credentials'
 import type { SandboxUser } from '../../server/routes/config'
 import { openSqlite } from '../../server/store/sqlite'
+import { requestedScopes } from '../../server/auth/capabilities'
 
 export async function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -73,11 +74,14 @@ export async function startStack() {
     }
   }
 
-  /** What the Feishu client would hand the app after tt.requestAccess, for a persona. */
-  async function accessCode(userId: string, scopes?: string[]): Promise<string> {
+  /**
+   * What the Feishu client would hand the app after tt.requestAccess, for a persona who granted
+   * `scopes` (by default every scope app.json asks for, as the app's sign-in does).
+   */
+  async function accessCode(userId: string, scopes: string[] = requestedScopes): Promise<string> {
     const res = await fetch(`${sandbox.url}/sandbox/codes`, {
       method: 'POST', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ user_id: userId, kind: 'request_access', ...(scopes ? { scopes } : {}) }),
+      body: JSON.stringify({ user_id: userId, kind: 'request_access', scopes }),
     })
     if (!res.ok) throw new Error(`sandbox refused a code: ${res.status} ${await res.text()}`)
     return ((await res.json()) as { code: string }).code
@@ -90,8 +94,14 @@ export async function startStack() {
     return c
   }
 
+  /** Feishu accumulates grants per user (reference §2.4); a test of a narrower grant starts from none. */
+  async function forgetGrants() {
+    const res = await fetch(`${sandbox.url}/sandbox/reset`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })
+    if (!res.ok) throw new Error(`sandbox reset failed: ${res.status}`)
+  }
+
   return {
-    app, sandbox, config, db, clock, logs, responses, dataDir, client, accessCode, signedIn,
+    forgetGrants, app, sandbox, config, db, clock, logs, responses, dataDir, client, accessCode, signedIn,
     async close() {
       await db.destroy()
       await sandbox.close()
@@ -99,11 +109,21 @@ export async function startStack() {
   }
 }
 
-export interface SandboxCall { api: string; user?: string | null; grant?: string; status: number; code: number | null }
+export interface SandboxCall { seq: number; api: string; user: string | null; status: number | null; code: number | null }
 
 /** The sandbox's own record of the calls it received (sandbox-only endpoint). */
-export async function sandboxCalls(sandboxUrl: string): Promise<SandboxCall[]> {
-  const res = await fetch(`${sandboxUrl}/sandbox/inspect/calls`)
+export async function sandboxCalls(sandboxUrl: string, filter: { api?: string; sinceSeq?: number } = {}): Promise<SandboxCall[]> {
+  const q = new URLSearchParams()
+  if (filter.api) q.set('api', filter.api)
+  if (filter.sinceSeq !== undefined) q.set('since_seq', String(filter.sinceSeq))
+  const res = await fetch(`${sandboxUrl}/sandbox/inspect/calls?${q}`)
   const body = (await res.json()) as { calls?: SandboxCall[] } | SandboxCall[]
-  return Array.isArray(body) ? body : (body.calls ?? [])
+  const calls = Array.isArray(body) ? body : (body.calls ?? [])
+  // Filter here as well, in case the endpoint ignores a parameter.
+  return calls.filter((c) => (filter.api === undefined || c.api === filter.api) && (filter.sinceSeq === undefined || c.seq > filter.sinceSeq))
+}
+
+export async function lastCallSeq(sandboxUrl: string): Promise<number> {
+  const calls = await sandboxCalls(sandboxUrl)
+  return calls.length ? Math.max(...calls.map((c) => c.seq)) : 0
 }

@@ -97,6 +97,7 @@ describe('capabilities, probed with the person’s own token', () => {
   })
 
   it('names the scope when the person did not grant it', async () => {
+    await stack.forgetGrants()
     const c = stack.client()
     const code = await stack.accessCode('wangfang', ['attendance:task:readonly', 'offline_access'])
     expect((await c.request('POST', '/api/session', { code, source: 'request_access' })).status).toBe(200)

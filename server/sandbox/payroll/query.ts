@@ -3,7 +3,7 @@
 import type { Principal } from '../platform/auth-gate'
 import { isRecord } from '../platform/body'
 import { FeishuError } from '../platform/envelope'
-import { decodePageToken, encodePageToken, isStringArray, nonEmpty } from '../platform/values'
+import { decodePageToken, encodePageToken, isStringArray, nonEmpty } from '../platform/params'
 import type { Datasource } from '../seed/datasources'
 import type { PayrollRecord, SandboxState } from '../state'
 import { canSeeEmployee } from './access'

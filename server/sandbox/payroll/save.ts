@@ -3,7 +3,7 @@
 import type { Principal } from '../platform/auth-gate'
 import { isRecord } from '../platform/body'
 import { FeishuError } from '../platform/envelope'
-import { nonEmpty } from '../platform/values'
+import { nonEmpty } from '../platform/params'
 import type { ActiveStatus, Datasource } from '../seed/datasources'
 import type { SandboxState } from '../state'
 import { canSeeEmployee } from './access'

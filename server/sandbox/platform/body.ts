@@ -1,5 +1,6 @@
-// Request bodies as Feishu's gateway accepts them: JSON with or without `charset`, no body at all, or
-// (OAuth only) a form. A GET's body is ignored — the node SDK sends `"{}"` with its GETs (§7.3).
+// Request bodies as Feishu's gateway accepts them: JSON with or without `charset` (or no content type),
+// no body at all, or — only where `allowForm` (the OAuth endpoints, RFC 6749) — a form.
+// A GET's body is ignored: the node SDK sends `"{}"` with its GETs (§7.3).
 import type { Context } from 'hono'
 import type { ErrorSpec } from './apis'
 import { FeishuError } from './envelope'
@@ -8,13 +9,13 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
-export async function readBody(c: Context, invalid: ErrorSpec): Promise<Record<string, unknown>> {
+export async function readBody(c: Context, invalid: ErrorSpec, allowForm = false): Promise<Record<string, unknown>> {
   const method = c.req.method
   if (method === 'GET' || method === 'HEAD') return {}
   const text = await c.req.text()
   if (text.trim() === '') return {}
   const type = c.req.header('content-type') ?? ''
-  if (type.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text))
+  if (allowForm && type.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text))
   let parsed: unknown
   try {
     parsed = JSON.parse(text)

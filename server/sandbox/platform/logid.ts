@@ -3,13 +3,13 @@
 
 export function createLogidGenerator(now: () => number): () => string {
   let counter = 0
+  const hex = (n: number, width: number) => n.toString(16).toUpperCase().padStart(width, '0')
   return () => {
     const d = new Date(now())
-    const p = (n: number, w = 2) => String(n).padStart(w, '0')
+    const p = (n: number) => String(n).padStart(2, '0')
     const stamp = `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`
     counter = (counter + 1) % 0x1000000
-    // 20 hex chars: a fixed process tag, the ms and a counter — unique per process, cheap to make.
-    const tail = `5A${(d.getMilliseconds()).toString(16).padStart(3, '0')}${counter.toString(16).padStart(6, '0')}${(counter * 2654435761 >>> 0).toString(16).padStart(8, '0').slice(0, 9)}`
-    return `${stamp}${tail.toUpperCase().padEnd(20, '0').slice(0, 20)}`
+    // A fixed tag, the milliseconds, a counter and a scrambled counter: unique per process, cheap.
+    return `${stamp}5A${hex(d.getMilliseconds(), 4)}${hex(counter, 6)}${hex(Math.imul(counter, 0x9e3779b1) >>> 0, 8)}`
   }
 }

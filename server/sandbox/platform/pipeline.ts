@@ -118,7 +118,7 @@ async function runApi(c: SandboxContext, state: SandboxState, spec: ApiSpec, han
       bearer = readBearer(c.req.header('authorization'))
       enforceRate(state, spec, state.tokens.findTenantToken(bearer)?.appId ?? state.tokens.userTokens.get(bearer)?.appId ?? 'unknown-app')
     }
-    const body = await readBody(c, spec.paramInvalid)
+    const body = await readBody(c, spec.paramInvalid, spec.id === 'oauth.authorize' || spec.id === 'oauth.token')
     if (spec.auth.mode === 'none') {
       const id = body.client_id ?? body.app_id ?? c.req.query('client_id') ?? c.req.query('app_id')
       enforceRate(state, spec, typeof id === 'string' ? id : 'anonymous')

@@ -3,7 +3,7 @@
 import { APIS } from '../platform/apis'
 import { FeishuError } from '../platform/envelope'
 import { mountApi, type ApiContext, type SandboxApp } from '../platform/pipeline'
-import { str } from '../platform/values'
+import { str } from '../platform/params'
 import type { SandboxState } from '../state'
 
 function checkApp(ctx: ApiContext): string {

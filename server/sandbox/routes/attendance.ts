@@ -5,7 +5,7 @@ import type { Principal } from '../platform/auth-gate'
 import { isRecord } from '../platform/body'
 import { ok } from '../platform/envelope'
 import { mountApi, type ApiContext, type SandboxApp } from '../platform/pipeline'
-import { decodePageToken, encodePageToken, isStringArray, nonEmpty, parseIntParam, str } from '../platform/values'
+import { decodePageToken, encodePageToken, isStringArray, nonEmpty, parseIntParam, str } from '../platform/params'
 import type { ArchiveRule, I18nText } from '../seed/archive-rules'
 import type { SandboxState } from '../state'
 

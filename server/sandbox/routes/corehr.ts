@@ -3,7 +3,7 @@
 import { APIS } from '../platform/apis'
 import { FeishuError, ok } from '../platform/envelope'
 import { mountApi, type ApiContext, type SandboxApp } from '../platform/pipeline'
-import { decodePageToken, encodePageToken, isStringArray, parseIntParam } from '../platform/values'
+import { decodePageToken, encodePageToken, isStringArray, parseIntParam } from '../platform/params'
 import { departmentByKey } from '../seed/departments'
 import type { Employee } from '../seed/employees'
 import type { SandboxState } from '../state'

@@ -6,7 +6,7 @@ import { APIS } from '../platform/apis'
 import { FeishuError } from '../platform/envelope'
 import { mountApi, type ApiContext, type SandboxApp } from '../platform/pipeline'
 import { issueV2, sandboxUsers, secondsLeft } from '../platform/user-tokens'
-import { str } from '../platform/values'
+import { str } from '../platform/params'
 import { PERSONAS } from '../seed/personas'
 import type { SandboxState } from '../state'
 

@@ -4,7 +4,7 @@ import { APIS } from '../platform/apis'
 import { FeishuError, ok } from '../platform/envelope'
 import { mountApi, type ApiContext, type SandboxApp } from '../platform/pipeline'
 import { issueV1, secondsLeft } from '../platform/user-tokens'
-import { str } from '../platform/values'
+import { str } from '../platform/params'
 import type { SandboxState } from '../state'
 
 function fail(code: number, msg: string): never {

@@ -7,7 +7,7 @@ import { APIS } from '../platform/apis'
 import type { Principal } from '../platform/auth-gate'
 import { FeishuError, ok } from '../platform/envelope'
 import { mountApi, type ApiContext, type SandboxApp } from '../platform/pipeline'
-import { decodePageToken, encodePageToken, parseIntParam } from '../platform/values'
+import { decodePageToken, encodePageToken, parseIntParam } from '../platform/params'
 import type { Datasource } from '../seed/datasources'
 import type { SandboxState } from '../state'
 

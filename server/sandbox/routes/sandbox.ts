@@ -88,7 +88,7 @@ export function mountSandboxRoutes(app: SandboxApp, state: SandboxState): void {
   })
 
   route('GET', '/sandbox/inspect/calls', (c) => {
-    const since = c.req.query('since')
+    const since = c.req.query('since') ?? c.req.query('since_seq')
     return json({
       calls: state.calls.list({
         ...(c.req.query('api') ? { api: c.req.query('api') } : {}),

@@ -1,4 +1,4 @@
-// Tiny readers for untyped JSON bodies.
+// Readers for untyped request parameters and bodies, and the opaque page tokens of list APIs.
 
 export function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined
