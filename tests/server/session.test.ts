@@ -105,3 +105,31 @@ describe('capabilities, probed with the person’s own token', () => {
     expect(res.json).toMatchObject({ payroll: { available: false, reason: { code: 'scope_missing', scope: 'payroll:external_datasource_configuration:read' } } })
   })
 })
+
+describe('other ways in', () => {
+  it('signs in a gadget with a tt.login code through code2session', async () => {
+    const res = await fetch(`${stack.sandbox.url}/sandbox/codes`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user_id: 'zhangwei', kind: 'login' }),
+    })
+    const { code } = (await res.json()) as { code: string }
+    const c = stack.client()
+    const signed = await c.request('POST', '/api/session', { code, source: 'gadget' })
+    expect(signed.status).toBe(200)
+    expect(signed.json.user).toMatchObject({ user_id: 'zhangwei', name: '张伟' })
+    expect((await c.request('GET', '/api/me')).json.user).toMatchObject({ user_id: 'zhangwei' })
+  })
+
+  it('keeps sessions on disk: a restarted server still knows the person', async () => {
+    const c = await stack.signedIn('wangfang')
+    const { buildApp } = await import('../../server/app')
+    const { openSqlite } = await import('../../server/store/sqlite')
+    const { createLogger } = await import('../../server/logger')
+    const { join, resolve } = await import('node:path')
+    const db = await openSqlite(join(stack.dataDir, 'app.db'))
+    const { app } = buildApp({ config: stack.config, db, clock: stack.clock, logger: createLogger('error', () => {}), distDir: resolve('dist') })
+    const res = await app.request('http://localhost/api/me', { headers: { Cookie: c.cookie } })
+    expect(res.status).toBe(200)
+    expect(((await res.json()) as { user: { user_id: string } }).user.user_id).toBe('wangfang')
+    await db.destroy()
+  })
+})

@@ -25,8 +25,9 @@ export function issueV1(state: SandboxState, appId: string, userId: string, scop
   return { access, refresh }
 }
 
+/** Lifetime of a token just issued, in whole seconds (rounded: a millisecond spent since is not a second lost). */
 export function secondsLeft(state: SandboxState, expiresAt: number): number {
-  return Math.max(0, Math.floor((expiresAt - state.now()) / 1000))
+  return Math.max(0, Math.round((expiresAt - state.now()) / 1000))
 }
 
 export function avatarUrl(origin: string, userId: string): string {

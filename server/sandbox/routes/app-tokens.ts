@@ -21,18 +21,20 @@ function checkApp(ctx: ApiContext): string {
 
 export function mountAppTokenRoutes(app: SandboxApp, state: SandboxState): void {
   mountApi(app, state, APIS['auth.tenant_access_token'], (ctx) => {
-    const rec = state.tokens.tenantToken(checkApp(ctx), state.now(), state.knobs.tokenTtl.tenantSec)
+    const now = state.now()
+    const rec = state.tokens.tenantToken(checkApp(ctx), now, state.knobs.tokenTtl.tenantSec)
     ctx.setCallUser('tenant')
-    return { status: 200, body: { code: 0, msg: 'ok', tenant_access_token: rec.token, expire: Math.floor((rec.expiresAt - state.now()) / 1000) } }
+    return { status: 200, body: { code: 0, msg: 'ok', tenant_access_token: rec.token, expire: Math.floor((rec.expiresAt - now) / 1000) } }
   }, { alsoMethods: ['GET'] })
 
   mountApi(app, state, APIS['auth.app_access_token'], (ctx) => {
     // A custom app's app_access_token is the same `t-` value as its tenant_access_token (§2.2).
-    const rec = state.tokens.tenantToken(checkApp(ctx), state.now(), state.knobs.tokenTtl.tenantSec)
+    const now = state.now()
+    const rec = state.tokens.tenantToken(checkApp(ctx), now, state.knobs.tokenTtl.tenantSec)
     ctx.setCallUser('tenant')
     return {
       status: 200,
-      body: { code: 0, msg: 'ok', app_access_token: rec.token, expire: Math.floor((rec.expiresAt - state.now()) / 1000), tenant_access_token: rec.token },
+      body: { code: 0, msg: 'ok', app_access_token: rec.token, expire: Math.floor((rec.expiresAt - now) / 1000), tenant_access_token: rec.token },
     }
   }, { alsoMethods: ['GET'] })
 }
