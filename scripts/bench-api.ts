@@ -30,7 +30,7 @@ const me = (await signed.json()) as unknown
 
 const bare = new Hono().get('/api/me', (c) => c.json(me))
 
-async function rate(label: string, fetchOnce: () => Promise<Response>): Promise<number> {
+async function rate(label: string, fetchOnce: () => Response | Promise<Response>): Promise<number> {
   for (let i = 0; i < 500; i++) await (await fetchOnce()).arrayBuffer()
   const t0 = performance.now()
   for (let i = 0; i < N; i++) {
