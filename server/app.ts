@@ -4,6 +4,7 @@ import type { Clock } from './clock'
 import type { Config } from './config'
 import { tokenCipher } from './auth/crypto'
 import { sessionService, type SessionService } from './auth/sessions'
+import { userTokens, type UserTokens } from './auth/user-tokens'
 import { feishuClient, type FeishuClient } from './feishu/client'
 import { feishuHttp } from './feishu/http'
 import type { Logger } from './logger'
@@ -28,13 +29,15 @@ export interface AppDeps {
   sandboxUsers?: () => Promise<SandboxUser[]>
 }
 
-export interface BuiltApp { app: Hono; sessions: SessionService; feishu: FeishuClient }
+export interface BuiltApp { app: Hono; sessions: SessionService; tokens: UserTokens; feishu: FeishuClient }
 
 /** Composes middleware and routes; nothing else. */
 export function buildApp(deps: AppDeps): BuiltApp {
   const { config, db, clock, logger } = deps
   const feishu = deps.feishu ?? feishuClient(feishuHttp(config.feishu.baseUrl), config.feishu, clock)
-  const sessions = sessionService({ repo: sessionsRepo(db), cipher: tokenCipher(config.sessionSecret), feishu, clock, logger })
+  const repo = sessionsRepo(db)
+  const sessions = sessionService({ repo, clock })
+  const tokens = userTokens({ repo, cipher: tokenCipher(config.sessionSecret), feishu, clock, logger })
   const cookie = { secure: config.secureCookies }
   const sandboxOrigin = config.mode === 'sandbox' ? [new URL(config.feishu.baseUrl).origin] : []
 
@@ -42,7 +45,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
     .use(maxBody(1024 * 1024))
     .use(csrfGuard({ allowedOrigins: [new URL(config.publicUrl).origin] }))
     .route('/', configRoutes({ config, sandboxUsers: deps.sandboxUsers }))
-    .route('/', sessionRoutes({ sessions, feishu, cookie, redirectUris: [`${config.publicUrl}/auth/callback`] }))
+    .route('/', sessionRoutes({ sessions, tokens, feishu, cookie, redirectUris: [`${config.publicUrl}/auth/callback`] }))
   api.notFound(apiNotFound)
 
   const app = new Hono()
@@ -53,5 +56,5 @@ export function buildApp(deps: AppDeps): BuiltApp {
   app.all('/api/*', apiNotFound)
   app.use(serveApp(deps.distDir))
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'Not found' } }, 404))
-  return { app, sessions, feishu }
+  return { app, sessions, tokens, feishu }
 }

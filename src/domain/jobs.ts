@@ -1,0 +1,107 @@
+/**
+ * The shape of write jobs, shared by the server (server/jobs) and the app (job pages).
+ * A job writes rows of one import to one Feishu target with its owner's own user token.
+ */
+
+export type JobKind = 'payroll_save' | 'payroll_revert' | 'attendance_upload' | 'attendance_delete'
+
+export type EmployeeType = 'employee_id' | 'employee_no'
+
+export type JobTarget =
+  | { type: 'payroll'; source_code: string; payroll_period: string }
+  | { type: 'attendance'; archive_rule_id: string; month: string; employee_type: EmployeeType }
+
+/**
+ * queued → running → (paused | needs_signin)* → succeeded | finished_with_errors | cancelled | failed.
+ * `needs_signin`: the owner's Feishu authorization is gone; it continues after they sign in again.
+ */
+export type JobStatus = 'queued' | 'running' | 'paused' | 'needs_signin' | 'succeeded' | 'finished_with_errors' | 'cancelled' | 'failed'
+
+export const FINAL_JOB_STATUSES: readonly JobStatus[] = ['succeeded', 'finished_with_errors', 'cancelled', 'failed']
+
+/** pending: not written yet. partial: written, but Feishu ignored some of its fields (attendance invalid_code). */
+export type RowStatus = 'pending' | 'succeeded' | 'partial' | 'failed' | 'cancelled'
+
+export type PauseReason = 'by_owner' | 'feishu_unavailable' | 'needs_signin'
+
+/** One payroll record to save: the wire values of its fields (null = leave the field alone). */
+export interface PayrollRowInput {
+  row: number
+  employment_id: string
+  active_status?: 1 | 2
+  values: Record<string, string | null>
+}
+
+/** One member's archive report values for the job's month. */
+export interface AttendanceRowInput {
+  row: number
+  member_id: string
+  start_time: string
+  end_time: string
+  values: Record<string, string>
+}
+
+/** One member whose archive report row for the job's month is deleted. */
+export interface AttendanceDeleteRowInput {
+  row: number
+  member_id: string
+}
+
+export type JobRowInput = PayrollRowInput | AttendanceRowInput | AttendanceDeleteRowInput
+
+export interface JobCounts {
+  total: number
+  pending: number
+  succeeded: number
+  partial: number
+  failed: number
+  cancelled: number
+}
+
+export interface JobSummary {
+  id: string
+  kind: JobKind
+  status: JobStatus
+  target: JobTarget
+  pause_reason: PauseReason | null
+  /** A job-level failure (e.g. the datasource was stopped), in the Feishu code + message form. */
+  error: { code: string; feishu_code: number | null; message: string } | null
+  counts: JobCounts
+  /** Sum of Feishu's affect_counts over the job's payroll saves. */
+  affect_count: number
+  calls: number
+  source: { file_name?: string; sheet?: string; reverts_job_id?: string } | null
+  created_at: number
+  updated_at: number
+  started_at: number | null
+  finished_at: number | null
+}
+
+export interface FieldError {
+  field: string
+  /** A Feishu code ('invalid_code' for attendance) or a domain issue code. */
+  code: string
+  message: string
+}
+
+export interface JobRowResult {
+  row: number
+  status: RowStatus
+  feishu_code: number | null
+  message: string | null
+  field_errors: FieldError[]
+  input: JobRowInput
+}
+
+/** What the progress stream (`GET /api/jobs/:id/events`, event `progress`) sends. */
+export interface JobProgress {
+  id: string
+  status: JobStatus
+  pause_reason: PauseReason | null
+  counts: JobCounts
+  /** Feishu calls per second over the last few seconds. */
+  calls_per_second: number
+  rows_per_second: number
+  /** null while unknown (no rate yet, or paused). */
+  eta_seconds: number | null
+}
