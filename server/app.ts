@@ -15,6 +15,12 @@ import { requestId } from './middleware/request-id'
 import { securityHeaders } from './middleware/security-headers'
 import { configRoutes, type SandboxUser } from './routes/config'
 import { sessionRoutes } from './routes/session'
+import { jobRoutes } from './routes/jobs'
+import { jobRunner, type JobRunner } from './jobs/runner'
+import { inProcessPacer, inProcessSerialiser, type KeyedSerialiser, type Pacer } from './jobs/pacer'
+import { inProcessProgressBus, type ProgressBus } from './jobs/progress'
+import type { RetryPolicy } from './jobs/call'
+import { jobsRepo } from './store/jobs-repo'
 import { serveApp } from './static'
 import type { Database } from './store/schema'
 import { sessionsRepo } from './store/sessions-repo'
@@ -27,9 +33,18 @@ export interface AppDeps {
   distDir: string
   feishu?: FeishuClient
   sandboxUsers?: () => Promise<SandboxUser[]>
+  /** Shared pacing, datasource serialisation and progress (scale-out passes Redis-backed ones). */
+  pacer?: Pacer
+  serialiser?: KeyedSerialiser
+  bus?: ProgressBus
+  retry?: RetryPolicy
+  sleep?: (ms: number) => Promise<void>
 }
 
-export interface BuiltApp { app: Hono; sessions: SessionService; tokens: UserTokens; feishu: FeishuClient }
+export interface BuiltApp { app: Hono; sessions: SessionService; tokens: UserTokens; feishu: FeishuClient; runner: JobRunner }
+
+const bodyLimit = maxBody(1024 * 1024)
+const jobBodyLimit = maxBody(128 * 1024 * 1024)
 
 /** Composes middleware and routes; nothing else. */
 export function buildApp(deps: AppDeps): BuiltApp {
@@ -39,13 +54,22 @@ export function buildApp(deps: AppDeps): BuiltApp {
   const sessions = sessionService({ repo, clock })
   const tokens = userTokens({ repo, cipher: tokenCipher(config.sessionSecret), feishu, clock, logger })
   const cookie = { secure: config.secureCookies }
+  const jobs = jobsRepo(db)
+  const bus = deps.bus ?? inProcessProgressBus()
+  const runner = jobRunner({
+    repo: jobs, tokens, feishu, bus, clock, logger,
+    pacer: deps.pacer ?? inProcessPacer(), serialiser: deps.serialiser ?? inProcessSerialiser(),
+    ...(deps.retry ? { retry: deps.retry } : {}), ...(deps.sleep ? { sleep: deps.sleep } : {}),
+  })
   const sandboxOrigin = config.mode === 'sandbox' ? [new URL(config.feishu.baseUrl).origin] : []
 
   const api = new Hono()
-    .use(maxBody(1024 * 1024))
+    // A job carries a whole file's rows; everything else is small.
+    .use((c, next) => (c.req.method === 'POST' && c.req.path === '/api/jobs' ? jobBodyLimit(c, next) : bodyLimit(c, next)))
     .use(csrfGuard({ allowedOrigins: [new URL(config.publicUrl).origin] }))
     .route('/', configRoutes({ config, sandboxUsers: deps.sandboxUsers }))
-    .route('/', sessionRoutes({ sessions, tokens, feishu, cookie, redirectUris: [`${config.publicUrl}/auth/callback`] }))
+    .route('/', sessionRoutes({ sessions, tokens, feishu, cookie, redirectUris: [`${config.publicUrl}/auth/callback`], onSignedIn: (owner) => runner.resumeAfterSignIn(owner) }))
+    .route('/jobs', jobRoutes({ repo: jobs, feishu, tokens, clock, sessions, cookie, runner, bus }))
   api.notFound(apiNotFound)
 
   const app = new Hono()
@@ -56,5 +80,5 @@ export function buildApp(deps: AppDeps): BuiltApp {
   app.all('/api/*', apiNotFound)
   app.use(serveApp(deps.distDir))
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'Not found' } }, 404))
-  return { app, sessions, tokens, feishu }
+  return { app, sessions, tokens, feishu, runner }
 }

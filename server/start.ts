@@ -31,7 +31,7 @@ export async function startServer(env: NodeJS.ProcessEnv, opts: { clock?: Clock;
   const logger = opts.logger ?? createLogger(config.logLevel)
   const db = await openSqlite(join(config.dataDir, 'app.db'))
   const sandboxUsers = sandbox ? async () => ((await (await fetch(`${sandbox.url}/sandbox/users`)).json()) as { users: SandboxUser[] }).users : undefined
-  const { app } = buildApp({ config, db, clock: opts.clock ?? systemClock, logger, distDir: opts.distDir ?? resolve('dist'), sandboxUsers })
+  const { app, runner } = buildApp({ config, db, clock: opts.clock ?? systemClock, logger, distDir: opts.distDir ?? resolve('dist'), sandboxUsers })
 
   const server: ServerType = await new Promise((ok) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => ok(s))
@@ -39,13 +39,16 @@ export async function startServer(env: NodeJS.ProcessEnv, opts: { clock?: Clock;
   const address = server.address()
   const actualPort = typeof address === 'object' && address ? address.port : config.port
   const url = `http://localhost:${actualPort}`
+  // Jobs that were running when the process stopped continue (their in-flight batch is resent).
+  await runner.recover()
   logger.info(`App on ${url}${sandbox ? ` (sandbox Feishu on ${sandbox.url})` : ''}`, { mode: config.mode })
   return {
     url,
     config,
     sandboxUrl: sandbox?.url ?? null,
     async close() {
-      await new Promise<void>((ok) => server.close(() => ok()))
+      await runner.shutdown()
+      await new Promise<void>((ok) => { server.close(() => ok()); (server as import('node:http').Server).closeAllConnections?.() })
       await db.destroy()
       await sandbox?.close()
     },

@@ -18,6 +18,8 @@ export interface UserTokens {
   save(owner: Owner, userId: string | null, grant: UserTokenGrant, kind: 'v2' | 'v1'): Promise<void>
   /** The person's current user_access_token, refreshed first when about to end; 401 reauth_required when gone. */
   get(owner: Owner): Promise<string>
+  /** Feishu refused the token mid-way (99991677 / 99991668): the next get() refreshes it. */
+  expire(owner: Owner): Promise<void>
 }
 
 const contextOf = (o: Owner) => `${o.tenantKey}/${o.openId}`
@@ -93,6 +95,15 @@ export function userTokens(deps: { repo: SessionsRepo; cipher: TokenCipher; feis
         refresh_expires_at: grant.refresh_token ? now + (grant.refresh_token_expires_in ?? 0) * 1000 : null,
         refresh_disabled: 0,
         updated_at: now,
+      })
+    },
+
+    async expire(owner) {
+      const row = await repo.getGrant(owner)
+      if (!row) return
+      await repo.updateGrantTokens(owner, row.token_version, {
+        access_token_enc: row.access_token_enc, access_expires_at: 0, refresh_token_enc: row.refresh_token_enc,
+        refresh_expires_at: row.refresh_expires_at, refresh_disabled: row.refresh_disabled, scope: row.scope, updated_at: clock.now(),
       })
     },
 

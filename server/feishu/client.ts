@@ -45,6 +45,10 @@ export interface DatasourceField { code: string; i18n_names: I18nContent[]; fiel
 export interface Datasource { code: string; i18n_names: I18nContent[]; active_status: number; fields: DatasourceField[]; data_period_type?: number }
 export interface ArchiveRule { report_id?: string; report_name?: Record<string, string>; archive_rule_id: string; archive_rule_name?: Record<string, string> }
 
+export interface SaveRecord { active_status: number; field_values: Array<{ field_code: string; value: string }> }
+export interface ArchiveReportData { member_id: string; start_time: string; end_time: string; field_datas?: Array<{ code: string; value?: string }> }
+export interface ArchiveReportBody { month: string; operator_id: string; archive_rule_id: string; archive_report_datas: ArchiveReportData[] }
+
 export interface FeishuClient {
   exchangeCode(input: { code: string; redirectUri?: string }): Promise<UserTokenGrant>
   refreshUserToken(refreshToken: string): Promise<UserTokenGrant>
@@ -53,6 +57,12 @@ export interface FeishuClient {
   userInfo(userToken: string): Promise<FeishuUserInfo>
   listDatasources(userToken: string, page: { pageSize: number; pageToken?: string }): Promise<Page<Datasource>>
   listArchiveRules(userToken: string, page: { pageSize: number; pageToken?: string }): Promise<Page<ArchiveRule>>
+  /** §4.2: all-or-nothing upsert of ≤ 50 records; answers how many records really changed. */
+  saveRecords(userToken: string, sourceCode: string, records: SaveRecord[]): Promise<{ affectCount: number }>
+  /** §3.3: answers the field codes and members Feishu did not recognise (with code 0). */
+  uploadReport(userToken: string, employeeType: string, body: ArchiveReportBody): Promise<{ invalidCodes: string[]; invalidMembers: string[] }>
+  /** §3.4: deletes the given members' rows of that rule and month. Never called without user_ids. */
+  deleteReport(userToken: string, employeeType: string, body: { month: string; operator_id: string; archive_rule_id: string; user_ids: string[] }): Promise<void>
 }
 
 export function feishuClient(http: FeishuHttp, app: { appId: string; appSecret: string }, clock: Clock): FeishuClient {
@@ -122,6 +132,24 @@ export function feishuClient(http: FeishuHttp, app: { appId: string; appSecret: 
         query: { page_size: page.pageSize, page_token: page.pageToken },
       })
       return { items: data.data.items ?? [], has_more: Boolean(data.data.has_more), page_token: data.data.page_token }
+    },
+    async saveRecords(userToken, sourceCode, records) {
+      const { data } = await http.call<Wrapped<{ affect_counts?: string | number }>>({
+        method: 'POST', path: '/open-apis/payroll/v1/datasource_records/save', token: userToken, body: { source_code: sourceCode, records },
+      })
+      // affect_counts is documented as a string holding a number (reference §4.2).
+      const n = Number(data.data?.affect_counts ?? 0)
+      return { affectCount: Number.isFinite(n) ? n : 0 }
+    },
+    async uploadReport(userToken, employeeType, body) {
+      const { data } = await http.call<Wrapped<{ invalid_code?: string[]; invalid_member_id?: string[] }>>({
+        method: 'POST', path: '/open-apis/attendance/v1/archive_rule/upload_report', token: userToken, query: { employee_type: employeeType }, body,
+      })
+      return { invalidCodes: data.data?.invalid_code ?? [], invalidMembers: data.data?.invalid_member_id ?? [] }
+    },
+    async deleteReport(userToken, employeeType, body) {
+      if (!body.user_ids.length) throw new Error('del_report without user_ids would delete every row of the month; refused')
+      await http.call({ method: 'POST', path: '/open-apis/attendance/v1/archive_rule/del_report', token: userToken, query: { employee_type: employeeType }, body })
     },
   }
 }

@@ -15,7 +15,7 @@ const createSession = z.object({
   redirect_uri: z.string().max(1000).optional(),
 })
 
-export function sessionRoutes(deps: { sessions: SessionService; tokens: UserTokens; feishu: FeishuClient; cookie: CookieOptions; redirectUris: string[] }) {
+export function sessionRoutes(deps: { sessions: SessionService; tokens: UserTokens; feishu: FeishuClient; cookie: CookieOptions; redirectUris: string[]; onSignedIn?: (owner: { tenantKey: string; openId: string }) => Promise<void> }) {
   const { sessions, tokens, feishu, cookie } = deps
   const auth = requireSession(sessions, cookie)
   const meOf = (s: { user: { name: string; enName: string | null; avatarUrl: string | null; openId: string; userId: string | null; tenantKey: string } }) => ({
@@ -33,6 +33,8 @@ export function sessionRoutes(deps: { sessions: SessionService; tokens: UserToke
       // Rotate at sign-in: the old session (if any) ends, the browser gets a fresh id.
       if (previous) await sessions.destroy(previous)
       writeSessionCookie(c, cookie, sid)
+      // Jobs that waited for this person to sign in again continue now.
+      await deps.onSignedIn?.(ownerOf(session))
       return c.json({ user: meOf(session) })
     })
     .get('/me', auth, (c) => c.json({ user: meOf(c.get('session')) }))

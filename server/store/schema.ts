@@ -39,7 +39,64 @@ export interface SessionsTable {
   expires_at: Millis
 }
 
+export interface JobsTable {
+  id: string
+  tenant_key: string
+  owner_open_id: string
+  owner_user_id: string | null
+  owner_employee_no: string | null
+  idempotency_key: string
+  kind: string
+  target_json: string
+  /** Attendance: the sorted union of field codes, chunked 200 per call. Payroll: the codes written. */
+  fields_json: string
+  source_json: string | null
+  status: string
+  pause_reason: string | null
+  error_json: string | null
+  affect_count: number
+  calls: number
+  row_count: number
+  /** Scale-out: which process runs the job, and until when its claim holds. */
+  lease_owner: string | null
+  lease_until: Millis | null
+  created_at: Millis
+  updated_at: Millis
+  started_at: Millis | null
+  finished_at: Millis | null
+}
+
+export interface JobRowsTable {
+  job_id: string
+  /** Position in the job, 0-based; batches cover ranges of it. */
+  idx: number
+  /** The row number in the person's file, for messages and the result workbook. */
+  row: number
+  input_json: string
+  status: string
+  feishu_code: number | null
+  message: string | null
+  field_errors_json: string | null
+}
+
+export interface JobBatchesTable {
+  job_id: string
+  seq: number
+  idx_from: number
+  idx_to: number
+  field_from: number
+  field_to: number
+  /** planned → in_flight (committed before the call) → done (committed with the results). */
+  state: 'planned' | 'in_flight' | 'done'
+  attempts: number
+  last_error: string | null
+  updated_at: Millis
+}
+
 export interface Database {
   user_grants: UserGrantsTable
   sessions: SessionsTable
+  jobs: JobsTable
+  job_rows: JobRowsTable
+  job_batches: JobBatchesTable
 }

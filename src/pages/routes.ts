@@ -8,6 +8,9 @@ import SignInPage from './SignInPage.vue'
 // vendor code into an oddly named chunk. Later, larger pages (imports, jobs) should be lazy.
 export const routes: RouteRecordRaw[] = [
   { path: '/', name: 'home', component: HomePage },
+  // Lazy: the job pages are only opened by people who write data.
+  { path: '/jobs', name: 'jobs', component: () => import('./JobsPage.vue') },
+  { path: '/jobs/:id', name: 'job', component: () => import('./JobPage.vue') },
   { path: '/sign-in', name: 'sign-in', component: SignInPage, meta: { public: true } },
   { path: '/auth/callback', name: 'auth-callback', component: AuthCallbackPage, meta: { public: true } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: NotFoundPage, meta: { public: true } },

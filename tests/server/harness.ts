@@ -11,6 +11,7 @@ import { SANDBOX_APP_ID, SANDBOX_APP_SECRET } from '../../server/sandbox/credent
 import type { SandboxUser } from '../../server/routes/config'
 import { openSqlite } from '../../server/store/sqlite'
 import { requestedScopes } from '../../server/auth/capabilities'
+import type { RetryPolicy } from '../../server/jobs/call'
 
 export async function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -34,7 +35,7 @@ export function movableClock(): Clock & { advance(ms: number): void } {
  * The app server in-process (Hono's app.request) against a real sandbox Feishu on an ephemeral
  * port, with its own SQLite file. `logs` collects every log line for the security tests.
  */
-export async function startStack() {
+export async function startStack(opts: { retry?: RetryPolicy } = {}) {
   const sandbox = await startSandbox({ port: 0 })
   const dataDir = mkdtempSync(join(tmpdir(), 'hr-gadget-'))
   const port = await freePort()
@@ -43,7 +44,7 @@ export async function startStack() {
   const clock = movableClock()
   const logs: string[] = []
   const sandboxUsers = async () => ((await (await fetch(`${sandbox.url}/sandbox/users`)).json()) as { users: SandboxUser[] }).users
-  const { app } = buildApp({ config, db, clock, logger: createLogger('debug', (l) => logs.push(l)), distDir: resolve('dist'), sandboxUsers })
+  const { app, runner } = buildApp({ config, db, clock, logger: createLogger('debug', (l) => logs.push(l)), distDir: resolve('dist'), sandboxUsers, ...(opts.retry ? { retry: opts.retry } : {}) })
   const responses: string[] = []
 
   /** A browser-like client: keeps its cookie, sends the app's CSRF header. */
@@ -101,8 +102,9 @@ export async function startStack() {
   }
 
   return {
-    forgetGrants, app, sandbox, config, db, clock, logs, responses, dataDir, client, accessCode, signedIn,
+    forgetGrants, app, runner, sandbox, config, db, clock, logs, responses, dataDir, client, accessCode, signedIn,
     async close() {
+      await runner.shutdown()
       await db.destroy()
       await sandbox.close()
     },
@@ -126,4 +128,31 @@ export async function sandboxCalls(sandboxUrl: string, filter: { api?: string; s
 export async function lastCallSeq(sandboxUrl: string): Promise<number> {
   const calls = await sandboxCalls(sandboxUrl)
   return calls.length ? Math.max(...calls.map((c) => c.seq)) : 0
+}
+
+export interface SandboxEmployee { user_id: string; employee_no: string; employment_id: string; department: string; status: string; name: string }
+
+export async function sandboxEmployees(sandboxUrl: string, query: { department?: string; status?: string; limit?: number } = {}): Promise<SandboxEmployee[]> {
+  const q = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]))
+  const res = await fetch(`${sandboxUrl}/sandbox/inspect/employees?${q}`)
+  return ((await res.json()) as { employees: SandboxEmployee[] }).employees
+}
+
+export async function setKnobs(sandboxUrl: string, knobs: unknown): Promise<void> {
+  const res = await fetch(`${sandboxUrl}/sandbox/knobs`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(knobs) })
+  if (!res.ok) throw new Error(`knobs refused: ${await res.text()}`)
+}
+
+type Client = { request(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> & { error?: { code: string; message: string } } }> }
+
+/** Polls a job until it reaches one of `statuses` (default: any final one). */
+export async function waitForJob(c: Client, id: string, statuses: string[] = ['succeeded', 'finished_with_errors', 'cancelled', 'failed'], timeoutMs = 60_000) {
+  const until = Date.now() + timeoutMs
+  for (;;) {
+    const res = await c.request('GET', `/api/jobs/${id}?limit=500`)
+    const job = res.json.job as { status: string } | undefined
+    if (job && statuses.includes(job.status)) return res.json as { job: import('../../src/domain/jobs').JobSummary; rows: import('../../src/domain/jobs').JobRowResult[] }
+    if (Date.now() > until) throw new Error(`job ${id} still ${job?.status} after ${timeoutMs} ms`)
+    await new Promise((ok) => setTimeout(ok, 50))
+  }
 }

@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto'
+import { z } from 'zod'
+import { checkAttendanceDeleteRows, checkAttendanceRows, checkPayrollRows, type JobRowError } from '../../src/domain/job-rows'
+import type { AttendanceDeleteRowInput, AttendanceRowInput, JobKind, JobRowInput, JobSummary, JobTarget, PayrollRowInput } from '../../src/domain/jobs'
+import { payrollTarget } from '../../src/domain/payroll'
+import type { Session } from '../auth/sessions'
+import type { UserTokens } from '../auth/user-tokens'
+import type { Clock } from '../clock'
+import { AppError } from '../errors'
+import type { Datasource, FeishuClient } from '../feishu/client'
+import { FeishuError } from '../feishu/http'
+import type { JobRow, JobsRepo } from '../store/jobs-repo'
+import { planBatches } from './plan'
+
+/** More rows than this in one job is refused: split the file. */
+export const MAX_JOB_ROWS = 200_000
+
+const id = z.string().trim().min(1).max(128)
+const rowNo = z.number().int().min(0).max(10_000_000)
+export const payrollRow = z.strictObject({ row: rowNo, employment_id: id, active_status: z.union([z.literal(1), z.literal(2)]).optional(), values: z.record(z.string().min(1).max(128), z.string().max(10_000).nullable()) })
+export const attendanceRow = z.strictObject({ row: rowNo, member_id: id, start_time: z.string().max(8), end_time: z.string().max(8), values: z.record(z.string().min(1).max(128), z.string().max(10_000)) })
+export const attendanceDeleteRow = z.strictObject({ row: rowNo, member_id: id })
+
+export const createJobBody = z.strictObject({
+  idempotency_key: z.string().min(8).max(100).regex(/^[A-Za-z0-9._:-]+$/),
+  kind: z.enum(['payroll_save', 'payroll_revert', 'attendance_upload', 'attendance_delete']),
+  target: z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('payroll'), source_code: id, payroll_period: z.string().max(7) }),
+    z.strictObject({ type: z.literal('attendance'), archive_rule_id: id, month: z.string().max(6), employee_type: z.enum(['employee_id', 'employee_no']) }),
+  ]),
+  rows: z.array(z.unknown()).min(1).max(MAX_JOB_ROWS),
+  source: z.strictObject({ file_name: z.string().max(300).optional(), sheet: z.string().max(300).optional(), reverts_job_id: z.string().max(64).optional() }).optional(),
+})
+export type CreateJobBody = z.infer<typeof createJobBody>
+
+const TARGET_OF: Record<JobKind, JobTarget['type']> = { payroll_save: 'payroll', payroll_revert: 'payroll', attendance_upload: 'attendance', attendance_delete: 'attendance' }
+
+export interface CreateDeps { repo: JobsRepo; feishu: FeishuClient; tokens: UserTokens; clock: Clock }
+
+/**
+ * Creates a job from an import: the rows are checked again here with the same src/domain rules
+ * the app used; any error refuses the job with per-row errors. The same idempotency key answers
+ * the job it created before.
+ */
+export async function createJob(deps: CreateDeps, session: Session, body: CreateJobBody): Promise<{ job: JobRow; created: boolean }> {
+  const owner = { tenantKey: session.user.tenantKey, openId: session.user.openId }
+  const existing = await deps.repo.byIdempotencyKey(owner, body.idempotency_key)
+  if (existing) {
+    if (existing.kind !== body.kind || existing.target_json !== JSON.stringify(body.target)) {
+      throw new AppError(409, 'idempotency_conflict', 'This idempotency key was already used for a different job.')
+    }
+    return { job: existing, created: false }
+  }
+  if (TARGET_OF[body.kind] !== body.target.type) throw new AppError(400, 'invalid_request', `A ${body.kind} job needs a ${TARGET_OF[body.kind]} target.`)
+
+  const token = await deps.tokens.get(owner)
+  let rows: JobRowInput[]
+  let errors: JobRowError[]
+  let fields: string[]
+  let employeeNo: string | null = null
+  if (body.target.type === 'payroll') {
+    const parsed = parseRows(body.rows, payrollRow) as PayrollRowInput[]
+    const schema = payrollTarget(await findDatasource(deps.feishu, token, body.target.source_code))
+    const checked = checkPayrollRows(schema, body.target, parsed)
+    rows = checked.rows
+    errors = checked.errors
+    fields = [...new Set(checked.rows.flatMap((r) => Object.keys(r.values)))].sort()
+  } else if (body.kind === 'attendance_upload') {
+    const parsed = parseRows(body.rows, attendanceRow) as AttendanceRowInput[]
+    errors = checkAttendanceRows(body.target, parsed)
+    rows = parsed
+    fields = [...new Set(parsed.flatMap((r) => Object.keys(r.values)))].sort()
+  } else {
+    const parsed = parseRows(body.rows, attendanceDeleteRow) as AttendanceDeleteRowInput[]
+    errors = checkAttendanceDeleteRows(parsed)
+    rows = parsed
+    fields = []
+  }
+  if (errors.length) {
+    throw new AppError(400, 'invalid_rows', `${errors.length} problem(s) in the rows; nothing was written.`, { total: errors.length, rows: errors.slice(0, 1000) })
+  }
+  if (body.target.type === 'attendance' && body.target.employee_type === 'employee_no') {
+    // operator_id is typed by employee_type: the owner's own employee number, never one from the request.
+    employeeNo = (await deps.feishu.userInfo(token).catch(() => null))?.employee_no ?? null
+  }
+
+  const now = deps.clock.now()
+  const job: JobRow = {
+    id: randomUUID(),
+    tenant_key: owner.tenantKey,
+    owner_open_id: owner.openId,
+    owner_user_id: session.user.userId,
+    owner_employee_no: employeeNo,
+    idempotency_key: body.idempotency_key,
+    kind: body.kind,
+    target_json: JSON.stringify(body.target),
+    fields_json: JSON.stringify(fields),
+    source_json: body.source ? JSON.stringify(body.source) : null,
+    status: 'queued',
+    pause_reason: null,
+    error_json: null,
+    affect_count: 0,
+    calls: 0,
+    row_count: rows.length,
+    lease_owner: null,
+    lease_until: null,
+    created_at: now,
+    updated_at: now,
+    started_at: null,
+    finished_at: null,
+  }
+  try {
+    await deps.repo.insert(job, rows.map((r) => ({ row: r.row, input: r })), planBatches(body.kind, rows.length, fields.length))
+  } catch (e) {
+    // Two requests with the same key raced: the other one won; answer its job.
+    const raced = await deps.repo.byIdempotencyKey(owner, body.idempotency_key)
+    if (raced) return { job: raced, created: false }
+    throw e
+  }
+  return { job, created: true }
+}
+
+function parseRows(rows: unknown[], schema: z.ZodType): unknown[] {
+  const out: unknown[] = []
+  const problems: JobRowError[] = []
+  rows.forEach((r, i) => {
+    const p = schema.safeParse(r)
+    if (p.success) out.push(p.data)
+    else for (const issue of p.error.issues.slice(0, 3)) problems.push({ row: (r as { row?: number } | null)?.row ?? i, field: issue.path.join('.') || null, code: 'invalid_request', message: issue.message })
+  })
+  if (problems.length) throw new AppError(400, 'invalid_rows', `${problems.length} row(s) are malformed; nothing was written.`, { total: problems.length, rows: problems.slice(0, 1000) })
+  return out
+}
+
+async function findDatasource(feishu: FeishuClient, token: string, code: string): Promise<Datasource> {
+  let pageToken: string | undefined
+  try {
+    for (let page = 0; page < 100; page++) {
+      const res = await feishu.listDatasources(token, { pageSize: 100, pageToken })
+      const ds = res.items.find((d) => d.code === code)
+      if (ds) {
+        if (ds.active_status !== 1) throw new AppError(400, 'target_stopped', `The datasource ${code} is stopped in Feishu and cannot be written.`)
+        return ds
+      }
+      if (!res.has_more || !res.page_token) break
+      pageToken = res.page_token
+    }
+  } catch (e) {
+    if (e instanceof FeishuError) {
+      if (e.failure.kind === 'no_permission') throw new AppError(403, 'no_role', 'Feishu says you have no payroll data permission.', { feishuCode: e.code })
+      if (e.failure.kind === 'scope_missing' || e.failure.kind === 'app_scope_missing') throw new AppError(403, e.failure.kind, 'A Feishu permission the app needs was not granted.', { feishuCode: e.code, scopes: e.failure.scopes })
+      if (e.failure.kind === 'token_expired' || e.failure.kind === 'token_invalid') throw new AppError(401, 'reauth_required', 'Your Feishu authorization has ended; sign in again.')
+      throw new AppError(503, 'feishu_unavailable', 'Feishu could not be reached. Try again shortly.', { feishuCode: e.code, logId: e.logId })
+    }
+    throw e
+  }
+  throw new AppError(400, 'unknown_target', `You have no datasource ${code} in Feishu (or no permission to see it).`)
+}
+
+export function toSummary(j: JobRow, counts: JobSummary['counts']): JobSummary {
+  return {
+    id: j.id,
+    kind: j.kind as JobKind,
+    status: j.status as JobSummary['status'],
+    target: JSON.parse(j.target_json) as JobTarget,
+    pause_reason: j.pause_reason as JobSummary['pause_reason'],
+    error: j.error_json ? (JSON.parse(j.error_json) as JobSummary['error']) : null,
+    counts,
+    affect_count: Number(j.affect_count),
+    calls: Number(j.calls),
+    source: j.source_json ? (JSON.parse(j.source_json) as JobSummary['source']) : null,
+    created_at: Number(j.created_at),
+    updated_at: Number(j.updated_at),
+    started_at: j.started_at == null ? null : Number(j.started_at),
+    finished_at: j.finished_at == null ? null : Number(j.finished_at),
+  }
+}

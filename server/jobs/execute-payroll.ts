@@ -1,0 +1,61 @@
+import type { PayrollRowInput } from '../../src/domain/jobs'
+import type { SaveRecord } from '../feishu/client'
+import { FeishuError } from '../feishu/http'
+import type { RowUpdate } from '../store/jobs-repo'
+import { JobFailure, type BatchContext, type BatchOutcome, type LoadedRow } from './job-context'
+
+/**
+ * Codes that say something about the whole job, not one record: the datasource is gone or stopped,
+ * its capacity is full, or the person/app lacks the permission (reference §1.5, §4.2).
+ */
+const JOB_LEVEL = new Set([2500004, 2500008, 2500020, 99991672, 99991679, 99991676, 99991401, 99991403, 99991662, 99991673])
+
+function toRecord(r: LoadedRow<PayrollRowInput>, period: string): SaveRecord {
+  const field_values = [
+    { field_code: 'employment_id', value: r.input.employment_id },
+    { field_code: 'payroll_period', value: period },
+  ]
+  // null means "leave this field alone": it is not sent (a value is never an empty string, §4.2).
+  for (const [code, value] of Object.entries(r.input.values)) if (value !== null && value !== '') field_values.push({ field_code: code, value })
+  return { active_status: r.input.active_status ?? 1, field_values }
+}
+
+/**
+ * Saves one batch (≤ 50 records). Feishu saves all-or-nothing, so a record-level error that names
+ * its index fails that row alone and the rest is resent; an error without an index is narrowed
+ * down by halving the group, so one bad row never sinks 49 good ones.
+ */
+export async function runPayrollBatch(ctx: BatchContext): Promise<BatchOutcome> {
+  if (ctx.job.target.type !== 'payroll') throw new Error('payroll batch on a non-payroll job')
+  const { source_code: source, payroll_period: period } = ctx.job.target
+  const serialKey = `payroll:${ctx.job.owner.tenantKey}:${source}`
+  const pending = (ctx.rows as LoadedRow<PayrollRowInput>[]).filter((r) => r.status === 'pending')
+  const updates: RowUpdate[] = []
+  let affect = 0
+  const queue: LoadedRow<PayrollRowInput>[][] = [pending]
+  while (queue.length) {
+    const group = queue.shift()!
+    if (!group.length) continue
+    try {
+      const res = await ctx.call('payroll.record.save', (token) => ctx.feishu.saveRecords(token, source, group.map((r) => toRecord(r, period))), serialKey)
+      affect += res.affectCount
+      for (const r of group) updates.push({ idx: r.idx, status: 'succeeded', feishu_code: 0, message: null })
+    } catch (e) {
+      if (!(e instanceof FeishuError)) throw e
+      if (e.code !== null && JOB_LEVEL.has(e.code)) throw new JobFailure('feishu_refused', e.code, e.feishuMessage)
+      const f = e.failure
+      const index = f.kind === 'no_data_permission' || f.kind === 'invalid_record' ? f.recordIndex : null
+      if (index !== null && index >= 0 && index < group.length) {
+        const bad = group[index]!
+        await ctx.failRows([{ idx: bad.idx, status: 'failed', feishu_code: e.code, message: e.feishuMessage }])
+        queue.unshift(group.filter((_, i) => i !== index))
+      } else if (group.length > 1) {
+        const half = Math.ceil(group.length / 2)
+        queue.unshift(group.slice(0, half), group.slice(half))
+      } else {
+        await ctx.failRows([{ idx: group[0]!.idx, status: 'failed', feishu_code: e.code, message: e.feishuMessage }])
+      }
+    }
+  }
+  return { updates, affect }
+}

@@ -1,0 +1,247 @@
+import { FINAL_JOB_STATUSES, type JobProgress, type JobStatus, type PauseReason } from '../../src/domain/jobs'
+import type { FeishuApi } from '../../src/domain/feishu-limits'
+import type { UserTokens } from '../auth/user-tokens'
+import type { Clock } from '../clock'
+import type { FeishuClient } from '../feishu/client'
+import type { Logger } from '../logger'
+import type { BatchRow, JobsRepo, Owner, RowUpdate } from '../store/jobs-repo'
+import { callFeishu, DEFAULT_RETRY, GaveUp, NeedsSignIn, type RetryPolicy } from './call'
+import { runAttendanceDelete, runAttendanceUpload } from './execute-attendance'
+import { runPayrollBatch } from './execute-payroll'
+import { JobFailure, loadRow, parseJob, type BatchContext, type BatchOutcome, type ParsedJob } from './job-context'
+import type { KeyedSerialiser, Pacer } from './pacer'
+import { RateMeter, type ProgressBus } from './progress'
+
+export interface JobRunnerDeps {
+  repo: JobsRepo
+  tokens: UserTokens
+  feishu: FeishuClient
+  pacer: Pacer
+  serialiser: KeyedSerialiser
+  bus: ProgressBus
+  clock: Clock
+  logger: Logger
+  sleep?: (ms: number) => Promise<void>
+  retry?: RetryPolicy
+}
+
+export interface JobRunner {
+  /** Starts running a queued or running job in this process (no-op if it already runs). */
+  kick(jobId: string): void
+  /** On start: jobs that were running (or queued) continue; batches caught in flight are resent. */
+  recover(): Promise<void>
+  pause(jobId: string): Promise<boolean>
+  resume(jobId: string): Promise<boolean>
+  cancel(jobId: string): Promise<boolean>
+  /** The owner signed in again: their jobs waiting for it continue. */
+  resumeAfterSignIn(owner: Owner): Promise<void>
+  progress(jobId: string): Promise<JobProgress | null>
+  /** Resolves when no job runs in this process (tests, shutdown). */
+  idle(): Promise<void>
+  /** Stops taking new batches; in-flight calls finish and are recorded. */
+  shutdown(): Promise<void>
+}
+
+const EXECUTORS: Record<ParsedJob['kind'], (ctx: BatchContext) => Promise<BatchOutcome>> = {
+  payroll_save: runPayrollBatch,
+  payroll_revert: runPayrollBatch,
+  attendance_upload: runAttendanceUpload,
+  attendance_delete: runAttendanceDelete,
+}
+
+/** Payroll saves are serial per datasource anyway; attendance calls may overlap (50/s). */
+const WORKERS: Record<ParsedJob['kind'], number> = { payroll_save: 1, payroll_revert: 1, attendance_upload: 4, attendance_delete: 2 }
+
+export function jobRunner(deps: JobRunnerDeps): JobRunner {
+  const { repo, bus, clock, logger } = deps
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((ok) => setTimeout(ok, ms)))
+  const retry = deps.retry ?? DEFAULT_RETRY
+  const active = new Map<string, Promise<void>>()
+  const stopRequests = new Map<string, 'pause' | 'cancel' | 'shutdown'>()
+  const meters = new Map<string, RateMeter>()
+  let shuttingDown = false
+
+  const meterOf = (id: string) => {
+    let m = meters.get(id)
+    if (!m) { m = new RateMeter(); meters.set(id, m) }
+    return m
+  }
+
+  async function progress(jobId: string): Promise<JobProgress | null> {
+    const job = await repo.get(jobId)
+    if (!job) return null
+    const counts = await repo.counts(jobId)
+    const status = job.status as JobStatus
+    const { callsPerSecond, rowsPerSecond } = meterOf(jobId).rates(clock.now())
+    const eta = status === 'running' && rowsPerSecond > 0 ? Math.ceil(counts.pending / rowsPerSecond) : status === 'succeeded' || status === 'finished_with_errors' ? 0 : null
+    return { id: jobId, status, pause_reason: job.pause_reason as PauseReason | null, counts, calls_per_second: callsPerSecond, rows_per_second: rowsPerSecond, eta_seconds: eta }
+  }
+
+  // Progress is published at most every 250 ms per job, plus at every status change.
+  const lastPublished = new Map<string, number>()
+  async function publish(jobId: string, force = false) {
+    const now = clock.now()
+    if (!force && now - (lastPublished.get(jobId) ?? 0) < 250) return
+    lastPublished.set(jobId, now)
+    const p = await progress(jobId)
+    if (p) bus.publish(p)
+  }
+
+  async function setStatus(jobId: string, status: JobStatus, extra: { pause_reason?: PauseReason | null; error?: { code: string; feishu_code: number | null; message: string } | null } = {}, onlyIf?: JobStatus[]) {
+    const now = clock.now()
+    const ok = await repo.setStatus(jobId, {
+      status,
+      ...(extra.pause_reason !== undefined ? { pause_reason: extra.pause_reason } : {}),
+      ...(extra.error !== undefined ? { error_json: extra.error ? JSON.stringify(extra.error) : null } : {}),
+      ...(FINAL_JOB_STATUSES.includes(status) ? { finished_at: now } : {}),
+    }, now, onlyIf)
+    if (ok) await publish(jobId, true)
+    return ok
+  }
+
+  async function runBatch(job: ParsedJob, batch: BatchRow, isLastChunk: boolean) {
+    const rows = (await repo.rowsInRange(job.id, batch.idx_from, batch.idx_to)).map(loadRow)
+    // Committed before the call: after a crash this batch is known to need resending.
+    await repo.markInFlight(job.id, batch.seq, clock.now())
+    let calls = 0
+    const ctx: BatchContext = {
+      job, batch, rows, feishu: deps.feishu, isLastChunk,
+      call: <T,>(api: FeishuApi, fn: (token: string) => Promise<T>, serialKey?: string) =>
+        callFeishu(
+          { tokens: deps.tokens, pacer: deps.pacer, serialiser: deps.serialiser, clock, sleep, retry },
+          job.owner, api, fn,
+          { serialKey, onAttempt: () => { calls++; meterOf(job.id).add(clock.now(), 1, 0) } },
+        ),
+      failRows: async (updates: RowUpdate[]) => {
+        await repo.updateRows(job.id, updates)
+        meterOf(job.id).add(clock.now(), 0, updates.length)
+      },
+    }
+    try {
+      const outcome = await EXECUTORS[job.kind](ctx)
+      await repo.completeBatch(job.id, batch.seq, outcome.updates, { affect: outcome.affect, calls }, clock.now())
+      meterOf(job.id).add(clock.now(), 0, outcome.updates.filter((u) => u.status !== 'pending').length)
+    } catch (e) {
+      await repo.addCalls(job.id, calls)
+      throw e
+    }
+    await publish(job.id)
+  }
+
+  async function finish(job: ParsedJob) {
+    // Rows of wide attendance reports are settled with their last slice; any left pending here
+    // (slices finished out of order) are settled now from what was recorded.
+    if (job.kind === 'attendance_upload') {
+      const leftovers = await repo.listRows(job.id, 'pending', -1, 1_000_000)
+      await repo.updateRows(job.id, leftovers.map(loadRow).map((r) => ({ idx: r.idx, status: r.fieldErrors.length ? 'partial' as const : 'succeeded' as const, feishu_code: 0, message: null })))
+    }
+    const c = await repo.counts(job.id)
+    const status: JobStatus = c.pending > 0 ? 'finished_with_errors' : c.failed + c.partial + c.cancelled > 0 ? 'finished_with_errors' : 'succeeded'
+    await setStatus(job.id, status, { pause_reason: null }, ['running'])
+  }
+
+  async function run(jobId: string) {
+    const row = await repo.get(jobId)
+    if (!row || (row.status !== 'queued' && row.status !== 'running')) return
+    const job = parseJob(row)
+    const now = clock.now()
+    await repo.setStatus(jobId, { status: 'running', pause_reason: null, error_json: null, ...(row.started_at ? {} : { started_at: now }) }, now)
+    await publish(jobId, true)
+
+    const open = await repo.openBatches(jobId)
+    const lastField = job.fields.length
+    // A member group's slices run in order in one worker, so their field errors accumulate safely.
+    const groups = new Map<number, BatchRow[]>()
+    for (const b of open) groups.set(b.idx_from, [...(groups.get(b.idx_from) ?? []), b])
+    const queue = [...groups.values()]
+    let stopped: Error | null = null
+    const worker = async () => {
+      while (!stopped) {
+        const group = queue.shift()
+        if (!group) return
+        for (const b of group) {
+          if (stopped || stopRequests.has(jobId)) { stopped ??= new Error('stop requested'); return }
+          const lastChunk = job.kind !== 'attendance_upload' || b.field_to >= lastField
+          try {
+            await runBatch(job, b, lastChunk)
+          } catch (e) {
+            stopped ??= e instanceof Error ? e : new Error(String(e))
+            return
+          }
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: WORKERS[job.kind] }, worker))
+
+    const request = stopRequests.get(jobId)
+    stopRequests.delete(jobId)
+    // Assigned inside the workers; TypeScript cannot see that through the closures.
+    const ended = stopped as Error | null
+    if (ended instanceof NeedsSignIn) {
+      await setStatus(jobId, 'needs_signin', { pause_reason: 'needs_signin' }, ['running'])
+    } else if (ended instanceof GaveUp) {
+      logger.warn('job paused: Feishu unavailable', { jobId, code: ended.last.code, logId: ended.last.logId })
+      await setStatus(jobId, 'paused', { pause_reason: 'feishu_unavailable', error: { code: 'feishu_unavailable', feishu_code: ended.last.code, message: ended.last.feishuMessage } }, ['running'])
+    } else if (ended instanceof JobFailure) {
+      await setStatus(jobId, 'failed', { pause_reason: null, error: { code: ended.code, feishu_code: ended.feishuCode, message: ended.message } }, ['running'])
+    } else if (request === 'cancel') {
+      await repo.cancelPendingRows(jobId)
+      await publish(jobId, true)
+    } else if (request === 'pause' || request === 'shutdown') {
+      // Status was already written by pause(); a shutdown leaves it 'running' so the next start resumes it.
+    } else if (ended && !(ended.message === 'stop requested')) {
+      logger.error('job stopped by an unexpected error', { jobId, error: ended })
+      await setStatus(jobId, 'paused', { pause_reason: 'feishu_unavailable', error: { code: 'internal_error', feishu_code: null, message: 'The job stopped unexpectedly; resume it to continue.' } }, ['running'])
+    } else {
+      await finish(job)
+    }
+  }
+
+  const runner: JobRunner = {
+    kick(jobId) {
+      if (shuttingDown || active.has(jobId)) return
+      const p = run(jobId)
+        .catch((e) => logger.error('job runner crashed', { jobId, error: e }))
+        .finally(() => { active.delete(jobId) })
+      active.set(jobId, p)
+    },
+    async recover() {
+      for (const j of await repo.withStatus(['running', 'queued'])) runner.kick(j.id)
+    },
+    async pause(jobId) {
+      const ok = await setStatus(jobId, 'paused', { pause_reason: 'by_owner' }, ['queued', 'running'])
+      if (ok && active.has(jobId)) stopRequests.set(jobId, 'pause')
+      return ok
+    },
+    async resume(jobId) {
+      const ok = await setStatus(jobId, 'queued', { pause_reason: null, error: null }, ['paused', 'needs_signin', 'failed'])
+      if (ok) {
+        // A stop asked of the previous run must not stop this one.
+        if (active.has(jobId)) await active.get(jobId)
+        stopRequests.delete(jobId)
+        runner.kick(jobId)
+      }
+      return ok
+    },
+    async cancel(jobId) {
+      const ok = await setStatus(jobId, 'cancelled', { pause_reason: null }, ['queued', 'running', 'paused', 'needs_signin', 'failed'])
+      if (!ok) return false
+      if (active.has(jobId)) stopRequests.set(jobId, 'cancel')
+      else { await repo.cancelPendingRows(jobId); await publish(jobId, true) }
+      return true
+    },
+    async resumeAfterSignIn(owner) {
+      for (const j of await repo.ownedWithStatus(owner, ['needs_signin'])) await runner.resume(j.id)
+    },
+    progress,
+    async idle() {
+      while (active.size) await Promise.all([...active.values()])
+    },
+    async shutdown() {
+      shuttingDown = true
+      for (const id of active.keys()) stopRequests.set(id, 'shutdown')
+      await runner.idle()
+    },
+  }
+  return runner
+}

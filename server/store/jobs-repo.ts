@@ -1,0 +1,150 @@
+import type { Kysely, Selectable, Transaction } from 'kysely'
+import type { FieldError, JobCounts, RowStatus } from '../../src/domain/jobs'
+import type { Database, JobBatchesTable, JobRowsTable, JobsTable } from './schema'
+
+export type JobRow = Selectable<JobsTable>
+export type JobRowRow = Selectable<JobRowsTable>
+export type BatchRow = Selectable<JobBatchesTable>
+export interface Owner { tenantKey: string; openId: string }
+
+export interface RowUpdate {
+  idx: number
+  status: RowStatus
+  feishu_code?: number | null
+  message?: string | null
+  field_errors?: FieldError[] | null
+}
+
+/** The only code that reads and writes the job tables. */
+export interface JobsRepo {
+  /** Inserts the job, its rows and its planned batches in one transaction. */
+  insert(job: JobRow, rows: Array<{ row: number; input: unknown }>, batches: Array<Pick<BatchRow, 'idx_from' | 'idx_to' | 'field_from' | 'field_to'>>): Promise<void>
+  byIdempotencyKey(owner: Owner, key: string): Promise<JobRow | undefined>
+  get(id: string): Promise<JobRow | undefined>
+  listOwned(owner: Owner, before: { createdAt: number; id: string } | null, limit: number): Promise<JobRow[]>
+  counts(jobId: string): Promise<JobCounts>
+  listRows(jobId: string, status: RowStatus | null, afterIdx: number, limit: number): Promise<JobRowRow[]>
+  rowsInRange(jobId: string, from: number, to: number): Promise<JobRowRow[]>
+  /** Batches still to run, oldest first: in_flight ones (a crash interrupted them) and planned ones. */
+  openBatches(jobId: string): Promise<BatchRow[]>
+  /** Committed before the Feishu call. */
+  markInFlight(jobId: string, seq: number, now: number): Promise<void>
+  /** Record-level outcomes that are final on their own (e.g. a row Feishu rejected by index). */
+  updateRows(jobId: string, updates: RowUpdate[]): Promise<void>
+  /** Committed after the call: row outcomes, the batch done, the job's affect count and calls. */
+  completeBatch(jobId: string, seq: number, updates: RowUpdate[], delta: { affect: number; calls: number }, now: number): Promise<void>
+  addCalls(jobId: string, calls: number): Promise<void>
+  noteBatchError(jobId: string, seq: number, error: string, now: number): Promise<void>
+  openBatchCountForRange(jobId: string, idxFrom: number): Promise<number>
+  setStatus(jobId: string, patch: Partial<Pick<JobRow, 'status' | 'pause_reason' | 'error_json' | 'started_at' | 'finished_at'>>, now: number, onlyIf?: string[]): Promise<boolean>
+  cancelPendingRows(jobId: string): Promise<void>
+  withStatus(statuses: string[]): Promise<JobRow[]>
+  ownedWithStatus(owner: Owner, statuses: string[]): Promise<JobRow[]>
+}
+
+export function jobsRepo(db: Kysely<Database>): JobsRepo {
+  const applyUpdates = async (trx: Transaction<Database> | Kysely<Database>, jobId: string, updates: RowUpdate[]) => {
+    for (const u of updates) {
+      await trx
+        .updateTable('job_rows')
+        .set({
+          status: u.status,
+          ...(u.feishu_code !== undefined ? { feishu_code: u.feishu_code } : {}),
+          ...(u.message !== undefined ? { message: u.message } : {}),
+          ...(u.field_errors !== undefined ? { field_errors_json: u.field_errors && u.field_errors.length ? JSON.stringify(u.field_errors) : null } : {}),
+        })
+        .where('job_id', '=', jobId)
+        .where('idx', '=', u.idx)
+        .execute()
+    }
+  }
+
+  return {
+    async insert(job, rows, batches) {
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto('jobs').values(job).execute()
+        for (let i = 0; i < rows.length; i += 500) {
+          await trx.insertInto('job_rows').values(rows.slice(i, i + 500).map((r, k) => ({
+            job_id: job.id, idx: i + k, row: r.row, input_json: JSON.stringify(r.input), status: 'pending', feishu_code: null, message: null, field_errors_json: null,
+          }))).execute()
+        }
+        for (let i = 0; i < batches.length; i += 500) {
+          await trx.insertInto('job_batches').values(batches.slice(i, i + 500).map((b, k) => ({
+            job_id: job.id, seq: i + k, ...b, state: 'planned' as const, attempts: 0, last_error: null, updated_at: job.created_at,
+          }))).execute()
+        }
+      })
+    },
+    async byIdempotencyKey(owner, key) {
+      return db.selectFrom('jobs').selectAll().where('tenant_key', '=', owner.tenantKey).where('owner_open_id', '=', owner.openId).where('idempotency_key', '=', key).executeTakeFirst()
+    },
+    async get(id) {
+      return db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst()
+    },
+    async listOwned(owner, before, limit) {
+      let q = db.selectFrom('jobs').selectAll().where('tenant_key', '=', owner.tenantKey).where('owner_open_id', '=', owner.openId)
+      if (before) q = q.where((eb) => eb.or([eb('created_at', '<', before.createdAt), eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)])]))
+      return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()
+    },
+    async counts(jobId) {
+      const rows = await db.selectFrom('job_rows').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).where('job_id', '=', jobId).groupBy('status').execute()
+      const c: JobCounts = { total: 0, pending: 0, succeeded: 0, partial: 0, failed: 0, cancelled: 0 }
+      for (const r of rows) {
+        const n = Number(r.n)
+        if (r.status in c) c[r.status as keyof JobCounts] += n
+        c.total += n
+      }
+      return c
+    },
+    async listRows(jobId, status, afterIdx, limit) {
+      let q = db.selectFrom('job_rows').selectAll().where('job_id', '=', jobId).where('idx', '>', afterIdx)
+      if (status) q = q.where('status', '=', status)
+      return q.orderBy('idx').limit(limit).execute()
+    },
+    async rowsInRange(jobId, from, to) {
+      return db.selectFrom('job_rows').selectAll().where('job_id', '=', jobId).where('idx', '>=', from).where('idx', '<', to).orderBy('idx').execute()
+    },
+    async openBatches(jobId) {
+      return db.selectFrom('job_batches').selectAll().where('job_id', '=', jobId).where('state', '!=', 'done').orderBy('seq').execute()
+    },
+    async markInFlight(jobId, seq, now) {
+      await db.updateTable('job_batches').set((eb) => ({ state: 'in_flight', attempts: eb('attempts', '+', 1), updated_at: now })).where('job_id', '=', jobId).where('seq', '=', seq).execute()
+    },
+    async updateRows(jobId, updates) {
+      if (!updates.length) return
+      await db.transaction().execute((trx) => applyUpdates(trx, jobId, updates))
+    },
+    async completeBatch(jobId, seq, updates, delta, now) {
+      await db.transaction().execute(async (trx) => {
+        await applyUpdates(trx, jobId, updates)
+        await trx.updateTable('job_batches').set({ state: 'done', last_error: null, updated_at: now }).where('job_id', '=', jobId).where('seq', '=', seq).execute()
+        await trx.updateTable('jobs').set((eb) => ({ affect_count: eb('affect_count', '+', delta.affect), calls: eb('calls', '+', delta.calls), updated_at: now })).where('id', '=', jobId).execute()
+      })
+    },
+    async addCalls(jobId, calls) {
+      if (calls) await db.updateTable('jobs').set((eb) => ({ calls: eb('calls', '+', calls) })).where('id', '=', jobId).execute()
+    },
+    async noteBatchError(jobId, seq, error, now) {
+      await db.updateTable('job_batches').set({ last_error: error.slice(0, 1000), updated_at: now }).where('job_id', '=', jobId).where('seq', '=', seq).execute()
+    },
+    async openBatchCountForRange(jobId, idxFrom) {
+      const r = await db.selectFrom('job_batches').select((eb) => eb.fn.countAll<number>().as('n')).where('job_id', '=', jobId).where('idx_from', '=', idxFrom).where('state', '!=', 'done').executeTakeFirst()
+      return Number(r?.n ?? 0)
+    },
+    async setStatus(jobId, patch, now, onlyIf) {
+      let q = db.updateTable('jobs').set({ ...patch, updated_at: now }).where('id', '=', jobId)
+      if (onlyIf) q = q.where('status', 'in', onlyIf)
+      const res = await q.executeTakeFirst()
+      return Number(res.numUpdatedRows) === 1
+    },
+    async cancelPendingRows(jobId) {
+      await db.updateTable('job_rows').set({ status: 'cancelled' }).where('job_id', '=', jobId).where('status', '=', 'pending').execute()
+    },
+    async withStatus(statuses) {
+      return db.selectFrom('jobs').selectAll().where('status', 'in', statuses).orderBy('created_at').execute()
+    },
+    async ownedWithStatus(owner, statuses) {
+      return db.selectFrom('jobs').selectAll().where('tenant_key', '=', owner.tenantKey).where('owner_open_id', '=', owner.openId).where('status', 'in', statuses).execute()
+    },
+  }
+}

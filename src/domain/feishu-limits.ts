@@ -1,0 +1,36 @@
+/**
+ * Feishu's documented limits for the calls this app makes (reference/feishu-api.md §1.4, §3, §4).
+ * The app, the server's validation and the job planner all read them from here.
+ */
+export const PAYROLL_SAVE_MAX_RECORDS = 50
+export const PAYROLL_TEXT_MAX = 500
+export const PAYROLL_RECORD_TEXT_MAX = 3000
+export const PAYROLL_QUERY_MAX_EMPLOYMENT_IDS = 100
+export const PAYROLL_QUERY_MAX_PERIODS = 2
+export const ATTENDANCE_UPLOAD_MAX_MEMBERS = 50
+export const ATTENDANCE_UPLOAD_MAX_FIELDS = 200
+/** del_report documents no limit on user_ids; the app sends at most this many per call. */
+export const ATTENDANCE_DELETE_MAX_MEMBERS = 50
+
+/** The Feishu APIs the app calls, by the name the pacer uses. */
+export type FeishuApi =
+  | 'payroll.datasource.list'
+  | 'payroll.record.save'
+  | 'payroll.record.query'
+  | 'attendance.archive_rule.list'
+  | 'attendance.archive_rule.fields'
+  | 'attendance.archive_rule.upload'
+  | 'attendance.archive_rule.delete'
+  | 'corehr.employee.search'
+
+/** Calls allowed per window, per API, per app and tenant (§1.4: payroll 10/s, archive rule 50/s, corehr 100/min). */
+export const FEISHU_RATE_LIMITS: Record<FeishuApi, { limit: number; windowMs: number }> = {
+  'payroll.datasource.list': { limit: 10, windowMs: 1000 },
+  'payroll.record.save': { limit: 10, windowMs: 1000 },
+  'payroll.record.query': { limit: 10, windowMs: 1000 },
+  'attendance.archive_rule.list': { limit: 50, windowMs: 1000 },
+  'attendance.archive_rule.fields': { limit: 50, windowMs: 1000 },
+  'attendance.archive_rule.upload': { limit: 50, windowMs: 1000 },
+  'attendance.archive_rule.delete': { limit: 50, windowMs: 1000 },
+  'corehr.employee.search': { limit: 100, windowMs: 60_000 },
+}

@@ -1,0 +1,90 @@
+/**
+ * Checks of a job's rows at creation, on the server, with the same rules the import pipeline
+ * applied in the browser (validate.ts). Rows arrive already normalised to Feishu's wire strings;
+ * anything that is still an error refuses the job with per-row errors.
+ */
+import { issueMessage } from './issues'
+import type { AttendanceDeleteRowInput, AttendanceRowInput, JobTarget, PayrollRowInput } from './jobs'
+import type { TargetSchema } from './target'
+import { duplicateIssues, validateRow, type WireRow } from './validate'
+
+export interface JobRowError { row: number; field: string | null; code: string; message: string }
+
+const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/
+const MONTH = /^\d{4}(0[1-9]|1[0-2])$/
+const COMPACT_DATE = /^\d{8}$/
+const MAX_ID = 128
+
+/** Payroll records: every value through the datasource's field rules, the key unique in the job. */
+export function checkPayrollRows(schema: TargetSchema, target: Extract<JobTarget, { type: 'payroll' }>, rows: PayrollRowInput[]): { errors: JobRowError[]; rows: PayrollRowInput[] } {
+  const errors: JobRowError[] = []
+  if (!PERIOD.test(target.payroll_period) || target.payroll_period < '1970-01') {
+    errors.push({ row: -1, field: 'payroll_period', code: 'bad_month', message: issueMessage({ code: 'bad_month' }, 'en-US').message })
+    return { errors, rows: [] }
+  }
+  const known = new Set(schema.fields.map((f) => f.code))
+  const wire: WireRow[] = []
+  const out: PayrollRowInput[] = []
+  for (const r of rows) {
+    const issues: Parameters<typeof validateRow>[3] = []
+    for (const code of Object.keys(r.values)) {
+      if (!known.has(code)) errors.push({ row: r.row, field: code, code: 'unknown_field', message: `The datasource has no field "${code}".` })
+    }
+    if (r.active_status !== undefined && r.active_status !== 1 && r.active_status !== 2) {
+      errors.push({ row: r.row, field: 'active_status', code: 'out_of_range', message: 'active_status must be 1 (active) or 2 (stopped).' })
+    }
+    const values = validateRow(schema, { ...r.values, employment_id: r.employment_id, payroll_period: target.payroll_period }, r.row, issues)
+    for (const it of issues) if (it.severity === 'error') errors.push({ row: r.row, field: it.field, code: it.code, message: issueMessage(it, 'en-US').message })
+    wire.push(values)
+    const { employment_id: _e, payroll_period: _p, ...rest } = values
+    out.push({ row: r.row, employment_id: values.employment_id ?? r.employment_id, ...(r.active_status ? { active_status: r.active_status } : {}), values: Object.fromEntries(Object.entries(rest).filter(([code]) => code in r.values)) })
+  }
+  for (const it of duplicateIssues(schema, wire, (i) => rows[i]!.row)) errors.push({ row: it.row, field: it.field, code: it.code, message: issueMessage(it, 'en-US').message })
+  return { errors, rows: out }
+}
+
+/** Archive report rows: member, dates inside the month (yyyyMMdd), one row per member. */
+export function checkAttendanceRows(target: Extract<JobTarget, { type: 'attendance' }>, rows: AttendanceRowInput[]): JobRowError[] {
+  const errors: JobRowError[] = []
+  if (!MONTH.test(target.month)) return [{ row: -1, field: 'month', code: 'bad_month', message: 'The month must be yyyyMM.' }]
+  const first = `${target.month}01`
+  const last = `${target.month}${String(new Date(Date.UTC(Number(target.month.slice(0, 4)), Number(target.month.slice(4)), 0)).getUTCDate()).padStart(2, '0')}`
+  const seen = new Map<string, number>()
+  for (const r of rows) {
+    checkMember(r, errors, seen)
+    for (const [key, v] of [['start_time', r.start_time], ['end_time', r.end_time]] as const) {
+      if (!COMPACT_DATE.test(v) || v < first || v > last || !realDate(v)) {
+        errors.push({ row: r.row, field: key, code: 'out_of_range', message: `${key} must be a day of ${target.month} written yyyyMMdd (${first}–${last}).` })
+      }
+    }
+    if (r.start_time > r.end_time) errors.push({ row: r.row, field: 'end_time', code: 'out_of_range', message: 'end_time is before start_time.' })
+    for (const [code, v] of Object.entries(r.values)) {
+      if (!code || code.length > MAX_ID) errors.push({ row: r.row, field: code, code: 'unknown_field', message: 'A field code is empty or too long.' })
+      if (typeof v !== 'string') errors.push({ row: r.row, field: code, code: 'not_text', message: 'Values are sent as text.' })
+    }
+  }
+  return errors
+}
+
+export function checkAttendanceDeleteRows(rows: AttendanceDeleteRowInput[]): JobRowError[] {
+  const errors: JobRowError[] = []
+  const seen = new Map<string, number>()
+  for (const r of rows) checkMember(r, errors, seen)
+  return errors
+}
+
+function checkMember(r: { row: number; member_id: string }, errors: JobRowError[], seen: Map<string, number>) {
+  if (!r.member_id.trim() || r.member_id.length > MAX_ID) {
+    errors.push({ row: r.row, field: 'member_id', code: 'bad_identifier', message: 'The member ID is empty or too long.' })
+    return
+  }
+  const before = seen.get(r.member_id)
+  if (before !== undefined) errors.push({ row: r.row, field: 'member_id', code: 'duplicate_key', message: `Member ${r.member_id} appears more than once (also row ${before}).` })
+  else seen.set(r.member_id, r.row)
+}
+
+function realDate(compact: string): boolean {
+  const y = Number(compact.slice(0, 4)), m = Number(compact.slice(4, 6)), d = Number(compact.slice(6, 8))
+  const t = new Date(Date.UTC(y, m - 1, d))
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d
+}
