@@ -61,24 +61,40 @@ export function rowKey(schema: TargetSchema, values: WireRow): string | null {
 /** Issues for every row whose key appears more than once. Rows are listed by index in `values`. */
 export function duplicateIssues(schema: TargetSchema, values: ArrayLike<WireRow | undefined>, rowIndex: (i: number) => number = (i) => i): Issue[] {
   if (schema.keyFields.length === 0) return []
-  const seen = new Map<string, number[]>()
+  const keys: Array<string | null> = new Array(values.length)
   for (let i = 0; i < values.length; i++) {
     const v = values[i]
-    if (!v) continue
-    const key = rowKey(schema, v)
-    if (key === null) continue
+    keys[i] = v ? rowKey(schema, v) : null
+  }
+  return duplicateIssuesFromKeys(schema, keys, rowIndex)
+}
+
+/** The duplicate_key params for a key shared by `count` rows (same for every row of the group). */
+export function duplicateParams(schema: TargetSchema, key: string, count: number): Record<string, string | number> {
+  const titles = schema.keyFields.map((code) => schema.fields.find((f) => f.code === code)?.title)
+  return {
+    key: key.split('\u0000').join(' / '),
+    count,
+    'fields_zh-CN': titles.map((t, i) => t?.['zh-CN'] ?? schema.keyFields[i]).join(' + '),
+    'fields_en-US': titles.map((t, i) => t?.['en-US'] ?? schema.keyFields[i]).join(' + '),
+  }
+}
+
+export function duplicateIssuesFromKeys(schema: TargetSchema, keys: ArrayLike<string | null>, rowIndex: (i: number) => number = (i) => i): Issue[] {
+  if (schema.keyFields.length === 0) return []
+  const seen = new Map<string, number[]>()
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]
+    if (key === null || key === undefined) continue
     const list = seen.get(key)
     if (list) list.push(i)
     else seen.set(key, [i])
   }
   const issues: Issue[] = []
   const firstKey = schema.keyFields[0] as string
-  const titles = schema.keyFields.map((code) => schema.fields.find((f) => f.code === code)?.title)
-  const fieldsZh = titles.map((t, i) => t?.['zh-CN'] ?? schema.keyFields[i]).join(' + ')
-  const fieldsEn = titles.map((t, i) => t?.['en-US'] ?? schema.keyFields[i]).join(' + ')
   for (const [key, list] of seen) {
     if (list.length < 2) continue
-    const params = { key: key.split('\u0000').join(' / '), count: list.length, 'fields_zh-CN': fieldsZh, 'fields_en-US': fieldsEn }
+    const params = duplicateParams(schema, key, list.length)
     for (const i of list) issues.push({ row: rowIndex(i), field: firstKey, severity: 'error', code: 'duplicate_key', params })
   }
   return issues

@@ -49,6 +49,7 @@ export class CellStore {
   rowCount = 0
   private capacity: number
   date1904 = false
+  private dateCache = new Map<number, string | null>()
 
   constructor(capacityHint = 1024) {
     this.capacity = Math.max(16, capacityHint)
@@ -115,8 +116,14 @@ export class CellStore {
       case Tag.String: return this.strings[num] ?? null
       case Tag.Bool: return num !== 0
       case Tag.Date: {
-        const d = serialToDate(num, this.date1904)
-        return d ? isoDate(d) : num
+        // Dates repeat a lot (one month of days); converting each once saves a Date per cell.
+        let iso = this.dateCache.get(num)
+        if (iso === undefined) {
+          const d = serialToDate(num, this.date1904)
+          iso = d ? isoDate(d) : null
+          this.dateCache.set(num, iso)
+        }
+        return iso ?? num
       }
       case Tag.DateTime: {
         const d = serialToDate(num, this.date1904)

@@ -17,6 +17,8 @@ export const CellStyle = {
   Percent: 6,
   Muted: 7,
   Code: 8,
+  /** '@' number format: what people type stays text (leading zeros). */
+  Text: 9,
 } as const
 export type CellStyle = (typeof CellStyle)[keyof typeof CellStyle]
 
@@ -28,6 +30,8 @@ export interface WriteSheet {
   name: string
   rows: Iterable<WriteRow>
   colWidths?: number[]
+  /** Default style per column (e.g. CellStyle.Text for ID columns). */
+  colStyles?: CellStyle[]
   freezeRows?: number
   /** e.g. "A1:C1" */
   merges?: string[]
@@ -55,7 +59,7 @@ const STYLES_XML = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <fills count="6"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFF2F3F5"/></patternFill></fill><fill><patternFill patternType="solid"><fgColor rgb="FFFFECE8"/></patternFill></fill><fill><patternFill patternType="solid"><fgColor rgb="FFFFF7E8"/></patternFill></fill><fill><patternFill patternType="solid"><fgColor rgb="FFE8FFEA"/></patternFill></fill></fills>
 <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="9">
+<cellXfs count="10">
 <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
 <xf numFmtId="49" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"/>
 <xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
@@ -65,6 +69,7 @@ const STYLES_XML = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <xf numFmtId="10" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
 <xf numFmtId="49" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>
 <xf numFmtId="49" fontId="3" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"/>
+<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
 </cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>`
@@ -111,8 +116,15 @@ export function writeXlsx(sheets: WriteSheet[], options: WriteOptions = {}): Uin
     if (sheet.freezeRows) {
       head += `<sheetViews><sheetView workbookViewId="0"><pane ySplit="${sheet.freezeRows}" topLeftCell="A${sheet.freezeRows + 1}" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>`
     }
-    if (sheet.colWidths?.length) {
-      head += '<cols>' + sheet.colWidths.map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`).join('') + '</cols>'
+    const colCount = Math.max(sheet.colWidths?.length ?? 0, sheet.colStyles?.length ?? 0)
+    if (colCount > 0) {
+      head += '<cols>'
+      for (let i = 0; i < colCount; i++) {
+        const w = sheet.colWidths?.[i] ?? 12
+        const st = sheet.colStyles?.[i]
+        head += `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"${st ? ` style="${st}"` : ''}/>`
+      }
+      head += '</cols>'
     }
     head += '<sheetData>'
     file.push(encoder.encode(head))

@@ -1,0 +1,135 @@
+/** Messages between the main thread (client.ts) and the import worker (worker.ts). */
+import type { Issue } from '../domain/issues'
+import type { CellValue, Locale, TargetSchema } from '../domain/target'
+import type { FileErrorCode } from './errors'
+import type { TextEncodingName } from './encoding'
+import type { HeaderLayout } from './header'
+import type { ColumnMatch, MappingProposal, SavedMapping } from './mapping'
+
+export interface Progress {
+  phase: 'open' | 'strings' | 'cells' | 'validate' | 'write'
+  /** Bytes (or rows in 'validate') done and in total. */
+  done: number
+  total: number
+  rows: number
+  elapsedMs: number
+  /** Rows per second so far. */
+  rate: number
+  /** Estimated time left, or null when unknown. */
+  etaMs: number | null
+}
+
+export interface SheetChoice {
+  index: number
+  name: string
+  hidden: boolean
+  readable: boolean
+  preview: string[][]
+}
+
+export interface OpenResult {
+  kind: 'xlsx' | 'csv'
+  fileName: string
+  fileSize: number
+  sheets: SheetChoice[]
+  encoding: TextEncodingName | null
+  encodingExact: boolean
+  delimiter: string | null
+  /** Set when the file had one sheet (or was CSV) and was read straight away. */
+  sheet: SheetResult | null
+}
+
+export interface SheetResult {
+  sheetIndex: number
+  sheetName: string
+  /** Data rows (below the header). */
+  rowCount: number
+  columnCount: number
+  layout: HeaderLayout
+  /** First rows as text, for choosing the header row by hand. */
+  head: string[][]
+  /** Sheet row numbers of `head`. */
+  headRows: number[]
+  proposal: MappingProposal
+  readMs: number
+}
+
+export interface Summary {
+  rows: number
+  deleted: number
+  errors: number
+  warnings: number
+  rowsWithErrors: number
+  rowsWithWarnings: number
+  validRows: number
+  byCode: Record<string, number>
+  /** Rows with an error per field code ('' = whole-row issues). */
+  byField: Record<string, number>
+  validateMs: number
+}
+
+export type RowFilter = 'all' | 'errors' | 'issues'
+export type RowOrder = 'sheet' | 'errorsFirst'
+
+export interface RowView {
+  /** 0-based data row. */
+  row: number
+  /** Row number in the sheet as the person sees it in Excel. */
+  sheetRow: number
+  /** Raw values of the mapped fields, keyed by field code (after edits). */
+  cells: Record<string, CellValue>
+  issues: Issue[]
+}
+
+export interface RowsPage { total: number; start: number; rows: RowView[] }
+
+export type BulkFix =
+  | { kind: 'trim'; fields?: string[] }
+  | { kind: 'halfWidth'; fields?: string[] }
+  | { kind: 'dateFormat'; fields?: string[]; order?: 'dmy' | 'mdy' }
+
+export interface RowResult {
+  row: number
+  status: 'written' | 'failed' | 'skipped'
+  /** Feishu error code, e.g. 2500014. */
+  code?: string | number
+  message?: string
+  hint?: string
+}
+
+export interface ResultLabels {
+  status: string
+  code: string
+  message: string
+  hint: string
+  written: string
+  failed: string
+  skipped: string
+  error: string
+  warning: string
+  ok: string
+  sheetName: string
+}
+
+export interface Requests {
+  open: { args: { file: Blob; fileName: string; schema: TargetSchema; saved: SavedMapping | null }; result: OpenResult }
+  chooseSheet: { args: { index: number }; result: SheetResult }
+  setHeader: { args: { headerRow: number; depth: 1 | 2 }; result: SheetResult }
+  applyMapping: { args: { matches: ColumnMatch[] }; result: Summary }
+  rows: { args: { filter: RowFilter; order: RowOrder; start: number; count: number }; result: RowsPage }
+  editCell: { args: { row: number; field: string; value: CellValue }; result: { summary: Summary; rows: RowView[] } }
+  bulkFix: { args: { fix: BulkFix }; result: { changed: number; summary: Summary } }
+  deleteRows: { args: { rows: number[] }; result: Summary }
+  exportValues: { args: { includeInvalid: boolean }; result: { json: ArrayBuffer; count: number } }
+  resultWorkbook: { args: { locale: Locale; labels: ResultLabels; results: RowResult[] | null }; result: { xlsx: ArrayBuffer } }
+  templateWorkbook: { args: { schema: TargetSchema; locale: Locale }; result: { xlsx: ArrayBuffer } }
+}
+
+export type Op = keyof Requests
+
+export interface RequestMessage<K extends Op = Op> { id: number; op: K; args: Requests[K]['args'] }
+
+export type ResponseMessage =
+  | { id: number; type: 'result'; result: unknown }
+  | { id: number; type: 'progress'; progress: Progress }
+  | { id: number; type: 'error'; error: { code: FileErrorCode | 'bad_request'; params: Record<string, string | number> } }

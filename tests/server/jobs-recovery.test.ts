@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startSandbox } from '../../server/sandbox/index'
+import { SANDBOX_APP_ID, SANDBOX_APP_SECRET } from '../../server/sandbox/credentials'
+import { requestedScopes } from '../../server/auth/capabilities'
+import { freePort, sandboxCalls, sandboxEmployees, setKnobs } from './harness'
+
+/**
+ * The real server as a separate process (as in production, pointed at the sandbox as its Feishu),
+ * killed with SIGKILL in the middle of a job and started again on the same data directory.
+ */
+let sandbox: Awaited<ReturnType<typeof startSandbox>>
+let child: ChildProcess | null = null
+const dataDir = mkdtempSync(join(tmpdir(), 'hr-crash-'))
+let port = 0
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0 })
+  port = await freePort()
+})
+afterAll(async () => {
+  child?.kill('SIGKILL')
+  await sandbox.close()
+})
+
+async function startChild(): Promise<void> {
+  child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+    env: {
+      ...process.env, FEISHU_APP_ID: SANDBOX_APP_ID, FEISHU_APP_SECRET: SANDBOX_APP_SECRET, FEISHU_BASE_URL: sandbox.url,
+      SESSION_SECRET: 'crash-test-session-secret-0123456789abcdef', PUBLIC_URL: `http://localhost:${port}`, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  for (let i = 0; i < 200; i++) {
+    try { if ((await fetch(`http://127.0.0.1:${port}/api/config`)).ok) return } catch { /* not yet */ }
+    await new Promise((ok) => setTimeout(ok, 100))
+  }
+  throw new Error('the server did not start')
+}
+
+const api = (cookie: string) => async (method: string, path: string, body?: unknown) => {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, { method, headers: { Cookie: cookie, 'X-Requested-With': 'XMLHttpRequest', ...(body ? { 'Content-Type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined })
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> }
+}
+
+describe('a crash in the middle of a job', () => {
+  it('loses nothing: after SIGKILL and a restart the job finishes with exact counts', async () => {
+    await startChild()
+    const { code } = (await (await fetch(`${sandbox.url}/sandbox/codes`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user_id: 'wangfang', kind: 'request_access', scopes: requestedScopes }) })).json()) as { code: string }
+    const signIn = await fetch(`http://127.0.0.1:${port}/api/session`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest' }, body: JSON.stringify({ code, source: 'request_access' }) })
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!
+    const call = api(cookie)
+
+    await setKnobs(sandbox.url, { latencyMs: 250 })
+    const people = await sandboxEmployees(sandbox.url, { status: 'hired', limit: 500 })
+    const created = await call('POST', '/api/jobs', {
+      idempotency_key: 'crash-test-job-1', kind: 'payroll_save', target: { type: 'payroll', source_code: 'attendance_deduction__c', payroll_period: '2022-05' },
+      rows: people.map((e, i) => ({ row: i + 2, employment_id: e.employment_id, values: { absence_hours__c: `${i % 10}.5` } })),
+    })
+    expect(created.status).toBe(201)
+    const id = (created.json.job as { id: string }).id
+
+    // Kill while a batch is in flight (each save takes 250 ms inside Feishu).
+    for (;;) {
+      const j = (await call('GET', `/api/jobs/${id}`)).json.job as { counts: { succeeded: number } }
+      if (j.counts.succeeded >= 100) break
+      await new Promise((ok) => setTimeout(ok, 50))
+    }
+    await new Promise((ok) => setTimeout(ok, 120))
+    child!.kill('SIGKILL')
+    await new Promise((ok) => child!.once('exit', ok))
+    const afterKill = (await sandboxCalls(sandbox.url, { api: 'datasource_record.save' })).length
+
+    await setKnobs(sandbox.url, { latencyMs: 0 })
+    await startChild()
+    let job: { status: string; counts: Record<string, number>; affect_count: number } | undefined
+    for (let i = 0; i < 300; i++) {
+      job = (await call('GET', `/api/jobs/${id}`)).json.job as typeof job
+      if (job?.status === 'succeeded' || job?.status === 'finished_with_errors') break
+      await new Promise((ok) => setTimeout(ok, 100))
+    }
+    expect(job).toMatchObject({ status: 'succeeded', counts: { total: 500, succeeded: 500, failed: 0, pending: 0 } })
+    const records = ((await (await fetch(`${sandbox.url}/sandbox/inspect/payroll?source_code=attendance_deduction__c`)).json()) as { records: Array<{ period: string; employment_id: string; values: Record<string, string> }> }).records.filter((r) => r.period === '2022-05')
+    expect(records).toHaveLength(500)
+    expect(records.find((r) => r.employment_id === people[499]!.employment_id)?.values.absence_hours__c).toBe('9.5')
+    // Resending the interrupted batch is an upsert: Feishu counts each record once.
+    expect(job!.affect_count).toBeLessThanOrEqual(500)
+    expect((await sandboxCalls(sandbox.url, { api: 'datasource_record.save' })).length).toBeGreaterThan(afterKill)
+  }, 90_000)
+})
