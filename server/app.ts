@@ -14,6 +14,7 @@ import { maxBody } from './middleware/limits'
 import { requestId } from './middleware/request-id'
 import { securityHeaders } from './middleware/security-headers'
 import { configRoutes, type SandboxUser } from './routes/config'
+import { mappingRoutes } from './routes/mappings'
 import { sessionRoutes } from './routes/session'
 import { jobRoutes } from './routes/jobs'
 import { jobRunner, type JobRunner } from './jobs/runner'
@@ -23,6 +24,7 @@ import type { RetryPolicy } from './jobs/call'
 import { jobsRepo } from './store/jobs-repo'
 import { serveApp } from './static'
 import type { Database } from './store/schema'
+import { mappingsRepo } from './store/mappings-repo'
 import { sessionsRepo } from './store/sessions-repo'
 
 export interface AppDeps {
@@ -69,6 +71,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
     .use(csrfGuard({ allowedOrigins: [new URL(config.publicUrl).origin] }))
     .route('/', configRoutes({ config, sandboxUsers: deps.sandboxUsers }))
     .route('/', sessionRoutes({ sessions, tokens, feishu, cookie, redirectUris: [`${config.publicUrl}/auth/callback`], onSignedIn: (owner) => runner.resumeAfterSignIn(owner) }))
+    .route('/mappings', mappingRoutes({ repo: mappingsRepo(db), sessions, cookie, clock }))
     .route('/jobs', jobRoutes({ repo: jobs, feishu, tokens, clock, sessions, cookie, runner, bus }))
   api.notFound(apiNotFound)
 

@@ -12,6 +12,12 @@ export interface Pacer {
 
 /** Arrival jitter can bring calls sent a full window apart closer together at Feishu; keep a small margin. */
 const WINDOW_MARGIN = 1.03
+/**
+ * The window is cut into tenths (10/s → 1 call per 103 ms; 50/s → 5 per 103 ms): calls flow evenly
+ * instead of in one burst per second, so a few milliseconds of jitter cannot push a burst into the
+ * previous window at Feishu.
+ */
+const SLICES = 10
 
 export function inProcessPacer(limits: Partial<Record<FeishuApi, { limit: number; windowMs: number }>> = {}): Pacer {
   const queues = new Map<FeishuApi, PQueue>()
@@ -19,7 +25,8 @@ export function inProcessPacer(limits: Partial<Record<FeishuApi, { limit: number
     let q = queues.get(api)
     if (!q) {
       const { limit, windowMs } = limits[api] ?? FEISHU_RATE_LIMITS[api]
-      q = new PQueue({ intervalCap: limit, interval: Math.ceil(windowMs * WINDOW_MARGIN), strict: true })
+      const slices = limit % SLICES === 0 ? SLICES : 1
+      q = new PQueue({ intervalCap: limit / slices, interval: Math.ceil((windowMs / slices) * WINDOW_MARGIN), strict: true })
       queues.set(api, q)
     }
     return q

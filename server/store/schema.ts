@@ -93,7 +93,18 @@ export interface JobBatchesTable {
   updated_at: Millis
 }
 
+export interface MappingsTable {
+  tenant_key: string
+  open_id: string
+  target_kind: string
+  target_id: string
+  /** SavedMapping.entries as JSON: [{ header, field }] */
+  entries_json: string
+  updated_at: Millis
+}
+
 export interface Database {
+  mappings: MappingsTable
   user_grants: UserGrantsTable
   sessions: SessionsTable
   jobs: JobsTable

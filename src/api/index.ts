@@ -2,3 +2,4 @@ export { ApiError, http, isReauthError, request, setUnauthorizedHandler, toApiEr
 export type { UnauthorizedHandler } from './http'
 export { createSession, deleteSession, getCapabilities, getConfig, getMe } from './session'
 export type * from './types'
+export { getMapping, saveMapping, type MappingTargetKind } from './mappings'

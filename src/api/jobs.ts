@@ -3,19 +3,22 @@ import { request } from './http'
 
 // Write jobs (server/jobs/README.md). Another person's job answers 404, like an unknown one.
 
+/** Opaque: sent back as it came (the jobs list uses a string, the rows of a job a number). */
+export type Cursor = string | number
+
 export interface JobsPage {
   jobs: JobSummary[]
-  next_cursor: string | null
+  next_cursor: Cursor | null
 }
 
 export interface JobDetail {
   job: JobSummary
   rows: JobRowResult[]
-  next_cursor: string | null
+  next_cursor: Cursor | null
 }
 
 export interface PageParams {
-  cursor?: string | null
+  cursor?: Cursor | null
   limit?: number
 }
 

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, markRaw, ref, type ComputedRef, type Ref } from 'vue'
 import { ApiError } from '../api'
-import { cancelJob, getJob, listJobs, openJobEvents, pauseJob, resumeJob, type JobDetail, type JobEvents } from '../api/jobs'
+import { cancelJob, getJob, listJobs, openJobEvents, pauseJob, resumeJob, type Cursor, type JobDetail, type JobEvents } from '../api/jobs'
 import { FINAL_JOB_STATUSES, type JobProgress, type JobRowResult, type JobStatus, type JobSummary, type RowStatus } from '../domain/jobs'
 import { asyncState, type AsyncState } from './async-state'
 
@@ -34,7 +34,7 @@ export function isFinalStatus(status: JobStatus): boolean {
 export interface JobsStore {
   /** The person's jobs, newest first; `loadHistory({ more: true })` appends the next page. */
   history: AsyncState<JobSummary[]>
-  historyNextCursor: Ref<string | null>
+  historyNextCursor: Ref<Cursor | null>
   /** The open job: loaded once, then kept current by the progress stream. */
   job: AsyncState<JobSummary>
   /** One page of the open job's row results, for `rowFilter`. */
@@ -42,7 +42,7 @@ export interface JobsStore {
   rowFilter: Ref<RowFilter>
   /** 1-based. */
   rowsPage: Ref<number>
-  rowsNextCursor: Ref<string | null>
+  rowsNextCursor: Ref<Cursor | null>
   /** The latest rates from the stream; null before the first event and once the job is final. */
   rates: Ref<JobRates | null>
   stream: Ref<StreamState>
@@ -78,12 +78,12 @@ function isNotFound(err: unknown): boolean {
 
 export const useJobsStore = defineStore('jobs', (): JobsStore => {
   const history = asyncState<JobSummary[]>()
-  const historyNextCursor = ref<string | null>(null)
+  const historyNextCursor = ref<Cursor | null>(null)
   const job = asyncState<JobSummary>()
   const rows = asyncState<JobRowResult[]>()
   const rowFilter = ref<RowFilter>('all')
   const rowsPage = ref(1)
-  const rowsNextCursor = ref<string | null>(null)
+  const rowsNextCursor = ref<Cursor | null>(null)
   const rates = ref<JobRates | null>(null)
   const stream = ref<StreamState>('closed')
   const action = asyncState<JobSummary>()
@@ -99,7 +99,7 @@ export const useJobsStore = defineStore('jobs', (): JobsStore => {
   let historyRequest = 0
   let currentId: string | null = null
   /** Cursor of each rows page seen so far; page n uses `cursors[n - 1]`. */
-  let cursors: (string | null)[] = [null]
+  let cursors: (Cursor | null)[] = [null]
   let events: JobEvents | null = null
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null
   let attempts = 0
@@ -266,7 +266,7 @@ export const useJobsStore = defineStore('jobs', (): JobsStore => {
   }
 
   async function nextRowsPage() {
-    if (!rowsNextCursor.value) return
+    if (rowsNextCursor.value === null) return
     cursors = [...cursors.slice(0, rowsPage.value), rowsNextCursor.value]
     rowsPage.value += 1
     await loadRowsPage()
@@ -322,7 +322,7 @@ export const useJobsStore = defineStore('jobs', (): JobsStore => {
 
   async function loadHistory(options: { more?: boolean } = {}) {
     const cursor = options.more ? historyNextCursor.value : null
-    if (options.more && !cursor) return
+    if (options.more && cursor === null) return
     const request = ++historyRequest
     history.error = null
     history.isLoading = true

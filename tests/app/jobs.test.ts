@@ -3,7 +3,7 @@ import type { VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import * as api from '../../src/api'
 import * as jobsApi from '../../src/api/jobs'
-import type { JobDetail } from '../../src/api/jobs'
+import type { Cursor, JobDetail } from '../../src/api/jobs'
 import type { JobProgress, JobRowResult, JobSummary } from '../../src/domain/jobs'
 import { useJobsStore } from '../../src/stores/jobs'
 import { expectNoUnexpectedCalls, resetFakeApi } from './fake-api'
@@ -152,7 +152,7 @@ const unknownField = row(9, {
   field_errors: [{ field: 'late_minutes', code: 'invalid_code', message: 'invalid_code' }],
 })
 
-function detail(job: JobSummary = summary(), rows: JobRowResult[] = [row(1), noPermission, row(8)], next: string | null = null): JobDetail {
+function detail(job: JobSummary = summary(), rows: JobRowResult[] = [row(1), noPermission, row(8)], next: Cursor | null = null): JobDetail {
   return { job, rows, next_cursor: next }
 }
 
@@ -273,12 +273,12 @@ describe('the jobs store', () => {
     expect(FakeEventSource.instances).toHaveLength(1)
   })
 
-  it('asks only for rows in the chosen state, from the first page, and pages with the server’s cursor', async () => {
+  it('asks only for rows in the chosen state, from the first page, and pages with the server’s cursor (even 0)', async () => {
     fake.getJob
       .mockResolvedValueOnce(detail(summary(), [row(1)], 'c-all-2'))
-      .mockResolvedValueOnce(detail(summary(), [noPermission], 'c-failed-2'))
+      .mockResolvedValueOnce(detail(summary(), [noPermission], 0))
       .mockResolvedValueOnce(detail(summary(), [row(60, { status: 'failed', feishu_code: 2500015 })], null))
-      .mockResolvedValueOnce(detail(summary(), [noPermission], 'c-failed-2'))
+      .mockResolvedValueOnce(detail(summary(), [noPermission], 0))
     const jobs = useJobsStore()
     await jobs.openJob('job-1')
 
@@ -287,7 +287,7 @@ describe('the jobs store', () => {
     expect(jobs.rows.data?.map((r) => r.row)).toEqual([7])
 
     await jobs.nextRowsPage()
-    expect(jobsApi.getJob).toHaveBeenLastCalledWith('job-1', { status: 'failed', cursor: 'c-failed-2', limit: 50 })
+    expect(jobsApi.getJob).toHaveBeenLastCalledWith('job-1', { status: 'failed', cursor: 0, limit: 50 })
     expect(jobs.rowsPage).toBe(2)
     expect(jobs.rowsNextCursor).toBeNull()
 

@@ -35,8 +35,21 @@ export function movableClock(): Clock & { advance(ms: number): void } {
  * The app server in-process (Hono's app.request) against a real sandbox Feishu on an ephemeral
  * port, with its own SQLite file. `logs` collects every log line for the security tests.
  */
-export async function startStack(opts: { retry?: RetryPolicy } = {}) {
-  const sandbox = await startSandbox({ port: 0 })
+/** A sandbox in its own process (benchmarks: its event loop must not share the app server's). */
+export async function sandboxProcess(): Promise<{ url: string; close(): Promise<void> }> {
+  const port = await freePort()
+  const { spawn } = await import('node:child_process')
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/sandbox/main.ts'], { env: { ...process.env, SANDBOX_PORT: String(port) }, stdio: 'ignore' })
+  const url = `http://127.0.0.1:${port}`
+  for (let i = 0; i < 200; i++) {
+    try { if ((await fetch(`${url}/sandbox/users`)).ok) break } catch { /* starting */ }
+    await new Promise((ok) => setTimeout(ok, 50))
+  }
+  return { url, close: async () => { child.kill('SIGTERM'); await new Promise((ok) => child.once('exit', ok)) } }
+}
+
+export async function startStack(opts: { retry?: RetryPolicy; sandbox?: { url: string; close(): Promise<void> } } = {}) {
+  const sandbox = (opts.sandbox ?? (await startSandbox({ port: 0 }))) as Awaited<ReturnType<typeof startSandbox>>
   const dataDir = mkdtempSync(join(tmpdir(), 'hr-gadget-'))
   const port = await freePort()
   const config = loadConfig({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'debug' }, { appId: SANDBOX_APP_ID, appSecret: SANDBOX_APP_SECRET, baseUrl: sandbox.url })
@@ -111,7 +124,7 @@ export async function startStack(opts: { retry?: RetryPolicy } = {}) {
   }
 }
 
-export interface SandboxCall { seq: number; api: string; user: string | null; status: number | null; code: number | null }
+export interface SandboxCall { seq: number; api: string; user: string | null; status: number | null; code: number | null; startMs: number; endMs: number | null }
 
 /** The sandbox's own record of the calls it received (sandbox-only endpoint). */
 export async function sandboxCalls(sandboxUrl: string, filter: { api?: string; sinceSeq?: number } = {}): Promise<SandboxCall[]> {

@@ -120,7 +120,7 @@ describe('payroll save jobs', () => {
       a.request('POST', '/api/jobs', { idempotency_key: key(), kind: 'payroll_save', target: { type: 'payroll', source_code: 'sales_commission__c', payroll_period: '2025-05' }, rows: hired.slice(0, 200).map((e, i) => ({ row: i, employment_id: e.employment_id, values: { deals_closed__c: String(i) } })) }),
     ])
     for (const [i, j] of jobs.entries()) expect((await waitForJob(i === 1 ? b : a, (j.json.job as { id: string }).id)).job.status).toBe('succeeded')
-    const saves = (await sandboxCalls(stack.sandbox.url, { api: 'datasource_record.save', sinceSeq: since })) as Array<{ code: number | null; startMs: number }>
+    const saves = await sandboxCalls(stack.sandbox.url, { api: "datasource_record.save", sinceSeq: since })
     expect(saves.filter((s) => s.code === 2500021)).toEqual([])
     expect(saves.filter((s) => s.code === 99991400)).toEqual([])
     const starts = saves.map((s) => s.startMs).sort((x, y) => x - y)

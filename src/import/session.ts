@@ -1,0 +1,514 @@
+/**
+ * The import as it lives in the worker: the sheet (CellStore), the header layout, the mapping,
+ * the person's edits and deletions, and the validation state. The main thread only ever sees
+ * small results (summaries, a page of rows, a transferred buffer), so it never blocks.
+ */
+import type { Issue } from '../domain/issues'
+import { issueMessage } from '../domain/issues'
+import type { CellValue, TargetSchema, TargetField } from '../domain/target'
+import { fieldTitle } from '../domain/target'
+import { duplicateParams, rowKey, validateRow, type RawRow, type WireRow } from '../domain/validate'
+import type { CellStore } from './cells'
+import { readCsv } from './csv-read'
+import { Cancelled, FileError } from './errors'
+import { dateFormatValue, halfWidthValue, trimValue } from './fixes'
+import { detectHeader, fillHeaderMerges, HEADER_SCAN_ROWS, layoutAt, type HeaderLayout } from './header'
+import { autoMap, type ColumnMatch, type SavedMapping } from './mapping'
+import type {
+  BulkFix, OpenResult, Progress, ResultLabels, RowFilter, RowOrder, RowResult, RowsPage, RowView, SheetResult, Summary,
+} from './protocol'
+import { sniffFile } from './sniff'
+import { templateSheet } from './template'
+import { openXlsx, previewSheets, readSheet, type Merge, type XlsxBook } from './xlsx-read'
+import { CellStyle, concatChunks, writeXlsx, type WriteCell, type WriteRow } from './xlsx-write'
+import type { Locale } from '../domain/target'
+
+export interface SessionHooks {
+  progress: (p: Progress) => void
+  isCancelled: () => boolean
+  inflater?: 'native' | 'fflate'
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now()
+}
+
+class ProgressMeter {
+  private start = now()
+  private last = 0
+  constructor(private readonly hooks: SessionHooks) {}
+  report(phase: Progress['phase'], done: number, total: number, rows: number, force = false): void {
+    const t = now()
+    if (!force && t - this.last < 100) return
+    this.last = t
+    const elapsedMs = t - this.start
+    const rate = elapsedMs > 0 ? (rows / elapsedMs) * 1000 : 0
+    const etaMs = done > 0 && total > done ? (elapsedMs / done) * (total - done) : total > 0 && done >= total ? 0 : null
+    this.hooks.progress({ phase, done, total, rows, elapsedMs, rate, etaMs })
+  }
+}
+
+export class ImportSession {
+  private blob: Blob | null = null
+  private fileName = ''
+  private schema: TargetSchema | null = null
+  private saved: SavedMapping | null = null
+  private book: XlsxBook | null = null
+  private store: CellStore | null = null
+  private merges: Merge[] = []
+  private sheetIndex = 0
+  private layout: HeaderLayout | null = null
+  /** Field code → sheet column. */
+  private fieldColumn = new Map<string, number>()
+  private edits = new Map<number, Map<string, CellValue>>()
+  private deleted = new Uint8Array(0)
+  private rowIssues = new Map<number, Issue[]>()
+  private keys: Array<string | null> = []
+  private keyGroups = new Map<string, Set<number>>()
+  private validated = false
+  private validateMs = 0
+  private version = 0
+  private viewCache = new Map<string, { version: number; rows: Int32Array }>()
+
+  constructor(private readonly hooks: SessionHooks) {}
+
+  // ------------------------------------------------------------ reading
+
+  async open(args: { file: Blob; fileName: string; schema: TargetSchema; saved: SavedMapping | null }): Promise<OpenResult> {
+    this.blob = args.file
+    this.fileName = args.fileName
+    this.schema = args.schema
+    this.saved = args.saved
+    const kind = await sniffFile(args.file, args.fileName)
+    const base = { kind, fileName: args.fileName, fileSize: args.file.size }
+    if (kind === 'csv') {
+      const meter = new ProgressMeter(this.hooks)
+      const t0 = now()
+      const csv = await readCsv(args.file, {
+        isCancelled: this.hooks.isCancelled,
+        onProgress: (p) => meter.report('cells', p.done, p.total, p.rows),
+      })
+      this.checkCancelled()
+      const sheet = this.adopt(csv.store, [], 0, args.fileName.replace(/\.[^.]+$/, ''), now() - t0)
+      return { ...base, sheets: [], encoding: csv.encoding.encoding, encodingExact: csv.encoding.exact, delimiter: csv.delimiter, sheet }
+    }
+    const book = await openXlsx(args.file, { inflater: this.hooks.inflater })
+    this.book = book
+    const readable = book.sheets.filter((s) => s.readable)
+    if (readable.length === 0) throw new FileError('no_sheets')
+    const visible = readable.filter((s) => !s.hidden)
+    if (readable.length === 1 || visible.length === 1) {
+      const only = (visible[0] ?? readable[0])!
+      const sheet = await this.chooseSheet({ index: only.index })
+      const sheets = book.sheets.map((s) => ({ index: s.index, name: s.name, hidden: s.hidden, readable: s.readable, preview: [] }))
+      return { ...base, sheets, encoding: null, encodingExact: true, delimiter: null, sheet }
+    }
+    const previews = await previewSheets(book, 6, { inflater: this.hooks.inflater, isCancelled: this.hooks.isCancelled })
+    const sheets = book.sheets.map((s) => ({
+      index: s.index, name: s.name, hidden: s.hidden, readable: s.readable,
+      preview: previews.find((p) => p.index === s.index)?.rows ?? [],
+    }))
+    return { ...base, sheets, encoding: null, encodingExact: true, delimiter: null, sheet: null }
+  }
+
+  async chooseSheet(args: { index: number }): Promise<SheetResult> {
+    if (!this.book) throw new FileError('no_sheets')
+    const meter = new ProgressMeter(this.hooks)
+    const t0 = now()
+    const { store, merges } = await readSheet(this.book, args.index, {
+      inflater: this.hooks.inflater,
+      isCancelled: this.hooks.isCancelled,
+      onProgress: (p) => meter.report(p.phase, p.done, p.total, p.rows),
+    })
+    this.checkCancelled()
+    return this.adopt(store, merges, args.index, this.book.sheets[args.index]?.name ?? '', now() - t0)
+  }
+
+  private adopt(store: CellStore, merges: Merge[], index: number, name: string, readMs: number): SheetResult {
+    if (store.rowCount === 0) throw new FileError('sheet_empty', { sheet: name })
+    fillHeaderMerges(store, merges)
+    this.store = store
+    this.merges = merges
+    this.sheetIndex = index
+    const head = this.headRows()
+    const layout = detectHeader(head, { schema: this.schema ?? undefined, merges, sheetRows: store.sheetRows })
+    if (!layout) throw new FileError('no_header', { sheet: name })
+    return this.useLayout(layout, name, readMs)
+  }
+
+  private headRows(): CellValue[][] {
+    const store = this.store as CellStore
+    const out: CellValue[][] = []
+    for (let r = 0; r < Math.min(store.rowCount, HEADER_SCAN_ROWS); r++) out.push(store.row(r))
+    return out
+  }
+
+  setHeader(args: { headerRow: number; depth: 1 | 2 }): SheetResult {
+    const head = this.headRows()
+    const headerRow = Math.max(0, Math.min(args.headerRow, head.length - 1))
+    return this.useLayout(layoutAt(head, headerRow, args.depth, this.schema ?? undefined), this.sheetName(), 0)
+  }
+
+  private sheetName(): string {
+    return this.book?.sheets[this.sheetIndex]?.name ?? this.fileName.replace(/\.[^.]+$/, '')
+  }
+
+  private useLayout(layout: HeaderLayout, name: string, readMs: number): SheetResult {
+    const store = this.store as CellStore
+    this.layout = layout
+    this.resetEdits()
+    const head = this.headRows()
+    const proposal = autoMap(layout.columns, this.schema as TargetSchema, this.saved)
+    return {
+      sheetIndex: this.sheetIndex,
+      sheetName: name,
+      rowCount: this.dataRowCount(),
+      columnCount: store.columnCount,
+      layout,
+      head: head.map((r) => r.map((v) => (v === null ? '' : String(v)))),
+      headRows: Array.from(store.sheetRows.subarray(0, head.length)),
+      proposal,
+      readMs,
+    }
+  }
+
+  private resetEdits(): void {
+    this.edits.clear()
+    this.deleted = new Uint8Array(this.dataRowCount())
+    this.rowIssues.clear()
+    this.keys = []
+    this.keyGroups.clear()
+    this.validated = false
+    this.version++
+  }
+
+  private dataRowCount(): number {
+    return this.store && this.layout ? Math.max(0, this.store.rowCount - this.layout.dataStart) : 0
+  }
+
+  private checkCancelled(): void {
+    if (this.hooks.isCancelled()) throw new Cancelled()
+  }
+
+  // ------------------------------------------------------------ mapping and validation
+
+  applyMapping(args: { matches: ColumnMatch[] }): Summary {
+    const schema = this.requireSchema()
+    const codes = new Set(schema.fields.map((f) => f.code))
+    this.fieldColumn.clear()
+    for (const m of args.matches) {
+      if (m.field === null || !codes.has(m.field)) continue
+      if (this.fieldColumn.has(m.field)) throw new FileError('no_header', { detail: `field ${m.field} mapped twice` })
+      this.fieldColumn.set(m.field, m.column)
+    }
+    this.validateAll()
+    return this.summary()
+  }
+
+  private requireSchema(): TargetSchema {
+    if (!this.schema || !this.store || !this.layout) throw new FileError('no_sheets')
+    return this.schema
+  }
+
+  /** The raw value of a mapped field in a data row, after the person's edits. */
+  private cell(row: number, field: string): CellValue {
+    const edit = this.edits.get(row)
+    if (edit && edit.has(field)) return edit.get(field) ?? null
+    const col = this.fieldColumn.get(field)
+    if (col === undefined) return null
+    return (this.store as CellStore).get(row + (this.layout as HeaderLayout).dataStart, col)
+  }
+
+  private rawRow(row: number, into: RawRow): RawRow {
+    for (const f of (this.schema as TargetSchema).fields) into[f.code] = this.fieldColumn.has(f.code) || this.edits.get(row)?.has(f.code) ? this.cell(row, f.code) : undefined
+    return into
+  }
+
+  private validateAll(): void {
+    const schema = this.requireSchema()
+    const t0 = now()
+    const meter = new ProgressMeter(this.hooks)
+    const n = this.dataRowCount()
+    this.rowIssues.clear()
+    this.keys = new Array(n).fill(null)
+    this.keyGroups.clear()
+    const raw: RawRow = {}
+    for (let d = 0; d < n; d++) {
+      if (this.deleted[d]) continue
+      const issues: Issue[] = []
+      const values = validateRow(schema, this.rawRow(d, raw), d, issues)
+      if (issues.length) this.rowIssues.set(d, issues)
+      const key = rowKey(schema, values)
+      this.keys[d] = key
+      if (key !== null) {
+        const g = this.keyGroups.get(key)
+        if (g) g.add(d)
+        else this.keyGroups.set(key, new Set([d]))
+      }
+      if ((d & 8191) === 0) {
+        meter.report('validate', d, n, d)
+        this.checkCancelled()
+      }
+    }
+    for (const [key, rows] of this.keyGroups) if (rows.size > 1) this.markDuplicates(key, rows)
+    this.validated = true
+    this.validateMs = now() - t0
+    this.version++
+  }
+
+  private markDuplicates(key: string, rows: Set<number>): void {
+    const schema = this.schema as TargetSchema
+    const field = schema.keyFields[0] as string
+    const params = rows.size > 1 ? duplicateParams(schema, key, rows.size) : null
+    for (const d of rows) {
+      const list = (this.rowIssues.get(d) ?? []).filter((i) => i.code !== 'duplicate_key')
+      if (params) list.push({ row: d, field, severity: 'error', code: 'duplicate_key', params })
+      if (list.length) this.rowIssues.set(d, list)
+      else this.rowIssues.delete(d)
+    }
+  }
+
+  /** Re-validates one row and the duplicate groups it leaves and joins. */
+  private revalidate(d: number): void {
+    const schema = this.schema as TargetSchema
+    const oldKey = this.keys[d] ?? null
+    if (oldKey !== null) {
+      const g = this.keyGroups.get(oldKey)
+      g?.delete(d)
+    }
+    if (this.deleted[d]) {
+      this.rowIssues.delete(d)
+      this.keys[d] = null
+      if (oldKey !== null) this.markDuplicates(oldKey, this.keyGroups.get(oldKey) ?? new Set())
+      return
+    }
+    const issues: Issue[] = []
+    const values = validateRow(schema, this.rawRow(d, {}), d, issues)
+    if (issues.length) this.rowIssues.set(d, issues)
+    else this.rowIssues.delete(d)
+    const key = rowKey(schema, values)
+    this.keys[d] = key
+    if (key !== null) {
+      const g = this.keyGroups.get(key) ?? new Set<number>()
+      g.add(d)
+      this.keyGroups.set(key, g)
+      this.markDuplicates(key, g)
+    }
+    if (oldKey !== null && oldKey !== key) this.markDuplicates(oldKey, this.keyGroups.get(oldKey) ?? new Set())
+  }
+
+  summary(): Summary {
+    const byCode: Record<string, number> = {}
+    const byField: Record<string, number> = {}
+    let errors = 0
+    let warnings = 0
+    let rowsWithErrors = 0
+    let rowsWithWarnings = 0
+    for (const list of this.rowIssues.values()) {
+      let hasError = false
+      let hasWarning = false
+      const errorFields = new Set<string>()
+      for (const i of list) {
+        byCode[i.code] = (byCode[i.code] ?? 0) + 1
+        if (i.severity === 'error') { errors++; hasError = true; errorFields.add(i.field ?? '') } else { warnings++; hasWarning = true }
+      }
+      for (const f of errorFields) byField[f] = (byField[f] ?? 0) + 1
+      if (hasError) rowsWithErrors++
+      if (hasWarning) rowsWithWarnings++
+    }
+    let deleted = 0
+    for (let d = 0; d < this.deleted.length; d++) deleted += this.deleted[d] as number
+    const rows = this.dataRowCount() - deleted
+    return { rows, deleted, errors, warnings, rowsWithErrors, rowsWithWarnings, validRows: rows - rowsWithErrors, byCode, byField, validateMs: this.validateMs }
+  }
+
+  private hasError(d: number): boolean {
+    const list = this.rowIssues.get(d)
+    return !!list && list.some((i) => i.severity === 'error')
+  }
+
+  // ------------------------------------------------------------ the grid
+
+  private view(filter: RowFilter, order: RowOrder): Int32Array {
+    const key = `${filter}:${order}`
+    const cached = this.viewCache.get(key)
+    if (cached && cached.version === this.version) return cached.rows
+    const n = this.dataRowCount()
+    const keep = (d: number): boolean => !this.deleted[d] && (filter === 'all' || (filter === 'errors' ? this.hasError(d) : this.rowIssues.has(d)))
+    let out: number[] = []
+    if (order === 'errorsFirst') {
+      const rest: number[] = []
+      for (let d = 0; d < n; d++) if (keep(d)) (this.hasError(d) ? out : rest).push(d)
+      out = out.concat(rest)
+    } else for (let d = 0; d < n; d++) if (keep(d)) out.push(d)
+    const rows = Int32Array.from(out)
+    this.viewCache.set(key, { version: this.version, rows })
+    return rows
+  }
+
+  private rowView(d: number): RowView {
+    const cells: Record<string, CellValue> = {}
+    for (const f of (this.schema as TargetSchema).fields) {
+      if (this.fieldColumn.has(f.code) || this.edits.get(d)?.has(f.code)) cells[f.code] = this.cell(d, f.code)
+    }
+    const store = this.store as CellStore
+    return { row: d, sheetRow: store.sheetRows[d + (this.layout as HeaderLayout).dataStart] as number, cells, issues: this.rowIssues.get(d) ?? [] }
+  }
+
+  rows(args: { filter: RowFilter; order: RowOrder; start: number; count: number }): RowsPage {
+    this.requireSchema()
+    const view = this.view(args.filter, args.order)
+    const start = Math.max(0, Math.min(args.start, view.length))
+    const end = Math.min(view.length, start + Math.max(0, Math.min(args.count, 500)))
+    const rows: RowView[] = []
+    for (let i = start; i < end; i++) rows.push(this.rowView(view[i] as number))
+    return { total: view.length, start, rows }
+  }
+
+  editCell(args: { row: number; field: string; value: CellValue }): { summary: Summary; rows: RowView[] } {
+    const schema = this.requireSchema()
+    if (!schema.fields.some((f) => f.code === args.field) || args.row < 0 || args.row >= this.dataRowCount()) {
+      throw new FileError('no_header', { detail: 'no such cell' })
+    }
+    const value = typeof args.value === 'string' && args.value === '' ? null : args.value
+    let edit = this.edits.get(args.row)
+    if (!edit) { edit = new Map(); this.edits.set(args.row, edit) }
+    edit.set(args.field, value)
+    const before = new Set(this.groupOf(args.row))
+    this.revalidate(args.row)
+    this.version++
+    const touched = new Set([args.row, ...before, ...this.groupOf(args.row)])
+    return { summary: this.summary(), rows: [...touched].filter((d) => !this.deleted[d]).map((d) => this.rowView(d)) }
+  }
+
+  private groupOf(d: number): number[] {
+    const key = this.keys[d]
+    return key ? [...(this.keyGroups.get(key) ?? [])] : []
+  }
+
+  bulkFix(args: { fix: BulkFix }): { changed: number; summary: Summary } {
+    const schema = this.requireSchema()
+    const fix = args.fix
+    const fields = schema.fields.filter((f) => (fix.fields ? fix.fields.includes(f.code) : true) && this.fieldColumn.has(f.code))
+    const apply = (f: TargetField, v: CellValue): CellValue => {
+      if (fix.kind === 'trim') return trimValue(v)
+      if (fix.kind === 'halfWidth') return halfWidthValue(v)
+      return dateFormatValue(v, f.kind, fix.order)
+    }
+    const targets = fix.kind === 'dateFormat' ? fields.filter((f) => ['date', 'month', 'compact_date', 'compact_month'].includes(f.kind)) : fields
+    let changed = 0
+    const n = this.dataRowCount()
+    for (let d = 0; d < n; d++) {
+      if (this.deleted[d]) continue
+      for (const f of targets) {
+        const v = this.cell(d, f.code)
+        const next = apply(f, v)
+        if (next !== v) {
+          let edit = this.edits.get(d)
+          if (!edit) { edit = new Map(); this.edits.set(d, edit) }
+          edit.set(f.code, next)
+          changed++
+        }
+      }
+    }
+    if (changed) this.validateAll()
+    return { changed, summary: this.summary() }
+  }
+
+  deleteRows(args: { rows: number[] }): Summary {
+    this.requireSchema()
+    for (const d of args.rows) {
+      if (d < 0 || d >= this.deleted.length || this.deleted[d]) continue
+      this.deleted[d] = 1
+      this.revalidate(d)
+    }
+    this.version++
+    return this.summary()
+  }
+
+  // ------------------------------------------------------------ out
+
+  /** Normalised wire values as JSON: [{ row, sheetRow, values }]. Built here so the main thread never stringifies 100k rows. */
+  exportValues(args: { includeInvalid: boolean }): { json: ArrayBuffer; count: number } {
+    const schema = this.requireSchema()
+    if (!this.validated) this.validateAll()
+    const store = this.store as CellStore
+    const start = (this.layout as HeaderLayout).dataStart
+    const parts: string[] = []
+    let count = 0
+    const raw: RawRow = {}
+    for (let d = 0; d < this.dataRowCount(); d++) {
+      if (this.deleted[d] || (!args.includeInvalid && this.hasError(d))) continue
+      const values: WireRow = validateRow(schema, this.rawRow(d, raw), d, [])
+      parts.push(JSON.stringify({ row: d, sheetRow: store.sheetRows[d + start], values }))
+      count++
+    }
+    const bytes = new TextEncoder().encode(`[${parts.join(',')}]`)
+    return { json: bytes.buffer as ArrayBuffer, count }
+  }
+
+  /**
+   * The original columns plus status, Feishu code, message and hint; rows with errors first so the
+   * person fixes from the top and uploads the same file again.
+   */
+  resultWorkbook(args: { locale: Locale; labels: ResultLabels; results: RowResult[] | null }): { xlsx: ArrayBuffer } {
+    const schema = this.requireSchema()
+    const store = this.store as CellStore
+    const layout = this.layout as HeaderLayout
+    const { labels, locale } = args
+    const byRow = new Map((args.results ?? []).map((r) => [r.row, r]))
+    const fieldByColumn = new Map<number, string>()
+    for (const [field, col] of this.fieldColumn) fieldByColumn.set(col, field)
+    const titles = new Map(schema.fields.map((f) => [f.code, fieldTitle(f, locale)]))
+    const header: WriteCell[] = layout.columns.map((c) => ({ v: c.title, style: CellStyle.Header }))
+    for (const h of [labels.status, labels.code, labels.message, labels.hint]) header.push({ v: h, style: CellStyle.Header })
+    const rank = (d: number): number => {
+      const r = byRow.get(d)
+      if (r) return r.status === 'failed' ? 0 : r.status === 'skipped' ? 1 : 3
+      return this.hasError(d) ? 0 : this.rowIssues.has(d) ? 2 : 3
+    }
+    const order: number[] = []
+    for (let d = 0; d < this.dataRowCount(); d++) if (!this.deleted[d]) order.push(d)
+    order.sort((a, b) => rank(a) - rank(b) || a - b)
+    const self = this
+    function* rows(): Generator<WriteRow> {
+      yield header
+      for (const d of order) {
+        const row: WriteRow = layout.columns.map((c) => {
+          const field = fieldByColumn.get(c.index)
+          const v = field !== undefined ? self.cell(d, field) : store.get(d + layout.dataStart, c.index)
+          return { v, date: typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) }
+        })
+        const result = byRow.get(d)
+        const issues = self.rowIssues.get(d) ?? []
+        const messages = issues.map((i) => {
+          const m = issueMessage(i, locale)
+          return { text: `${i.field ? `${titles.get(i.field) ?? i.field}: ` : ''}${m.message}`, hint: m.hint }
+        })
+        let status: string
+        let style: CellStyle
+        if (result) {
+          status = labels[result.status]
+          style = result.status === 'failed' ? CellStyle.Error : result.status === 'skipped' ? CellStyle.Warning : CellStyle.Ok
+        } else if (self.hasError(d)) { status = labels.error; style = CellStyle.Error }
+        else if (issues.length) { status = labels.warning; style = CellStyle.Warning }
+        else { status = labels.ok; style = CellStyle.Ok }
+        const message = [result?.message, ...messages.map((m) => m.text)].filter(Boolean).join('\n')
+        const hint = [...new Set([result?.hint, ...messages.map((m) => m.hint)].filter(Boolean))].join('\n')
+        row.push({ v: status, style }, result?.code === undefined ? null : String(result.code), message, hint)
+        yield row
+      }
+    }
+    const chunks = writeXlsx([{
+      name: labels.sheetName,
+      rows: rows(),
+      freezeRows: 1,
+      colWidths: [...layout.columns.map((c) => Math.min(40, Math.max(10, c.title.length * 2))), 10, 12, 50, 50],
+    }])
+    return { xlsx: concatChunks(chunks).buffer as ArrayBuffer }
+  }
+}
+
+export function templateWorkbook(args: { schema: TargetSchema; locale: Locale }): { xlsx: ArrayBuffer } {
+  return { xlsx: concatChunks(writeXlsx([templateSheet(args.schema, args.locale)])).buffer as ArrayBuffer }
+}
