@@ -27,7 +27,7 @@ const env = z.object({
   HOST: z.string().default('0.0.0.0'),
   PUBLIC_URL: z.url().optional(),
   DATA_DIR: z.string().default('./data'),
-  FEISHU_APP_ID: z.string().regex(/^cli_[A-Za-z0-9]+$/, 'looks like cli_xxxxxxxx').optional(),
+  FEISHU_APP_ID: z.string().regex(/^cli_[A-Za-z0-9]+$/, 'looks like cli_a5ca35a685b0x26e').optional(),
   FEISHU_APP_SECRET: z.string().min(8).optional(),
   FEISHU_BASE_URL: z.url().optional(),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),

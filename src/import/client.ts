@@ -108,10 +108,10 @@ export class ImportClient {
   /** Whether a worker (and so a read file) is alive. */
   get active(): boolean { return this.transport !== null }
 
-  open(file: Blob, fileName: string, schema: TargetSchema, saved: SavedMapping | null, onProgress?: (p: Progress) => void): Promise<OpenResult> {
+  open(file: Blob, fileName: string, schema: TargetSchema, saved: SavedMapping | null, onProgress?: (p: Progress) => void, inflater?: 'native' | 'fflate'): Promise<OpenResult> {
     // A new file always starts a fresh worker, so nothing of the previous file stays in memory.
     this.cancel()
-    return this.request('open', { file, fileName, schema, saved }, onProgress)
+    return this.request('open', inflater ? { file, fileName, schema, saved, inflater } : { file, fileName, schema, saved }, onProgress)
   }
 
   chooseSheet(index: number, onProgress?: (p: Progress) => void): Promise<SheetResult> {

@@ -112,7 +112,7 @@ export interface ResultLabels {
 }
 
 export interface Requests {
-  open: { args: { file: Blob; fileName: string; schema: TargetSchema; saved: SavedMapping | null }; result: OpenResult }
+  open: { args: { file: Blob; fileName: string; schema: TargetSchema; saved: SavedMapping | null; inflater?: 'native' | 'fflate' }; result: OpenResult }
   chooseSheet: { args: { index: number }; result: SheetResult }
   setHeader: { args: { headerRow: number; depth: 1 | 2 }; result: SheetResult }
   applyMapping: { args: { matches: ColumnMatch[] }; result: Summary }

@@ -49,7 +49,6 @@ class ProgressMeter {
 }
 
 export class ImportSession {
-  private blob: Blob | null = null
   private fileName = ''
   private schema: TargetSchema | null = null
   private saved: SavedMapping | null = null
@@ -74,8 +73,8 @@ export class ImportSession {
 
   // ------------------------------------------------------------ reading
 
-  async open(args: { file: Blob; fileName: string; schema: TargetSchema; saved: SavedMapping | null }): Promise<OpenResult> {
-    this.blob = args.file
+  async open(args: { file: Blob; fileName: string; schema: TargetSchema; saved: SavedMapping | null; inflater?: 'native' | 'fflate' }): Promise<OpenResult> {
+    if (args.inflater) this.hooks.inflater = args.inflater
     this.fileName = args.fileName
     this.schema = args.schema
     this.saved = args.saved

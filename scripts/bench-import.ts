@@ -1,0 +1,165 @@
+/**
+ * npm run bench:import — reads a generated 100,000 × 30 workbook and CSV inside a worker in
+ * headless Chromium, with read-excel-file and SheetJS (@e965/xlsx) reading the same workbook in
+ * the same run. Prints times, ratios, the worker's peak memory and the longest main-thread task.
+ * Targets (issue 4): xlsx ≤ 2 s and ≥ 5× both peers; CSV ≤ 1 s; worker peak ≤ 3× file size;
+ * main thread never blocked > 50 ms while reading.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync, statSync } from 'node:fs'
+import { createServer } from 'node:http'
+import { extname, join, resolve } from 'node:path'
+import { chromium, type CDPSession } from 'playwright-core'
+import { build } from 'vite'
+import { benchCsv, benchXlsx } from './bench-import/generate'
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 100_000)
+const RUNS = Number(process.env.BENCH_RUNS ?? 3)
+const PEERS = process.env.BENCH_PEERS !== '0'
+const root = resolve(import.meta.dirname, '..')
+const cache = join(root, 'node_modules/.cache/bench-import')
+const GEN_VERSION = 2
+
+function prepareFiles(): { xlsx: string; csv: string } {
+  mkdirSync(cache, { recursive: true })
+  const xlsx = join(cache, `bench-${ROWS}-v${GEN_VERSION}.xlsx`)
+  const csv = join(cache, `bench-${ROWS}-v${GEN_VERSION}.csv`)
+  if (!existsSync(xlsx)) {
+    const t = Date.now()
+    writeFileSync(xlsx, benchXlsx(ROWS))
+    console.info(`generated ${xlsx} in ${Date.now() - t} ms`)
+  }
+  if (!existsSync(csv)) writeFileSync(csv, benchCsv(ROWS))
+  return { xlsx, csv }
+}
+
+async function buildPage(): Promise<string> {
+  const outDir = join(cache, 'page')
+  await build({
+    configFile: false,
+    root: join(root, 'scripts/bench-import'),
+    base: './',
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true, target: 'es2022', minify: true, reportCompressedSize: false },
+    worker: { format: 'es' },
+  })
+  return outDir
+}
+
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.xlsx': 'application/octet-stream', '.csv': 'text/csv' }
+
+function serve(pageDir: string, files: Record<string, string>): Promise<{ url: string; close: () => void }> {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+    const file = path.startsWith('/data/') ? files[path.slice(6)] : join(pageDir, path === '/' ? 'index.html' : path)
+    if (!file || !file.startsWith(cache) || !existsSync(file) || statSync(file).isDirectory()) { res.writeHead(404).end(); return }
+    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' })
+    res.end(readFileSync(file))
+  })
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => {
+    const a = server.address()
+    ok({ url: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`, close: () => server.close() })
+  }))
+}
+
+/** Samples every worker's heap (JS heap + ArrayBuffer backing stores) over CDP. */
+async function memorySampler(cdp: CDPSession) {
+  const workers = new Set<string>()
+  let peak = 0
+  let seq = 1
+  cdp.on('Target.attachedToTarget', (e) => { if (e.targetInfo.type === 'worker') workers.add(e.sessionId) })
+  cdp.on('Target.detachedFromTarget', (e) => { workers.delete(e.sessionId) })
+  cdp.on('Target.receivedMessageFromTarget', (e) => {
+    const msg = JSON.parse(e.message) as { result?: { usedSize?: number; backingStorageSize?: number } }
+    if (msg.result?.usedSize !== undefined) peak = Math.max(peak, msg.result.usedSize + (msg.result.backingStorageSize ?? 0))
+  })
+  await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false })
+  const timer = setInterval(() => {
+    for (const sessionId of workers) {
+      void cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: seq++, method: 'Runtime.getHeapUsage' }) }).catch(() => undefined)
+    }
+  }, 20)
+  return { reset: () => { peak = 0 }, peak: () => peak, stop: () => clearInterval(timer) }
+}
+
+const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`
+const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] as number
+
+async function main() {
+  const files = prepareFiles()
+  const pageDir = await buildPage()
+  const server = await serve(pageDir, { 'bench.xlsx': files.xlsx, 'bench.csv': files.csv })
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+  try {
+    const page = await browser.newPage()
+    page.on('pageerror', (e) => console.error('page error:', e.message))
+    await page.goto(`${server.url}/`)
+    await page.waitForFunction(() => (window as unknown as { benchReady?: boolean }).benchReady === true)
+    const mem = await memorySampler(await page.context().newCDPSession(page))
+    const xlsxSize = statSync(files.xlsx).size
+    const csvSize = statSync(files.csv).size
+    console.info(`\nfile: ${ROWS.toLocaleString()} rows × 30 columns — xlsx ${mb(xlsxSize)}, csv ${mb(csvSize)} (UTF-8)\n`)
+
+    type Ours = { readMs: number; validateMs: number; totalMs: number; rows: number; errors: number; longTaskMax: number; longTasks: number; maxGapMs: number; mapped: number; firstRow: unknown }
+    const runOurs = async (name: string, inflater?: string) => {
+      const results: Array<Ours & { peak: number }> = []
+      for (let i = 0; i < RUNS; i++) {
+        mem.reset()
+        const r = await page.evaluate(([u, n, inf]) => (window as unknown as { runOurs: (u: string, n: string, i?: string) => Promise<Ours> }).runOurs(u, n, inf), [`/data/${name}`, name, inflater] as const)
+        await page.waitForTimeout(100)
+        results.push({ ...r, peak: mem.peak() })
+        await page.evaluate(() => (window as unknown as { disposeOurs: () => void }).disposeOurs())
+      }
+      return results
+    }
+    const xlsxRuns = await runOurs('bench.xlsx')
+    const fflateRuns = await runOurs('bench.xlsx', 'fflate')
+    const csvRuns = await runOurs('bench.csv')
+    const peers: Record<string, { ms: number; rows?: number; ok: boolean; error?: string; peak: number; longTaskMax: number }> = {}
+    if (PEERS) {
+      for (const lib of ['read-excel-file', 'sheetjs'] as const) {
+        mem.reset()
+        const r = await page.evaluate(([l, u]) => (window as unknown as { runPeer: (l: string, u: string, n: string) => Promise<{ ms: number; ok: boolean; rows?: number; longTaskMax: number }> }).runPeer(l, u, 'bench.xlsx'), [lib, '/data/bench.xlsx'] as const)
+        peers[lib] = { ...r, peak: mem.peak() }
+      }
+    }
+    mem.stop()
+
+    const line = (label: string, runs: Array<Ours & { peak: number }>, size: number) => {
+      const total = median(runs.map((r) => r.totalMs))
+      const read = median(runs.map((r) => r.readMs))
+      const validate = median(runs.map((r) => r.validateMs))
+      const peak = Math.max(...runs.map((r) => r.peak))
+      const longest = Math.max(...runs.map((r) => r.longTaskMax))
+      console.info(`${label.padEnd(26)} read ${s(read)} + validate ${s(validate)} = ${s(total)} (median of ${runs.length}: ${runs.map((r) => s(r.totalMs)).join(', ')}); rows ${runs[0]?.rows}; mapped ${runs[0]?.mapped}/30; errors ${runs[0]?.errors}`)
+      console.info(`${''.padEnd(26)} worker peak ${mb(peak)} = ${(peak / size).toFixed(2)}× file; longest main-thread task ${longest.toFixed(0)} ms (${runs.reduce((a, r) => a + r.longTasks, 0)} long tasks), largest timer gap ${Math.max(...runs.map((r) => r.maxGapMs)).toFixed(0)} ms`)
+      return { total, read, peak, longest }
+    }
+    const ours = line('ours xlsx (native inflate)', xlsxRuns, xlsxSize)
+    const oursF = line('ours xlsx (fflate inflate)', fflateRuns, xlsxSize)
+    const csv = line('ours csv', csvRuns, csvSize)
+    console.info(`first row: ${JSON.stringify(xlsxRuns[0]?.firstRow).slice(0, 200)}`)
+    for (const [lib, r] of Object.entries(peers)) {
+      console.info(`${lib.padEnd(26)} read ${r.ok ? s(r.ms) : `FAILED ${r.error}`}; rows ${r.rows}; worker peak ${mb(r.peak)}; longest main-thread task ${r.longTaskMax.toFixed(0)} ms`)
+    }
+    const best = Math.min(ours.total, oursF.total)
+    console.info('\nratios (peer read time ÷ our read+validate time):')
+    for (const [lib, r] of Object.entries(peers)) if (r.ok) console.info(`  ${lib}: ${(r.ms / best).toFixed(1)}× (reading only: ${(r.ms / Math.min(ours.read, oursF.read)).toFixed(1)}×)`)
+    const check = (ok: boolean, text: string) => console.info(`  ${ok ? 'PASS' : 'MISS'}  ${text}`)
+    console.info('\ntargets:')
+    check(best <= 2000, `xlsx read+validate ≤ 2 s: ${s(best)}`)
+    for (const [lib, r] of Object.entries(peers)) if (r.ok) check(r.ms / best >= 5, `≥ 5× faster than ${lib}: ${(r.ms / best).toFixed(1)}×`)
+    check(csv.total <= 1000, `csv read+validate ≤ 1 s: ${s(csv.total)}`)
+    check(ours.peak <= 3 * xlsxSize, `xlsx worker peak ≤ 3× file: ${(ours.peak / xlsxSize).toFixed(2)}×`)
+    check(csv.peak <= 3 * csvSize, `csv worker peak ≤ 3× file: ${(csv.peak / csvSize).toFixed(2)}×`)
+    check(Math.max(ours.longest, oursF.longest, csv.longest) <= 50, `main thread never blocked > 50 ms: longest task ${Math.max(ours.longest, oursF.longest, csv.longest).toFixed(0)} ms`)
+  } finally {
+    await browser.close()
+    server.close()
+  }
+}
+
+main().catch((e) => { console.error(e); process.exitCode = 1 })
