@@ -43,7 +43,7 @@ export interface AppDeps {
   sleep?: (ms: number) => Promise<void>
 }
 
-export interface BuiltApp { app: Hono; sessions: SessionService; tokens: UserTokens; feishu: FeishuClient; runner: JobRunner }
+export interface BuiltApp { app: Hono; sessions: SessionService; tokens: UserTokens; feishu: FeishuClient; runner: JobRunner; sweepSessions(): Promise<number> }
 
 const bodyLimit = maxBody(1024 * 1024)
 const jobBodyLimit = maxBody(128 * 1024 * 1024)
@@ -83,5 +83,5 @@ export function buildApp(deps: AppDeps): BuiltApp {
   app.all('/api/*', apiNotFound)
   app.use(serveApp(deps.distDir))
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'Not found' } }, 404))
-  return { app, sessions, tokens, feishu, runner }
+  return { app, sessions, tokens, feishu, runner, sweepSessions: () => repo.deleteExpiredSessions(clock.now()) }
 }

@@ -31,7 +31,7 @@ export async function startServer(env: NodeJS.ProcessEnv, opts: { clock?: Clock;
   const logger = opts.logger ?? createLogger(config.logLevel)
   const db = await openSqlite(join(config.dataDir, 'app.db'))
   const sandboxUsers = sandbox ? async () => ((await (await fetch(`${sandbox.url}/sandbox/users`)).json()) as { users: SandboxUser[] }).users : undefined
-  const { app, runner } = buildApp({ config, db, clock: opts.clock ?? systemClock, logger, distDir: opts.distDir ?? resolve('dist'), sandboxUsers })
+  const { app, runner, sweepSessions } = buildApp({ config, db, clock: opts.clock ?? systemClock, logger, distDir: opts.distDir ?? resolve('dist'), sandboxUsers })
 
   const server: ServerType = await new Promise((ok) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => ok(s))
@@ -41,12 +41,16 @@ export async function startServer(env: NodeJS.ProcessEnv, opts: { clock?: Clock;
   const url = `http://localhost:${actualPort}`
   // Jobs that were running when the process stopped continue (their in-flight batch is resent).
   await runner.recover()
+  // Expired sessions are swept hourly (a person's grant and jobs are kept; only the cookie ends).
+  const sweep = setInterval(() => { sweepSessions().catch((e: unknown) => logger.warn('session sweep failed', { error: e })) }, 3600_000)
+  sweep.unref()
   logger.info(`App on ${url}${sandbox ? ` (sandbox Feishu on ${sandbox.url})` : ''}`, { mode: config.mode })
   return {
     url,
     config,
     sandboxUrl: sandbox?.url ?? null,
     async close() {
+      clearInterval(sweep)
       await runner.shutdown()
       await new Promise<void>((ok) => { server.close(() => ok()); (server as import('node:http').Server).closeAllConnections?.() })
       await db.destroy()

@@ -56,6 +56,20 @@ describe('signing in with a Feishu code', () => {
   })
 })
 
+describe('session lifetime', () => {
+  it('ends a session after 30 idle days, while a visit within that time keeps it going', async () => {
+    const c = await stack.signedIn('lina')
+    stack.clock.advance(20 * 24 * 3600_000)
+    expect((await c.request('GET', '/api/me')).status).toBe(200)
+    stack.clock.advance(20 * 24 * 3600_000)
+    expect((await c.request('GET', '/api/me')).status).toBe(200)
+    stack.clock.advance(31 * 24 * 3600_000)
+    const res = await c.request('GET', '/api/me')
+    expect(res.status).toBe(401)
+    expect(res.json.error?.code).toBe('session_required')
+  })
+})
+
 describe('sessions belong to one person', () => {
   it('answers each person with their own identity, whatever the request says', async () => {
     const a = await stack.signedIn('wangfang')
