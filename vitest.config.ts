@@ -15,7 +15,7 @@ export default defineConfig({
       {
         test: {
           name: 'server',
-          include: ['tests/server/**/*.test.ts', 'tests/sandbox/**/*.test.ts', 'tests/domain/**/*.test.ts'],
+          include: ['tests/server/**/*.test.ts', 'tests/sandbox/**/*.test.ts', 'tests/domain/**/*.test.ts', 'tests/scale/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 30_000,

@@ -41,6 +41,10 @@ export interface AppDeps {
   bus?: ProgressBus
   retry?: RetryPolicy
   sleep?: (ms: number) => Promise<void>
+  /** Several processes share the store: job leases are respected and orphaned jobs taken over. */
+  shared?: boolean
+  processId?: string
+  leaseMs?: number
 }
 
 export interface BuiltApp { app: Hono; sessions: SessionService; tokens: UserTokens; feishu: FeishuClient; runner: JobRunner; sweepSessions(): Promise<number> }
@@ -54,13 +58,16 @@ export function buildApp(deps: AppDeps): BuiltApp {
   const feishu = deps.feishu ?? feishuClient(feishuHttp(config.feishu.baseUrl), config.feishu, clock)
   const repo = sessionsRepo(db)
   const sessions = sessionService({ repo, clock })
-  const tokens = userTokens({ repo, cipher: tokenCipher(config.sessionSecret), feishu, clock, logger })
+  const serialiser = deps.serialiser ?? inProcessSerialiser()
+  const tokens = userTokens({ repo, cipher: tokenCipher(config.sessionSecret), feishu, clock, logger, lock: serialiser })
   const cookie = { secure: config.secureCookies }
   const jobs = jobsRepo(db)
   const bus = deps.bus ?? inProcessProgressBus()
   const runner = jobRunner({
     repo: jobs, tokens, feishu, bus, clock, logger,
-    pacer: deps.pacer ?? inProcessPacer(), serialiser: deps.serialiser ?? inProcessSerialiser(),
+    pacer: deps.pacer ?? inProcessPacer(), serialiser,
+    shared: deps.shared ?? false, scanEveryMs: deps.shared ? 3000 : 15_000,
+    ...(deps.processId ? { processId: deps.processId } : {}), ...(deps.leaseMs ? { leaseMs: deps.leaseMs } : {}),
     ...(deps.retry ? { retry: deps.retry } : {}), ...(deps.sleep ? { sleep: deps.sleep } : {}),
   })
   const sandboxOrigin = config.mode === 'sandbox' ? [new URL(config.feishu.baseUrl).origin] : []

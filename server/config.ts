@@ -18,6 +18,10 @@ export interface Config {
   sandboxPort: number
   secureCookies: boolean
   logLevel: 'debug' | 'info' | 'warn' | 'error'
+  /** Scale-out: jobs, sessions and mappings in PostgreSQL instead of SQLite. */
+  database: { url: string; schema: string } | null
+  /** Scale-out: the rate limits, datasource locks and progress shared by all processes through Redis. */
+  redis: { url: string; prefix: string } | null
 }
 
 export class ConfigError extends Error {}
@@ -33,6 +37,10 @@ const env = z.object({
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a plain lower-case identifier').default('public'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_:.-]{1,64}$/).default('hrgadget'),
 })
 
 export interface SandboxCredentials { appId: string; appSecret: string }
@@ -68,6 +76,8 @@ export function loadConfig(source: NodeJS.ProcessEnv, sandbox?: SandboxCredentia
     sandboxPort: e.SANDBOX_PORT,
     secureCookies: publicUrl.startsWith('https://'),
     logLevel: e.LOG_LEVEL,
+    database: e.DATABASE_URL ? { url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA } : null,
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
   }
 }
 

@@ -6,6 +6,11 @@ import { loadConfig, type Config } from './config'
 import { createLogger, type Logger } from './logger'
 import type { SandboxUser } from './routes/config'
 import { openSqlite } from './store/sqlite'
+import { openPostgres } from './store/postgres'
+import { connectRedis } from './scale/redis'
+import { redisPacer } from './scale/redis-pacer'
+import { redisSerialiser } from './scale/redis-lock'
+import { redisProgressBus } from './scale/redis-progress'
 import { startSandbox } from './sandbox/index'
 import { SANDBOX_APP_ID, SANDBOX_APP_SECRET } from './sandbox/credentials'
 
@@ -29,9 +34,15 @@ export async function startServer(env: NodeJS.ProcessEnv, opts: { clock?: Clock;
     : null
   const config = loadConfig(env, sandbox ? { appId: SANDBOX_APP_ID, appSecret: SANDBOX_APP_SECRET, baseUrl: sandbox.url } : undefined)
   const logger = opts.logger ?? createLogger(config.logLevel)
-  const db = await openSqlite(join(config.dataDir, 'app.db'))
+  const db = config.database ? await openPostgres(config.database.url, config.database.schema) : await openSqlite(join(config.dataDir, 'app.db'))
+  // Scale-out: Redis carries what every process must agree on (pacing, datasource locks, progress).
+  const redis = config.redis ? { cmd: await connectRedis(config.redis.url), sub: await connectRedis(config.redis.url), prefix: config.redis.prefix } : null
+  const shared = redis
+    ? { pacer: redisPacer(redis.cmd, redis.prefix), serialiser: redisSerialiser(redis.cmd, redis.prefix), bus: redisProgressBus(redis.cmd, redis.sub, redis.prefix) }
+    : {}
+  if (config.database && !redis) logger.warn('DATABASE_URL without REDIS_URL: run a single process, or Feishu limits may be exceeded across processes')
   const sandboxUsers = sandbox ? async () => ((await (await fetch(`${sandbox.url}/sandbox/users`)).json()) as { users: SandboxUser[] }).users : undefined
-  const { app, runner, sweepSessions } = buildApp({ config, db, clock: opts.clock ?? systemClock, logger, distDir: opts.distDir ?? resolve('dist'), sandboxUsers })
+  const { app, runner, sweepSessions } = buildApp({ config, db, clock: opts.clock ?? systemClock, logger, distDir: opts.distDir ?? resolve('dist'), sandboxUsers, ...shared, shared: Boolean(config.database), ...(env.JOB_LEASE_MS ? { leaseMs: Number(env.JOB_LEASE_MS) } : {}) })
 
   const server: ServerType = await new Promise((ok) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => ok(s))
@@ -54,6 +65,7 @@ export async function startServer(env: NodeJS.ProcessEnv, opts: { clock?: Clock;
       await runner.shutdown()
       await new Promise<void>((ok) => { server.close(() => ok()); (server as import('node:http').Server).closeAllConnections?.() })
       await db.destroy()
+      if (redis) { await shared.bus?.close(); redis.cmd.disconnect(); redis.sub.disconnect() }
       await sandbox?.close()
     },
   }

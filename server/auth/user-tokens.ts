@@ -5,6 +5,7 @@ import { FeishuError } from '../feishu/http'
 import type { Logger } from '../logger'
 import type { GrantRow, Owner, SessionsRepo } from '../store/sessions-repo'
 import type { TokenCipher } from './crypto'
+import type { KeyedSerialiser } from '../jobs/pacer'
 
 /** Refresh a user token when less than this remains, so a call never starts with a dying token. */
 export const REFRESH_AHEAD_MS = 5 * 60 * 1000
@@ -24,7 +25,11 @@ export interface UserTokens {
 
 const contextOf = (o: Owner) => `${o.tenantKey}/${o.openId}`
 
-export function userTokens(deps: { repo: SessionsRepo; cipher: TokenCipher; feishu: FeishuClient; clock: Clock; logger: Logger }): UserTokens {
+/**
+ * `lock` makes the refresh single-flight across processes too (scale-out: a Redis lock); whoever
+ * gets it re-reads the grant first, since another process may have refreshed it meanwhile.
+ */
+export function userTokens(deps: { repo: SessionsRepo; cipher: TokenCipher; feishu: FeishuClient; clock: Clock; logger: Logger; lock?: KeyedSerialiser }): UserTokens {
   const { repo, cipher, feishu, clock, logger } = deps
   // Single-flight per person: Feishu refresh tokens are single use (reference §2.1), so concurrent
   // callers (requests, jobs) share one refresh instead of spending the token twice.
@@ -114,7 +119,13 @@ export function userTokens(deps: { repo: SessionsRepo; cipher: TokenCipher; feis
       const key = contextOf(owner)
       let inFlight = refreshing.get(key)
       if (!inFlight) {
-        inFlight = refresh(owner, row).finally(() => refreshing.delete(key))
+        const latest = async () => {
+          const now = await repo.getGrant(owner)
+          if (!now) throw reauthRequired()
+          if (now.access_expires_at - clock.now() > REFRESH_AHEAD_MS) return cipher.open(now.access_token_enc, key)
+          return refresh(owner, now)
+        }
+        inFlight = (deps.lock ? deps.lock.run(`grant:${key}`, latest) : refresh(owner, row)).finally(() => refreshing.delete(key))
         refreshing.set(key, inFlight)
       }
       return inFlight

@@ -11,6 +11,7 @@ import { runPayrollBatch } from './execute-payroll'
 import { JobFailure, loadRow, parseJob, type BatchContext, type BatchOutcome, type ParsedJob } from './job-context'
 import type { KeyedSerialiser, Pacer } from './pacer'
 import { RateMeter, type ProgressBus } from './progress'
+import { ServiceUnavailable } from '../scale/redis'
 
 export interface JobRunnerDeps {
   repo: JobsRepo
@@ -23,6 +24,18 @@ export interface JobRunnerDeps {
   logger: Logger
   sleep?: (ms: number) => Promise<void>
   retry?: RetryPolicy
+  /** This process, for job leases. */
+  processId?: string
+  /**
+   * Several processes share the store (scale-out): respect other processes' leases and take over
+   * jobs whose lease ran out. A lone process takes every unfinished job on start.
+   */
+  shared?: boolean
+  leaseMs?: number
+  /** How often to look for orphaned jobs and for paused jobs that may continue. */
+  scanEveryMs?: number
+  /** A job paused because Feishu or a shared service was unavailable is retried after this long. */
+  autoResumeAfterMs?: number
 }
 
 export interface JobRunner {
@@ -40,6 +53,8 @@ export interface JobRunner {
   idle(): Promise<void>
   /** Stops taking new batches; in-flight calls finish and are recorded. */
   shutdown(): Promise<void>
+  /** One pass of the scanner (also run on a timer once started): orphaned and auto-resumable jobs. */
+  scan(): Promise<void>
 }
 
 const EXECUTORS: Record<ParsedJob['kind'], (ctx: BatchContext) => Promise<BatchOutcome>> = {
@@ -57,9 +72,13 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((ok) => setTimeout(ok, ms)))
   const retry = deps.retry ?? DEFAULT_RETRY
   const active = new Map<string, Promise<void>>()
-  const stopRequests = new Map<string, 'pause' | 'cancel' | 'shutdown'>()
+  const stopRequests = new Map<string, 'pause' | 'cancel' | 'shutdown' | 'lost'>()
   const meters = new Map<string, RateMeter>()
   let shuttingDown = false
+  const processId = deps.processId ?? `p-${process.pid}-${Math.random().toString(36).slice(2, 8)}`
+  const leaseMs = deps.leaseMs ?? 30_000
+  const autoResumeAfterMs = deps.autoResumeAfterMs ?? 60_000
+  let scanTimer: ReturnType<typeof setInterval> | null = null
 
   const meterOf = (id: string) => {
     let m = meters.get(id)
@@ -140,9 +159,24 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
     await setStatus(job.id, status, { pause_reason: null }, ['running'])
   }
 
-  async function run(jobId: string) {
+  async function run(jobId: string, force: boolean) {
     const row = await repo.get(jobId)
     if (!row || (row.status !== 'queued' && row.status !== 'running')) return
+    if (!(await repo.claim(jobId, processId, clock.now(), clock.now() + leaseMs, force && !deps.shared))) return
+    // The lease is renewed while the job runs here; if another process took it over, stop.
+    const renew = setInterval(() => {
+      repo.renew(jobId, processId, clock.now() + leaseMs).then((ok) => { if (!ok) stopRequests.set(jobId, 'lost') }, () => undefined)
+    }, leaseMs / 3)
+    try {
+      await runClaimed(jobId)
+    } finally {
+      clearInterval(renew)
+      await repo.release(jobId, processId).catch(() => undefined)
+    }
+  }
+
+  async function runClaimed(jobId: string) {
+    const row = (await repo.get(jobId))!
     const job = parseJob(row)
     const now = clock.now()
     await repo.setStatus(jobId, { status: 'running', pause_reason: null, error_json: null, ...(row.started_at ? {} : { started_at: now }) }, now)
@@ -161,6 +195,9 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
         if (!group) return
         for (const b of group) {
           if (stopped || stopRequests.has(jobId)) { stopped ??= new Error('stop requested'); return }
+          // Pause and cancel may come through another process: the stored status decides.
+          const current = await repo.get(jobId).catch(() => null)
+          if (current && current.status !== 'running') { stopRequests.set(jobId, current.status === 'cancelled' ? 'cancel' : 'pause'); stopped ??= new Error('stop requested'); return }
           const lastChunk = job.kind !== 'attendance_upload' || b.field_to >= lastField
           try {
             await runBatch(job, b, lastChunk)
@@ -182,13 +219,17 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
     } else if (ended instanceof GaveUp) {
       logger.warn('job paused: Feishu unavailable', { jobId, code: ended.last.code, logId: ended.last.logId })
       await setStatus(jobId, 'paused', { pause_reason: 'feishu_unavailable', error: { code: 'feishu_unavailable', feishu_code: ended.last.code, message: ended.last.feishuMessage } }, ['running'])
+    } else if (ended instanceof ServiceUnavailable) {
+      logger.warn('job paused: shared service unavailable', { jobId, error: ended.message })
+      await setStatus(jobId, 'paused', { pause_reason: 'service_unavailable' }, ['running']).catch(() => undefined)
     } else if (ended instanceof JobFailure) {
       await setStatus(jobId, 'failed', { pause_reason: null, error: { code: ended.code, feishu_code: ended.feishuCode, message: ended.message } }, ['running'])
     } else if (request === 'cancel') {
       await repo.cancelPendingRows(jobId)
       await publish(jobId, true)
-    } else if (request === 'pause' || request === 'shutdown') {
-      // Status was already written by pause(); a shutdown leaves it 'running' so the next start resumes it.
+    } else if (request === 'pause' || request === 'shutdown' || request === 'lost') {
+      // pause(): the status is already written. shutdown: left 'running' so the next start (or another
+      // process) resumes it. lost: another process holds the job now.
     } else if (ended && !(ended.message === 'stop requested')) {
       logger.error('job stopped by an unexpected error', { jobId, error: ended })
       await setStatus(jobId, 'paused', { pause_reason: 'feishu_unavailable', error: { code: 'internal_error', feishu_code: null, message: 'The job stopped unexpectedly; resume it to continue.' } }, ['running'])
@@ -197,16 +238,35 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
     }
   }
 
+  function kickJob(jobId: string, force: boolean) {
+    if (shuttingDown || active.has(jobId)) return
+    const p = run(jobId, force)
+      .catch((e) => logger.error('job runner crashed', { jobId, error: e }))
+      .finally(() => { active.delete(jobId) })
+    active.set(jobId, p)
+  }
+
   const runner: JobRunner = {
     kick(jobId) {
-      if (shuttingDown || active.has(jobId)) return
-      const p = run(jobId)
-        .catch((e) => logger.error('job runner crashed', { jobId, error: e }))
-        .finally(() => { active.delete(jobId) })
-      active.set(jobId, p)
+      kickJob(jobId, false)
+    },
+    async scan() {
+      if (shuttingDown) return
+      const now = clock.now()
+      if (deps.shared) for (const j of await repo.orphaned(now)) kickJob(j.id, false)
+      for (const reason of ['feishu_unavailable', 'service_unavailable'] as const) {
+        for (const j of await repo.pausedWith(reason)) {
+          if (now - Number(j.updated_at) >= autoResumeAfterMs) await runner.resume(j.id)
+        }
+      }
     },
     async recover() {
-      for (const j of await repo.withStatus(['running', 'queued'])) runner.kick(j.id)
+      // A lone process owns everything unfinished; in scale-out, only jobs whose lease ran out.
+      for (const j of await repo.withStatus(['running', 'queued'])) kickJob(j.id, !deps.shared)
+      if (deps.scanEveryMs && !scanTimer) {
+        scanTimer = setInterval(() => { runner.scan().catch((e: unknown) => logger.warn('job scan failed', { error: e })) }, deps.scanEveryMs)
+        scanTimer.unref()
+      }
     },
     async pause(jobId) {
       const ok = await setStatus(jobId, 'paused', { pause_reason: 'by_owner' }, ['queued', 'running'])
@@ -227,7 +287,10 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
       const ok = await setStatus(jobId, 'cancelled', { pause_reason: null }, ['queued', 'running', 'paused', 'needs_signin', 'failed'])
       if (!ok) return false
       if (active.has(jobId)) stopRequests.set(jobId, 'cancel')
-      else { await repo.cancelPendingRows(jobId); await publish(jobId, true) }
+      // Rows not yet written are cancelled at once, wherever the job runs; a batch in flight
+      // elsewhere still records its rows as written when it completes.
+      await repo.cancelPendingRows(jobId)
+      await publish(jobId, true)
       return true
     },
     async resumeAfterSignIn(owner) {
@@ -239,6 +302,7 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
     },
     async shutdown() {
       shuttingDown = true
+      if (scanTimer) clearInterval(scanTimer)
       for (const id of active.keys()) stopRequests.set(id, 'shutdown')
       await runner.idle()
     },

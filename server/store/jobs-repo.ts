@@ -39,6 +39,17 @@ export interface JobsRepo {
   setStatus(jobId: string, patch: Partial<Pick<JobRow, 'status' | 'pause_reason' | 'error_json' | 'started_at' | 'finished_at'>>, now: number, onlyIf?: string[]): Promise<boolean>
   cancelPendingRows(jobId: string): Promise<void>
   withStatus(statuses: string[]): Promise<JobRow[]>
+  /**
+   * Takes the job for this process until `until`, if nobody holds a live lease on it (or `force`:
+   * a single process on start). Returns false when another process holds it.
+   */
+  claim(jobId: string, processId: string, now: number, until: number, force: boolean): Promise<boolean>
+  /** Extends this process's lease; false when the lease was lost to another process. */
+  renew(jobId: string, processId: string, until: number): Promise<boolean>
+  release(jobId: string, processId: string): Promise<void>
+  /** Jobs that should be running but whose lease has run out (their process died). */
+  orphaned(now: number): Promise<JobRow[]>
+  pausedWith(reason: string): Promise<JobRow[]>
   ownedWithStatus(owner: Owner, statuses: string[]): Promise<JobRow[]>
 }
 
@@ -139,6 +150,26 @@ export function jobsRepo(db: Kysely<Database>): JobsRepo {
     },
     async cancelPendingRows(jobId) {
       await db.updateTable('job_rows').set({ status: 'cancelled' }).where('job_id', '=', jobId).where('status', '=', 'pending').execute()
+    },
+    async claim(jobId, processId, now, until, force) {
+      let q = db.updateTable('jobs').set({ lease_owner: processId, lease_until: until }).where('id', '=', jobId)
+      if (!force) q = q.where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_owner', '=', processId), eb('lease_until', '<', now)]))
+      const res = await q.executeTakeFirst()
+      return Number(res.numUpdatedRows) === 1
+    },
+    async renew(jobId, processId, until) {
+      const res = await db.updateTable('jobs').set({ lease_until: until }).where('id', '=', jobId).where('lease_owner', '=', processId).executeTakeFirst()
+      return Number(res.numUpdatedRows) === 1
+    },
+    async release(jobId, processId) {
+      await db.updateTable('jobs').set({ lease_owner: null, lease_until: null }).where('id', '=', jobId).where('lease_owner', '=', processId).execute()
+    },
+    async orphaned(now) {
+      return db.selectFrom('jobs').selectAll().where('status', 'in', ['running', 'queued'])
+        .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_until', '<', now)])).orderBy('created_at').limit(100).execute()
+    },
+    async pausedWith(reason) {
+      return db.selectFrom('jobs').selectAll().where('status', '=', 'paused').where('pause_reason', '=', reason).limit(100).execute()
     },
     async withStatus(statuses) {
       return db.selectFrom('jobs').selectAll().where('status', 'in', statuses).orderBy('created_at').execute()

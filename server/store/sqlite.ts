@@ -21,8 +21,9 @@ export async function openSqlite(file: string): Promise<Kysely<Database>> {
   return db
 }
 
-export async function migrate(db: Kysely<Database>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest()
+/** `schema` (PostgreSQL): where the migration bookkeeping lives; kysely otherwise looks in every schema. */
+export async function migrate(db: Kysely<Database>, schema?: string): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest()
   const failed = results?.find((r) => r.status === 'Error')
   if (error || failed) {
     throw new Error(`Database migration failed${failed ? ` at ${failed.migrationName}` : ''}: ${String(error)}`)

@@ -22,7 +22,8 @@ export const FINAL_JOB_STATUSES: readonly JobStatus[] = ['succeeded', 'finished_
 /** pending: not written yet. partial: written, but Feishu ignored some of its fields (attendance invalid_code). */
 export type RowStatus = 'pending' | 'succeeded' | 'partial' | 'failed' | 'cancelled'
 
-export type PauseReason = 'by_owner' | 'feishu_unavailable' | 'needs_signin'
+/** service_unavailable: the app's own shared services (Redis) failed; the job continues when they are back. */
+export type PauseReason = 'by_owner' | 'feishu_unavailable' | 'needs_signin' | 'service_unavailable'
 
 /** One payroll record to save: the wire values of its fields (null = leave the field alone). */
 export interface PayrollRowInput {

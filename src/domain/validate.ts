@@ -4,7 +4,7 @@
  */
 import type { Issue } from './issues'
 import type { CellValue, TargetField, TargetSchema } from './target'
-import { textLength, normaliseValue } from './values'
+import { checkValue, normaliseValue, textLength } from './values'
 
 export type RawRow = Record<string, CellValue | undefined>
 export type WireRow = Record<string, string | null>
@@ -28,9 +28,10 @@ export function validateRow(schema: TargetSchema, raw: RawRow, row: number, issu
     }
     const value = n ? n.value : null
     out[code] = value
-    if (n) for (const it of n.issues) issues.push(it.params ? { row, field: code, severity: it.severity, code: it.code, params: it.params } : { row, field: code, severity: it.severity, code: it.code })
+    const found = n ? n.issues : null
+    if (found && found.length) for (const it of found) issues.push(it.params ? { row, field: code, severity: it.severity, code: it.code, params: it.params } : { row, field: code, severity: it.severity, code: it.code })
     if (value === null) {
-      if (field.required && !(n && n.issues.some((it) => it.severity === 'error'))) {
+      if (field.required && !(found && found.some((it) => it.severity === 'error'))) {
         issues.push({ row, field: code, severity: 'error', code: 'required' })
       }
     } else if (field.kind === 'text') textTotal += textLength(value)
@@ -39,6 +40,51 @@ export function validateRow(schema: TargetSchema, raw: RawRow, row: number, issu
     issues.push({ row, field: null, severity: 'error', code: 'record_text_too_long', params: { length: textTotal, limit: schema.recordTextLimit } })
   }
   return out
+}
+
+/**
+ * Issues of one row and its key, without building the row's wire values: what the worker runs
+ * over a whole file. Must report exactly what validateRow reports (a test holds them together).
+ */
+export function checkRow(schema: TargetSchema, raw: RawRow, row: number, issues: Issue[]): string | null {
+  let textTotal = 0
+  const fields = schema.fields
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] as TargetField
+    const code = field.code
+    const cell = raw[code]
+    const found = cell === undefined ? null : checkValue(field, cell)
+    if (!field.writable) {
+      if (found !== null && !found.some((it) => it.severity === 'error')) issues.push({ row, field: code, severity: 'warning', code: 'field_stopped', params: stoppedParams(field) })
+      continue
+    }
+    let hasError = false
+    if (found !== null && found.length) {
+      for (const it of found) {
+        if (it.severity === 'error') hasError = true
+        issues.push(it.params ? { row, field: code, severity: it.severity, code: it.code, params: it.params } : { row, field: code, severity: it.severity, code: it.code })
+      }
+    }
+    if (found === null || hasError) {
+      if (field.required && !hasError) issues.push({ row, field: code, severity: 'error', code: 'required' })
+    } else if (field.kind === 'text') {
+      textTotal += typeof cell === 'string' ? textLength(cell) : textLength(normaliseValue(field, cell as CellValue).value ?? '')
+    }
+  }
+  if (schema.recordTextLimit !== undefined && textTotal > schema.recordTextLimit) {
+    issues.push({ row, field: null, severity: 'error', code: 'record_text_too_long', params: { length: textTotal, limit: schema.recordTextLimit } })
+  }
+  let key = ''
+  for (let i = 0; i < schema.keyFields.length; i++) {
+    const code = schema.keyFields[i] as string
+    const field = fields.find((f) => f.code === code)
+    const cell = raw[code]
+    if (!field || !field.writable || cell === undefined) return null
+    const v = normaliseValue(field, cell).value
+    if (v === null) return null
+    key += i === 0 ? v : '\u0000' + v
+  }
+  return schema.keyFields.length ? key : null
 }
 
 function stoppedParams(field: TargetField): Record<string, string> {

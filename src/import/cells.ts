@@ -135,6 +135,13 @@ export class CellStore {
     }
   }
 
+  /** Like get, but canonical numeric CSV text comes back as its number (same normalised result, no string). */
+  getRaw(row: number, col: number): CellValue {
+    const column = this.columns[col]
+    if (column && column.tags[row] === Tag.NumericText) return column.nums[row] as number
+    return this.get(row, col)
+  }
+
   row(row: number): CellValue[] {
     const out: CellValue[] = new Array(this.columns.length)
     for (let c = 0; c < this.columns.length; c++) out[c] = this.get(row, c)

@@ -52,6 +52,8 @@ export interface SheetResult {
   headRows: number[]
   proposal: MappingProposal
   readMs: number
+  /** Where reading spent its time (xlsx only): for the bench and for support. */
+  readStats: { chunks: number; scanMs: number; stringsMs: number; totalMs: number } | null
 }
 
 export interface Summary {

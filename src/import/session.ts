@@ -7,7 +7,7 @@ import type { Issue } from '../domain/issues'
 import { issueMessage } from '../domain/issues'
 import type { CellValue, TargetSchema, TargetField } from '../domain/target'
 import { fieldTitle } from '../domain/target'
-import { duplicateParams, rowKey, validateRow, type RawRow, type WireRow } from '../domain/validate'
+import { checkRow, duplicateParams, validateRow, type RawRow, type WireRow } from '../domain/validate'
 import type { CellStore } from './cells'
 import { readCsv } from './csv-read'
 import { Cancelled, FileError } from './errors'
@@ -114,12 +114,13 @@ export class ImportSession {
     if (!this.book) throw new FileError('no_sheets')
     const meter = new ProgressMeter(this.hooks)
     const t0 = now()
-    const { store, merges } = await readSheet(this.book, args.index, {
+    const { store, merges, stats } = await readSheet(this.book, args.index, {
       inflater: this.hooks.inflater,
       isCancelled: this.hooks.isCancelled,
       onProgress: (p) => meter.report(p.phase, p.done, p.total, p.rows),
     })
     this.checkCancelled()
+    this.readStats = stats
     return this.adopt(store, merges, args.index, this.book.sheets[args.index]?.name ?? '', now() - t0)
   }
 
@@ -168,6 +169,7 @@ export class ImportSession {
       headRows: Array.from(store.sheetRows.subarray(0, head.length)),
       proposal,
       readMs,
+      readStats: this.readStats,
     }
   }
 
@@ -200,6 +202,7 @@ export class ImportSession {
       if (this.fieldColumn.has(m.field)) throw new FileError('no_header', { detail: `field ${m.field} mapped twice` })
       this.fieldColumn.set(m.field, m.column)
     }
+    this.columnsByField = schema.fields.map((f) => this.fieldColumn.get(f.code) ?? -1)
     this.validateAll()
     return this.summary()
   }
@@ -219,9 +222,22 @@ export class ImportSession {
   }
 
   private rawRow(row: number, into: RawRow): RawRow {
-    for (const f of (this.schema as TargetSchema).fields) into[f.code] = this.fieldColumn.has(f.code) || this.edits.get(row)?.has(f.code) ? this.cell(row, f.code) : undefined
+    const fields = (this.schema as TargetSchema).fields
+    const store = this.store as CellStore
+    const r = row + (this.layout as HeaderLayout).dataStart
+    const cols = this.columnsByField
+    for (let i = 0; i < fields.length; i++) {
+      const col = cols[i] as number
+      into[(fields[i] as TargetField).code] = col >= 0 ? store.getRaw(r, col) : undefined
+    }
+    const edit = this.edits.get(row)
+    if (edit) for (const [code, v] of edit) into[code] = v
     return into
   }
+
+  /** Sheet column per schema field (-1 = not mapped), in schema order; rebuilt with the mapping. */
+  private columnsByField: number[] = []
+  private readStats: SheetResult['readStats'] = null
 
   private validateAll(): void {
     const schema = this.requireSchema()
@@ -235,9 +251,8 @@ export class ImportSession {
     for (let d = 0; d < n; d++) {
       if (this.deleted[d]) continue
       const issues: Issue[] = []
-      const values = validateRow(schema, this.rawRow(d, raw), d, issues)
+      const key = checkRow(schema, this.rawRow(d, raw), d, issues)
       if (issues.length) this.rowIssues.set(d, issues)
-      const key = rowKey(schema, values)
       this.keys[d] = key
       if (key !== null) {
         const g = this.keyGroups.get(key)
@@ -282,10 +297,9 @@ export class ImportSession {
       return
     }
     const issues: Issue[] = []
-    const values = validateRow(schema, this.rawRow(d, {}), d, issues)
+    const key = checkRow(schema, this.rawRow(d, {}), d, issues)
     if (issues.length) this.rowIssues.set(d, issues)
     else this.rowIssues.delete(d)
-    const key = rowKey(schema, values)
     this.keys[d] = key
     if (key !== null) {
       const g = this.keyGroups.get(key) ?? new Set<number>()

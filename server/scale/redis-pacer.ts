@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto'
+import type { Redis } from 'ioredis'
+import { FEISHU_RATE_LIMITS, type FeishuApi } from '../../src/domain/feishu-limits'
+import type { Pacer } from '../jobs/pacer'
+import { guarded } from './redis'
+
+/**
+ * A sliding log per API in one sorted set, checked and written by one Lua script with Redis's own
+ * clock, so every process of the app shares Feishu's per-app limit (reference §1.4). Two windows are
+ * checked: the limit over the whole window, and a tenth of it over a tenth of the window, so calls
+ * flow evenly rather than in bursts (as the in-process pacer does). Answers 0 (go) or ms to wait.
+ */
+const SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local n = tonumber(ARGV[2])
+local longest = 0
+for i = 1, n do
+  local w = tonumber(ARGV[2 + 2 * i])
+  if w > longest then longest = w end
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - longest)
+local wait = 0
+for i = 1, n do
+  local limit = tonumber(ARGV[1 + 2 * i])
+  local w = tonumber(ARGV[2 + 2 * i])
+  local inside = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. (now - w), '+inf', 'WITHSCORES')
+  local count = #inside / 2
+  if count >= limit then
+    local oldest = tonumber(inside[2 * (count - limit) + 2])
+    local until_free = oldest + w - now + 1
+    if until_free > wait then wait = until_free end
+  end
+end
+if wait > 0 then return wait end
+redis.call('ZADD', KEYS[1], now, ARGV[1])
+redis.call('PEXPIRE', KEYS[1], longest + 1000)
+return 0
+`
+
+const MARGIN = 1.03
+const SLICES = 10
+
+export function redisPacer(redis: Redis, prefix: string, sleep = (ms: number) => new Promise<void>((ok) => setTimeout(ok, ms))): Pacer {
+  return {
+    async schedule(api: FeishuApi, call) {
+      const { limit, windowMs } = FEISHU_RATE_LIMITS[api]
+      const windows = limit % SLICES === 0
+        ? [[limit, Math.ceil(windowMs * MARGIN)], [limit / SLICES, Math.ceil((windowMs / SLICES) * MARGIN)]]
+        : [[limit, Math.ceil(windowMs * MARGIN)]]
+      for (;;) {
+        const wait = Number(await guarded(() => redis.eval(SCRIPT, 1, `${prefix}:rate:${api}`, randomUUID(), windows.length, ...windows.flat())))
+        if (wait <= 0) break
+        await sleep(Math.min(wait, 1000))
+      }
+      return call()
+    },
+  }
+}
