@@ -45,6 +45,7 @@ export interface AppDeps {
   shared?: boolean
   processId?: string
   leaseMs?: number
+  autoResumeAfterMs?: number
 }
 
 export interface BuiltApp { app: Hono; sessions: SessionService; tokens: UserTokens; feishu: FeishuClient; runner: JobRunner; sweepSessions(): Promise<number> }
@@ -68,6 +69,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
     pacer: deps.pacer ?? inProcessPacer(), serialiser,
     shared: deps.shared ?? false, scanEveryMs: deps.shared ? 3000 : 15_000,
     ...(deps.processId ? { processId: deps.processId } : {}), ...(deps.leaseMs ? { leaseMs: deps.leaseMs } : {}),
+    ...(deps.autoResumeAfterMs ? { autoResumeAfterMs: deps.autoResumeAfterMs } : {}),
     ...(deps.retry ? { retry: deps.retry } : {}), ...(deps.sleep ? { sleep: deps.sleep } : {}),
   })
   const sandboxOrigin = config.mode === 'sandbox' ? [new URL(config.feishu.baseUrl).origin] : []

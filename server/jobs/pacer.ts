@@ -1,38 +1,55 @@
-import PQueue from 'p-queue'
 import { FEISHU_RATE_LIMITS, type FeishuApi } from '../../src/domain/feishu-limits'
 
 /**
  * One limiter per Feishu API, shared by every job and user of the process: Feishu counts calls per
- * app and tenant (reference §1.4), not per person. p-queue's strict mode spaces calls in a sliding
- * window so the app never bursts past the limit. Scale-out replaces this with a shared one.
+ * app and tenant (reference §1.4), not per person. A sliding log of call starts, checked against the
+ * windows below at the moment a call starts — the same algorithm as the Redis pacer of scale-out.
  */
 export interface Pacer {
   schedule<T>(api: FeishuApi, call: () => Promise<T>): Promise<T>
 }
 
-/** Arrival jitter can bring calls sent a full window apart closer together at Feishu; keep a small margin. */
-const WINDOW_MARGIN = 1.03
 /**
- * The window is cut into tenths (10/s → 1 call per 103 ms; 50/s → 5 per 103 ms): calls flow evenly
- * instead of in one burst per second, so a few milliseconds of jitter cannot push a burst into the
- * previous window at Feishu.
+ * Two windows, both must allow a call: the documented limit over the whole window stretched by 5 %
+ * (arrival jitter at Feishu can bring calls sent a full window apart closer together; 5 % leaves
+ * ~50 ms of slack per second), and a tenth of the limit per tenth of the window, so calls flow
+ * evenly (50/s → 5 per 100 ms) instead of in one burst per second.
  */
-const SLICES = 10
+export const WINDOW_MARGIN = 1.05
+export const SLICES = 10
 
-export function inProcessPacer(limits: Partial<Record<FeishuApi, { limit: number; windowMs: number }>> = {}): Pacer {
-  const queues = new Map<FeishuApi, PQueue>()
-  const queueOf = (api: FeishuApi) => {
-    let q = queues.get(api)
-    if (!q) {
-      const { limit, windowMs } = limits[api] ?? FEISHU_RATE_LIMITS[api]
-      const slices = limit % SLICES === 0 ? SLICES : 1
-      q = new PQueue({ intervalCap: limit / slices, interval: Math.ceil((windowMs / slices) * WINDOW_MARGIN), strict: true })
-      queues.set(api, q)
-    }
-    return q
-  }
+export function pacingWindows(limit: number, windowMs: number): Array<[limit: number, windowMs: number]> {
+  const whole: [number, number] = [limit, Math.ceil(windowMs * WINDOW_MARGIN)]
+  return limit % SLICES === 0 ? [whole, [limit / SLICES, windowMs / SLICES]] : [whole]
+}
+
+export function inProcessPacer(limits: Partial<Record<FeishuApi, { limit: number; windowMs: number }>> = {}, now: () => number = () => Date.now()): Pacer {
+  const logs = new Map<FeishuApi, { starts: number[]; tail: Promise<void> }>()
   return {
-    schedule: (api, call) => queueOf(api).add(call),
+    schedule(api, call) {
+      let log = logs.get(api)
+      if (!log) { log = { starts: [], tail: Promise.resolve() }; logs.set(api, log) }
+      const { limit, windowMs } = limits[api] ?? FEISHU_RATE_LIMITS[api]
+      const windows = pacingWindows(limit, windowMs)
+      const l = log
+      // First come, first served: each call waits for the one before it to be let through.
+      const turn = l.tail.then(async () => {
+        for (;;) {
+          const t = now()
+          const longest = Math.max(...windows.map(([, w]) => w))
+          while (l.starts.length && l.starts[0]! <= t - longest) l.starts.shift()
+          let wait = 0
+          for (const [cap, w] of windows) {
+            const inside = l.starts.filter((x) => x > t - w)
+            if (inside.length >= cap) wait = Math.max(wait, inside[inside.length - cap]! + w - t + 1)
+          }
+          if (wait <= 0) { l.starts.push(t); return }
+          await new Promise((ok) => setTimeout(ok, wait))
+        }
+      })
+      l.tail = turn
+      return turn.then(call)
+    },
   }
 }
 

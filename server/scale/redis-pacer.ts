@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import { FEISHU_RATE_LIMITS, type FeishuApi } from '../../src/domain/feishu-limits'
-import type { Pacer } from '../jobs/pacer'
+import { pacingWindows, type Pacer } from '../jobs/pacer'
 import { guarded } from './redis'
 
 /**
  * A sliding log per API in one sorted set, checked and written by one Lua script with Redis's own
  * clock, so every process of the app shares Feishu's per-app limit (reference §1.4). Two windows are
- * checked: the limit over the whole window, and a tenth of it over a tenth of the window, so calls
- * flow evenly rather than in bursts (as the in-process pacer does). Answers 0 (go) or ms to wait.
+ * checked, the same as the in-process pacer's (`pacingWindows`). Answers 0 (go) or ms to wait.
  */
 const SCRIPT = `
 local t = redis.call('TIME')
@@ -38,16 +37,12 @@ redis.call('PEXPIRE', KEYS[1], longest + 1000)
 return 0
 `
 
-const MARGIN = 1.03
-const SLICES = 10
 
 export function redisPacer(redis: Redis, prefix: string, sleep = (ms: number) => new Promise<void>((ok) => setTimeout(ok, ms))): Pacer {
   return {
     async schedule(api: FeishuApi, call) {
       const { limit, windowMs } = FEISHU_RATE_LIMITS[api]
-      const windows = limit % SLICES === 0
-        ? [[limit, Math.ceil(windowMs * MARGIN)], [limit / SLICES, Math.ceil((windowMs / SLICES) * MARGIN)]]
-        : [[limit, Math.ceil(windowMs * MARGIN)]]
+      const windows = pacingWindows(limit, windowMs)
       for (;;) {
         const wait = Number(await guarded(() => redis.eval(SCRIPT, 1, `${prefix}:rate:${api}`, randomUUID(), windows.length, ...windows.flat())))
         if (wait <= 0) break

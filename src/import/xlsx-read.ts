@@ -8,7 +8,7 @@ import { CellStore, Tag } from './cells'
 import { Cancelled, FileError, LIMITS } from './errors'
 import { StyleKind, parseStyles } from './styles'
 import { attributes, columnName, parseRef, tags, unescapeXml } from './xml'
-import { inflateEntry, readEntryText, readZipDirectory, type InflateOptions, type ZipEntry } from './zip'
+import { checkEntrySize, inflateEntry, readEntryText, readZipDirectory, type InflateOptions, type ZipEntry } from './zip'
 
 export interface SheetInfo {
   index: number
@@ -59,6 +59,8 @@ function relsPath(part: string): string {
 
 export async function openXlsx(blob: Blob, options: InflateOptions = {}): Promise<XlsxBook> {
   const entries = await readZipDirectory(blob)
+  // Refuse a bomb before inflating anything, whichever part it hides in.
+  for (const entry of entries.values()) checkEntrySize(entry)
   const text = async (path: string): Promise<string | null> => {
     const entry = entries.get(path)
     return entry ? readEntryText(blob, entry, options) : null
@@ -152,13 +154,53 @@ export async function readSharedStrings(
     }
     if (final) pending = ''
   }
-  await inflateEntry(book.blob, entry, (chunk) => {
-    pending += decoder.decode(chunk, { stream: true })
-    done += chunk.length
+  // A very long string (a 10 MB cell) is collected as parts, or skipped once it is clearly too
+  // long, instead of growing `pending` and searching it again for every chunk.
+  let collecting = false
+  let skipping = false
+  let parts: string[] = []
+  let partsLen = 0
+  let tail = ''
+  const feed = (text: string): void => {
+    if (collecting) {
+      const probe = tail + text
+      const endAt = probe.indexOf('</si>')
+      if (endAt < 0) {
+        if (!skipping) {
+          parts.push(text)
+          partsLen += text.length
+          if (partsLen > LIMITS.maxCellChars * 8) { skipping = true; parts = [] }
+        }
+        tail = probe.slice(-5)
+        return
+      }
+      if (skipping) {
+        oversized.add(into.length)
+        into.push('')
+        pending = probe.slice(endAt + 5)
+      } else pending = parts.join('') + text
+      collecting = false
+      skipping = false
+      parts = []
+      partsLen = 0
+    } else pending += text
     take(false)
+    if (pending.length > 64 * 1024) {
+      collecting = true
+      parts = [pending]
+      partsLen = pending.length
+      tail = pending.slice(-5)
+      pending = ''
+      searchFrom = 0
+    }
+  }
+  await inflateEntry(book.blob, entry, (chunk) => {
+    feed(decoder.decode(chunk, { stream: true }))
+    done += chunk.length
     options.onProgress?.({ phase: 'strings', done, total: entry.size, rows: 0 })
   }, options)
-  pending += decoder.decode()
+  feed(decoder.decode())
+  if (collecting && !skipping) pending = parts.join('')
   take(true)
 }
 
@@ -386,8 +428,12 @@ class SheetScanner {
       if (k + 3 >= end) return -1
       const c1 = buf[k + 1]
       if (c1 === SLASH && buf[k + 2] === 99 && buf[k + 3] === GT) { close = k; break }
-      if (c1 === 118 /* v */ && buf[k + 2] === GT) {
-        v = k + 3
+      if (c1 === 118 /* v */ && (buf[k + 2] === GT || buf[k + 2] === 32)) {
+        // <v> or <v xml:space="preserve"> (SheetJS)
+        k += 2
+        while (k < end && buf[k] !== GT) k++
+        if (k >= end) return -1
+        v = k + 1
         k = v
         while (k < end && buf[k] !== LT) k++
         if (k >= end) return -1
@@ -458,6 +504,13 @@ class SheetScanner {
   }
 }
 
+function hasCloseTag(buf: Uint8Array, from: number, to: number): boolean {
+  for (let i = buf.indexOf(LT, from); i >= 0 && i + 3 < to; i = buf.indexOf(LT, i + 1)) {
+    if (buf[i + 1] === SLASH && buf[i + 2] === 99 && buf[i + 3] === GT) return true
+  }
+  return false
+}
+
 /** A row of Excel's maximum width of maximum-length cells is far below this; more is a broken file. */
 const MAX_CARRY = 8 * 1024 * 1024
 
@@ -486,6 +539,7 @@ export async function readSheet(book: XlsxBook, sheetIndex: number, options: Rea
   let done = 0
   let lastReport = 0
   let sized = false
+  let waitingForClose = false
   await inflateEntry(book.blob, entry, (chunk) => {
     done += chunk.length
     if (!sized) {
@@ -506,6 +560,12 @@ export async function readSheet(book: XlsxBook, sheetIndex: number, options: Rea
       len = carryLen + chunk.length
     }
     chunks++
+    // A huge incomplete cell cannot finish before a "</c>" arrives: do not rescan it for every chunk.
+    if (waitingForClose && !hasCloseTag(buf, Math.max(0, carryLen - 3), len)) {
+      if (len > MAX_CARRY) throw scanner.tooLarge(Math.max(0, scanner.col + 1))
+      carryLen = len
+      return true
+    }
     const ts = performance.now()
     const used = scanner.scan(buf, len)
     scanMs += performance.now() - ts
@@ -518,6 +578,7 @@ export async function readSheet(book: XlsxBook, sheetIndex: number, options: Rea
       carry.set(buf.subarray(used, len), 0)
     }
     carryLen = rest
+    waitingForClose = rest > 64 * 1024
     if (done - lastReport > 2 * 1024 * 1024) {
       lastReport = done
       options.onProgress?.({ phase: 'cells', done, total: entry.size, rows: store.rowCount })

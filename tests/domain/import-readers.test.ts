@@ -1,0 +1,79 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { EXPECTED, HEADER, exceljsWorkbook, mergedHeaderWorkbook, ourWorkbook, sheetjsWorkbook } from '../fixtures/corpus'
+import { blobOf, readAll } from './harness'
+import { openXlsx } from '../../src/import/xlsx-read'
+import { concatChunks, writeXlsx } from '../../src/import/xlsx-write'
+
+const writers: Array<[string, (date1904: boolean) => Promise<Uint8Array> | Uint8Array]> = [
+  ['our writer', (d) => ourWorkbook(d)],
+  ['exceljs', (d) => exceljsWorkbook(d)],
+  ['SheetJS (shared strings)', (d) => sheetjsWorkbook(d, true)],
+  ['SheetJS (inline strings)', (d) => sheetjsWorkbook(d, false)],
+]
+
+describe.each(writers)('an .xlsx written by %s reads back cell by cell', (_name, write) => {
+  for (const date1904 of [false, true]) {
+    it(`text stays text, numbers stay numbers, dates become ISO, formulas give cached values (${date1904 ? '1904' : '1900'} date system)`, async () => {
+      const rows = await readAll(await write(date1904))
+      expect(rows[0]).toEqual(HEADER)
+      expect(rows.slice(1)).toEqual(EXPECTED)
+    })
+  }
+})
+
+function soffice(): string | null {
+  for (const bin of ['soffice', 'libreoffice']) {
+    try {
+      execFileSync(bin, ['--version'], { stdio: 'ignore', timeout: 20_000 })
+      return bin
+    } catch { /* not installed */ }
+  }
+  return null
+}
+
+const office = soffice()
+describe.skipIf(!office)('LibreOffice converting CSV to .xlsx (when installed)', () => {
+  it('keeps every cell of the CSV', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lo-'))
+    writeFileSync(join(dir, 'in.csv'), '工号,姓名,金额\n="000123",张三,1234.5\nE2,李四,-7\n')
+    execFileSync(office as string, ['--headless', '--convert-to', 'xlsx', '--outdir', dir, join(dir, 'in.csv')], { timeout: 60_000 })
+    const rows = await readAll(new Uint8Array(readFileSync(join(dir, 'in.xlsx'))))
+    expect(rows).toEqual([['工号', '姓名', '金额'], ['000123', '张三', 1234.5], ['E2', '李四', -7]])
+  })
+})
+
+describe('workbook structure', () => {
+  it('lists every sheet with its name and whether it is hidden', async () => {
+    const bytes = concatChunks(writeXlsx([{ name: '一月', rows: [['a']] }, { name: 'Feb', rows: [['b']] }]))
+    const book = await openXlsx(blobOf(bytes))
+    expect(book.sheets.map((s) => [s.name, s.hidden, s.readable])).toEqual([['一月', false, true], ['Feb', false, true]])
+    expect(await readAll(bytes, 1)).toEqual([['b']])
+  })
+
+  it('merged cells come back with their ranges so headers can be filled', async () => {
+    const rows = await readAll(await mergedHeaderWorkbook())
+    expect(rows[0]?.[0]).toBe('2024年1月工资表')
+    expect(rows[3]).toEqual(['000123', '张三', 100, 200, 5, 300])
+  })
+
+  it('skips blank rows but remembers each row’s number in the sheet', async () => {
+    const bytes = concatChunks(writeXlsx([{ name: 'S', rows: [['h'], [], [null, null], ['x']] }]))
+    const book = await openXlsx(blobOf(bytes))
+    const { readSheet } = await import('../../src/import/xlsx-read')
+    const { store } = await readSheet(book, 0)
+    expect(store.rowCount).toBe(2)
+    expect(Array.from(store.sheetRows.subarray(0, 2))).toEqual([1, 4])
+  })
+
+  it('reads the same with the JS inflater (fallback where DecompressionStream is missing)', async () => {
+    const bytes = await exceljsWorkbook(false)
+    const book = await openXlsx(blobOf(bytes), { inflater: 'fflate' })
+    const { readSheet } = await import('../../src/import/xlsx-read')
+    const { store } = await readSheet(book, 0, { inflater: 'fflate' })
+    expect(store.row(1)).toEqual(EXPECTED[0])
+  })
+})
