@@ -49,6 +49,18 @@ export interface SaveRecord { active_status: number; field_values: Array<{ field
 export interface ArchiveReportData { member_id: string; start_time: string; end_time: string; field_datas?: Array<{ code: string; value?: string }> }
 export interface ArchiveReportBody { month: string; operator_id: string; archive_rule_id: string; archive_report_datas: ArchiveReportData[] }
 
+export interface QueriedRecord { active_status: number; field_values: Array<{ field_code: string; value: string; field_type?: number }> }
+export interface ReportField { code: string; title: string; upper_titles?: string[] }
+export interface CorehrEmployee {
+  employment_id?: string
+  employment_id_v2?: string
+  employee_number?: string
+  email_address?: string
+  employment_status?: { enum_name?: string }
+  person_info?: { preferred_name?: string; preferred_local_full_name?: string }
+  user_name?: string
+}
+
 export interface FeishuClient {
   exchangeCode(input: { code: string; redirectUri?: string }): Promise<UserTokenGrant>
   refreshUserToken(refreshToken: string): Promise<UserTokenGrant>
@@ -61,6 +73,12 @@ export interface FeishuClient {
   saveRecords(userToken: string, sourceCode: string, records: SaveRecord[]): Promise<{ affectCount: number }>
   /** §3.3: answers the field codes and members Feishu did not recognise (with code 0). */
   uploadReport(userToken: string, employeeType: string, body: ArchiveReportBody): Promise<{ invalidCodes: string[]; invalidMembers: string[] }>
+  /** §4.3: one page of records of ≤ 100 employment ids in ≤ 2 periods. */
+  queryRecords(userToken: string, q: { sourceCode: string; periods: string[]; employmentIds: string[]; pageToken?: string }): Promise<Page<QueriedRecord>>
+  /** §3.2: the report's headers in one locale. */
+  reportFields(userToken: string, employeeType: string, body: { locale: 'zh' | 'en'; month: string; archive_rule_id: string; operator_id: string }): Promise<ReportField[]>
+  /** §5: CoreHR employee search with the app's own identity (tenant token), employment ids as people_corehr_id. */
+  searchEmployees(body: { employee_number_list?: string[]; email_address_list?: string[] }, pageToken?: string): Promise<Page<CorehrEmployee>>
   /** §3.4: deletes the given members' rows of that rule and month. Never called without user_ids. */
   deleteReport(userToken: string, employeeType: string, body: { month: string; operator_id: string; archive_rule_id: string; user_ids: string[] }): Promise<void>
 }
@@ -85,7 +103,51 @@ export function feishuClient(http: FeishuHttp, app: { appId: string; appSecret: 
     return appTokenInFlight
   }
 
+  // The tenant token (app identity) only serves the read-only CoreHR lookups (reference §5).
+  let tenantToken: { value: string; until: number } | null = null
+  let tenantTokenInFlight: Promise<string> | null = null
+  const tenantAccessToken = async (): Promise<string> => {
+    if (tenantToken && tenantToken.until > clock.now()) return tenantToken.value
+    tenantTokenInFlight ??= (async () => {
+      try {
+        const { data } = await http.call<{ tenant_access_token: string; expire: number }>({
+          method: 'POST', path: '/open-apis/auth/v3/tenant_access_token/internal', body: { app_id: app.appId, app_secret: app.appSecret },
+        })
+        tenantToken = { value: data.tenant_access_token, until: clock.now() + Math.max(0, data.expire - 180) * 1000 }
+        return data.tenant_access_token
+      } finally {
+        tenantTokenInFlight = null
+      }
+    })()
+    return tenantTokenInFlight
+  }
+
   return {
+    async queryRecords(userToken, q) {
+      const filters = [
+        { field_code: 'payroll_period', field_values: q.periods, operator: 1 },
+        ...(q.employmentIds.length ? [{ field_code: 'employment_id', field_values: q.employmentIds, operator: 1 }] : []),
+      ]
+      const { data } = await http.call<Wrapped<{ records?: QueriedRecord[]; has_more?: boolean; page_token?: string }>>({
+        method: 'POST', path: '/open-apis/payroll/v1/datasource_records/query', token: userToken,
+        query: { page_size: 100, page_token: q.pageToken }, body: { source_code: q.sourceCode, field_filters: filters },
+      })
+      return { items: data.data?.records ?? [], has_more: Boolean(data.data?.has_more), page_token: data.data?.page_token }
+    },
+    async reportFields(userToken, employeeType, body) {
+      const { data } = await http.call<Wrapped<{ archive_report_fields?: ReportField[] }>>({
+        method: 'POST', path: '/open-apis/attendance/v1/archive_rule/user_stats_fields_query', token: userToken, query: { employee_type: employeeType }, body,
+      })
+      return data.data?.archive_report_fields ?? []
+    },
+    async searchEmployees(body, pageToken) {
+      const { data } = await http.call<Wrapped<{ items?: CorehrEmployee[]; has_more?: boolean; page_token?: string }>>({
+        method: 'POST', path: '/open-apis/corehr/v2/employees/search', token: await tenantAccessToken(),
+        query: { page_size: 100, page_token: pageToken, user_id_type: 'people_corehr_id' },
+        body: { fields: ['employee_number', 'email_address', 'employment_status', 'person_info'], ...body },
+      })
+      return { items: data.data?.items ?? [], has_more: Boolean(data.data?.has_more), page_token: data.data?.page_token }
+    },
     async exchangeCode({ code, redirectUri }) {
       // requestAccess / requestAuthCode codes are exchanged without redirect_uri (reference §2.4, §9).
       const { data } = await http.call<UserTokenGrant>({

@@ -2,7 +2,8 @@ import type { PayrollRowInput } from '../../src/domain/jobs'
 import type { SaveRecord } from '../feishu/client'
 import { FeishuError } from '../feishu/http'
 import type { RowUpdate } from '../store/jobs-repo'
-import { JobFailure, type BatchContext, type BatchOutcome, type LoadedRow } from './job-context'
+import { JobFailure, type BatchContext, type BatchOutcome, type LoadedRow, type RecordState } from './job-context'
+import type { FeishuClient } from '../feishu/client'
 
 /**
  * Codes that say something about the whole job, not one record: the datasource is gone or stopped,
@@ -20,6 +21,36 @@ function toRecord(r: LoadedRow<PayrollRowInput>, period: string): SaveRecord {
   return { active_status: r.input.active_status ?? 1, field_values }
 }
 
+/** The current records of ≤ 50 employments in one period (§4.3: ≤ 100 ids, ≤ 2 periods a query). */
+export async function currentRecords(feishu: FeishuClient, token: string, sourceCode: string, period: string, employmentIds: string[]): Promise<Map<string, RecordState>> {
+  const out = new Map<string, RecordState>()
+  let pageToken: string | undefined
+  for (let page = 0; page < 50; page++) {
+    const res = await feishu.queryRecords(token, { sourceCode, periods: [period], employmentIds, pageToken })
+    for (const r of res.items) {
+      const values: Record<string, string> = {}
+      for (const f of r.field_values) values[f.field_code] = f.value
+      const id = values.employment_id
+      if (id) {
+        delete values.employment_id
+        delete values.payroll_period
+        out.set(id, { active_status: r.active_status, values })
+      }
+    }
+    if (!res.has_more || !res.page_token) break
+    pageToken = res.page_token
+  }
+  return out
+}
+
+/** True when saving the row would change nothing Feishu holds (then it is not sent). */
+function unchanged(r: LoadedRow<PayrollRowInput>): boolean {
+  const b = r.before
+  if (!b) return false
+  if (b.active_status !== (r.input.active_status ?? 1)) return false
+  return Object.entries(r.input.values).every(([code, v]) => v === null || v === '' || b.values[code] === v)
+}
+
 /**
  * Saves one batch (≤ 50 records). Feishu saves all-or-nothing, so a record-level error that names
  * its index fails that row alone and the rest is resent; an error without an index is narrowed
@@ -32,7 +63,27 @@ export async function runPayrollBatch(ctx: BatchContext): Promise<BatchOutcome> 
   const pending = (ctx.rows as LoadedRow<PayrollRowInput>[]).filter((r) => r.status === 'pending')
   const updates: RowUpdate[] = []
   let affect = 0
-  const queue: LoadedRow<PayrollRowInput>[][] = [pending]
+  // Before-values are read and committed before the save, once: after a crash the resent batch
+  // keeps the values captured the first time, not the ones this job already wrote. A revert
+  // writes back values that were captured by the job it reverts, so it captures none.
+  const uncaptured = ctx.job.kind === 'payroll_save' ? pending.filter((r) => r.before === undefined) : []
+  if (uncaptured.length) {
+    try {
+      const current = await ctx.call('payroll.record.query', (token) => currentRecords(ctx.feishu, token, source, period, uncaptured.map((r) => r.input.employment_id)))
+      const captured = uncaptured.map((r) => ({ idx: r.idx, before: current.get(r.input.employment_id) ?? null }))
+      await ctx.saveBefore(captured)
+      for (const c of captured) pending.find((r) => r.idx === c.idx)!.before = c.before
+    } catch (e) {
+      if (e instanceof FeishuError && e.code !== null && JOB_LEVEL.has(e.code)) throw new JobFailure('feishu_refused', e.code, e.feishuMessage)
+      throw e
+    }
+  }
+  const toSend: LoadedRow<PayrollRowInput>[] = []
+  for (const r of pending) {
+    if (unchanged(r)) updates.push({ idx: r.idx, status: 'succeeded', feishu_code: 0, message: 'unchanged' })
+    else toSend.push(r)
+  }
+  const queue: LoadedRow<PayrollRowInput>[][] = [toSend]
   while (queue.length) {
     const group = queue.shift()!
     if (!group.length) continue

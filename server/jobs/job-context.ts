@@ -13,12 +13,17 @@ export interface ParsedJob {
   operator: { employee_id: string | null; employee_no: string | null }
 }
 
+/** A payroll record as Feishu holds it. */
+export interface RecordState { active_status: number; values: Record<string, string> }
+
 export interface LoadedRow<I extends JobRowInput = JobRowInput> {
   idx: number
   row: number
   status: string
   input: I
   fieldErrors: FieldError[]
+  /** Payroll: undefined = not captured yet; null = no record existed before the job. */
+  before: RecordState | null | undefined
 }
 
 export function parseJob(j: JobRow): ParsedJob {
@@ -33,7 +38,11 @@ export function parseJob(j: JobRow): ParsedJob {
 }
 
 export function loadRow<I extends JobRowInput>(r: JobRowRow): LoadedRow<I> {
-  return { idx: r.idx, row: r.row, status: r.status, input: JSON.parse(r.input_json) as I, fieldErrors: r.field_errors_json ? (JSON.parse(r.field_errors_json) as FieldError[]) : [] }
+  return {
+    idx: r.idx, row: r.row, status: r.status, input: JSON.parse(r.input_json) as I,
+    fieldErrors: r.field_errors_json ? (JSON.parse(r.field_errors_json) as FieldError[]) : [],
+    before: r.before_json === null ? undefined : (JSON.parse(r.before_json) as RecordState | null),
+  }
 }
 
 /** A failure that stops the whole job (the datasource was stopped, the person lost the role…). */
@@ -55,6 +64,8 @@ export interface BatchContext {
   call<T>(api: FeishuApi, fn: (token: string) => Promise<T>, serialKey?: string): Promise<T>
   /** Commits record-level failures at once, before the rest of the batch is resent. */
   failRows(updates: RowUpdate[]): Promise<void>
+  /** Commits captured before-values, before the save that changes those records. */
+  saveBefore(rows: Array<{ idx: number; before: RecordState | null }>): Promise<void>
   /** True when this is the job's last batch for its member group (the group's rows can be settled). */
   isLastChunk: boolean
 }

@@ -131,6 +131,7 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
           job.owner, api, fn,
           { serialKey, onAttempt: () => { calls++; meterOf(job.id).add(clock.now(), 1, 0) } },
         ),
+      saveBefore: (captured) => repo.setBefore(job.id, captured),
       failRows: async (updates: RowUpdate[]) => {
         await repo.updateRows(job.id, updates)
         meterOf(job.id).add(clock.now(), 0, updates.length)

@@ -56,6 +56,7 @@ export function jobRoutes(deps: CreateDeps & { sessions: SessionService; cookie:
       const results: JobRowResult[] = page.map((r) => ({
         row: r.row, status: r.status as RowStatus, feishu_code: r.feishu_code, message: r.message,
         field_errors: r.field_errors_json ? JSON.parse(r.field_errors_json) : [], input: JSON.parse(r.input_json),
+        ...(r.before_json !== null ? { before: JSON.parse(r.before_json) } : {}),
       }))
       return c.json({ job: await summary(job), rows: results, next_cursor: rows.length > q.data.limit ? page[page.length - 1]!.idx : null })
     })

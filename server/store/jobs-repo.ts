@@ -29,6 +29,8 @@ export interface JobsRepo {
   openBatches(jobId: string): Promise<BatchRow[]>
   /** Committed before the Feishu call. */
   markInFlight(jobId: string, seq: number, now: number): Promise<void>
+  /** Stores the before-values of rows, committed before the save that changes them. */
+  setBefore(jobId: string, rows: Array<{ idx: number; before: unknown }>): Promise<void>
   /** Record-level outcomes that are final on their own (e.g. a row Feishu rejected by index). */
   updateRows(jobId: string, updates: RowUpdate[]): Promise<void>
   /** Committed after the call: row outcomes, the batch done, the job's affect count and calls. */
@@ -76,7 +78,7 @@ export function jobsRepo(db: Kysely<Database>): JobsRepo {
         await trx.insertInto('jobs').values(job).execute()
         for (let i = 0; i < rows.length; i += 500) {
           await trx.insertInto('job_rows').values(rows.slice(i, i + 500).map((r, k) => ({
-            job_id: job.id, idx: i + k, row: r.row, input_json: JSON.stringify(r.input), status: 'pending', feishu_code: null, message: null, field_errors_json: null,
+            job_id: job.id, idx: i + k, row: r.row, input_json: JSON.stringify(r.input), status: 'pending', feishu_code: null, message: null, field_errors_json: null, before_json: null,
           }))).execute()
         }
         for (let i = 0; i < batches.length; i += 500) {
@@ -120,6 +122,12 @@ export function jobsRepo(db: Kysely<Database>): JobsRepo {
     },
     async markInFlight(jobId, seq, now) {
       await db.updateTable('job_batches').set((eb) => ({ state: 'in_flight', attempts: eb('attempts', '+', 1), updated_at: now })).where('job_id', '=', jobId).where('seq', '=', seq).execute()
+    },
+    async setBefore(jobId, rows) {
+      if (!rows.length) return
+      await db.transaction().execute(async (trx) => {
+        for (const r of rows) await trx.updateTable('job_rows').set({ before_json: JSON.stringify(r.before) }).where('job_id', '=', jobId).where('idx', '=', r.idx).execute()
+      })
     },
     async updateRows(jobId, updates) {
       if (!updates.length) return

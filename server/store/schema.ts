@@ -77,6 +77,8 @@ export interface JobRowsTable {
   feishu_code: number | null
   message: string | null
   field_errors_json: string | null
+  /** Payroll: the record right before this job wrote it, captured before the save ('null' = none). */
+  before_json: string | null
 }
 
 export interface JobBatchesTable {

@@ -86,6 +86,8 @@ export interface FieldError {
 }
 
 export interface JobRowResult {
+  /** Payroll: the record as Feishu had it right before the job wrote it; null = it did not exist. */
+  before?: { active_status: number; values: Record<string, string> } | null
   row: number
   status: RowStatus
   feishu_code: number | null

@@ -22,13 +22,15 @@ async function stored(source: string) {
 }
 
 describe('payroll save jobs', () => {
-  it('writes 120 records in three calls of at most 50, and counts exactly what changed', async () => {
+  it('writes 120 records in three saves of at most 50 (each after reading the records it changes), and counts exactly what changed', async () => {
     const c = await stack.signedIn('wangfang')
     const people = hired.slice(0, 120)
     const created = await c.request('POST', '/api/jobs', { idempotency_key: key(), kind: 'payroll_save', target: { type: 'payroll', source_code: SOURCE, payroll_period: '2024-10' }, rows: rowsFor(people) })
     expect(created.status).toBe(201)
     const done = await waitForJob(c, (created.json.job as { id: string }).id)
-    expect(done.job).toMatchObject({ status: 'succeeded', counts: { total: 120, succeeded: 120, failed: 0, pending: 0 }, affect_count: 120, calls: 3 })
+    expect(done.job).toMatchObject({ status: 'succeeded', counts: { total: 120, succeeded: 120, failed: 0, pending: 0 }, affect_count: 120, calls: 6 })
+    // None of them existed before: a revert would stop them.
+    expect(done.rows.every((r) => r.before === null)).toBe(true)
     const records = (await stored(SOURCE)).filter((r) => r.period === '2024-10')
     expect(records).toHaveLength(120)
     const first = records.find((r) => r.employment_id === people[0]!.employment_id)
@@ -105,8 +107,23 @@ describe('payroll save jobs', () => {
     const created = await c.request('POST', '/api/jobs', { idempotency_key: key(), kind: 'payroll_save', target: { type: 'payroll', source_code: SOURCE, payroll_period: '2025-04' }, rows: rowsFor(people) })
     const done = await waitForJob(c, (created.json.job as { id: string }).id)
     expect(done.job).toMatchObject({ status: 'succeeded', counts: { total: 100, succeeded: 100 }, affect_count: 100 })
-    expect(done.job.calls).toBe(6)
+    // 2 saves + 2 reads of the before-values, plus the 4 failed attempts.
+    expect(done.job.calls).toBe(8)
     expect((await stored(SOURCE)).filter((r) => r.period === '2025-04')).toHaveLength(100)
+  })
+
+  it('keeps the before-values of records that existed and sends nothing for records that would not change', async () => {
+    const c = await stack.signedIn('wangfang')
+    const people = hired.slice(300, 303)
+    const first = await c.request('POST', '/api/jobs', { idempotency_key: key(), kind: 'payroll_save', target: { type: 'payroll', source_code: SOURCE, payroll_period: '2025-07' }, rows: rowsFor(people) })
+    await waitForJob(c, (first.json.job as { id: string }).id)
+    const rows = rowsFor(people)
+    rows[0]!.values.late_deduction__c = '99.00'
+    const second = await c.request('POST', '/api/jobs', { idempotency_key: key(), kind: 'payroll_save', target: { type: 'payroll', source_code: SOURCE, payroll_period: '2025-07' }, rows })
+    const done = await waitForJob(c, (second.json.job as { id: string }).id)
+    expect(done.job).toMatchObject({ status: 'succeeded', counts: { succeeded: 3 }, affect_count: 1, calls: 2 })
+    expect(done.rows[0]!.before).toEqual({ active_status: 1, values: expect.objectContaining({ late_deduction__c: '10.50', deduction_note__c: 'note 0' }) })
+    expect(done.rows.slice(1).map((r) => r.message)).toEqual(['unchanged', 'unchanged'])
   })
 
   it('keeps one save at a time per datasource and stays within 10 calls a second across jobs', async () => {

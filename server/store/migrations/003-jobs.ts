@@ -45,6 +45,8 @@ export const m003Jobs: Migration = {
       .addColumn('feishu_code', 'integer')
       .addColumn('message', 'text')
       .addColumn('field_errors_json', 'text')
+      // Payroll: the record as Feishu had it right before this job wrote it (JSON; 'null' = no record).
+      .addColumn('before_json', 'text')
       .addPrimaryKeyConstraint('job_rows_pk', ['job_id', 'idx'])
       .execute()
     await db.schema.createIndex('job_rows_by_status').on('job_rows').columns(['job_id', 'status', 'idx']).execute()
