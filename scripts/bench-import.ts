@@ -9,8 +9,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, statSync } from 'no
 import { createServer } from 'node:http'
 import { extname, join, resolve } from 'node:path'
 import { chromium, type CDPSession } from 'playwright-core'
+import { pathToFileURL } from 'node:url'
 import { build } from 'vite'
-import { benchCsv, benchXlsx } from './bench-import/generate'
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000)
 const RUNS = Number(process.env.BENCH_RUNS ?? 3)
@@ -19,7 +19,16 @@ const root = resolve(import.meta.dirname, '..')
 const cache = join(root, 'node_modules/.cache/bench-import')
 const GEN_VERSION = 2
 
-function prepareFiles(): { xlsx: string; csv: string } {
+/**
+ * The generator lives beside the bench page in src/import/bench (it uses the app's xlsx writer).
+ * It is loaded by URL so this Node script's type check does not pull the browser code in.
+ */
+async function generator(): Promise<{ benchXlsx(rows: number): Uint8Array; benchCsv(rows: number): string }> {
+  return import(pathToFileURL(join(root, 'src/import/bench/generate.ts')).href)
+}
+
+async function prepareFiles(): Promise<{ xlsx: string; csv: string }> {
+  const { benchCsv, benchXlsx } = await generator()
   mkdirSync(cache, { recursive: true })
   const xlsx = join(cache, `bench-${ROWS}-v${GEN_VERSION}.xlsx`)
   const csv = join(cache, `bench-${ROWS}-v${GEN_VERSION}.csv`)
@@ -36,7 +45,7 @@ async function buildPage(): Promise<string> {
   const outDir = join(cache, 'page')
   await build({
     configFile: false,
-    root: join(root, 'scripts/bench-import'),
+    root: join(root, 'src/import/bench'),
     base: './',
     logLevel: 'warn',
     build: { outDir, emptyOutDir: true, target: 'es2022', minify: true, reportCompressedSize: false },
@@ -87,7 +96,7 @@ const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] as number
 
 async function main() {
-  const files = prepareFiles()
+  const files = await prepareFiles()
   const pageDir = await buildPage()
   const server = await serve(pageDir, { 'bench.xlsx': files.xlsx, 'bench.csv': files.csv })
   const browser = await chromium.launch({
@@ -155,6 +164,28 @@ async function main() {
     for (const [lib, r] of Object.entries(peers)) {
       console.info(`${lib.padEnd(26)} read ${r.ok ? s(r.ms) : `FAILED ${r.error}`}; rows ${r.rows}; worker peak ${mb(r.peak)}; longest main-thread task ${r.longTaskMax.toFixed(0)} ms`)
     }
+    // The review grid: 100k rows scrolled end to end, then screenshots of a file with errors.
+    const ui = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    await ui.goto(`${server.url}/`)
+    await ui.waitForFunction(() => (window as unknown as { benchReady?: boolean }).benchReady === true)
+    await ui.evaluate(() => (window as unknown as { mountUi: (s: object, l: string) => Promise<unknown> }).mountUi({ url: '/data/bench.xlsx', name: 'bench.xlsx' }, 'zh-CN'))
+    await ui.waitForSelector('[data-test="row"]')
+    const scroll = await ui.evaluate(() => (window as unknown as { scrollGrid: (n: number) => Promise<{ longTaskMax: number; maxFrameMs: number; rendered: number; lastRow: string }> }).scrollGrid(120))
+    console.info(`grid at ${ROWS.toLocaleString()} rows: scrolled top to bottom in 120 steps; longest main-thread task ${scroll.longTaskMax.toFixed(0)} ms, slowest frame ${scroll.maxFrameMs.toFixed(0)} ms, ${scroll.rendered} rows in the DOM, last row ${scroll.lastRow}`)
+    await ui.close()
+    const shotsDir = join(root, 'e2e/screenshots')
+    for (const [width, locale] of [[1280, 'zh-CN'], [375, 'zh-CN'], [1280, 'en-US'], [375, 'en-US']] as const) {
+      const shot = await browser.newPage({ viewport: { width, height: 900 } })
+      await shot.goto(`${server.url}/`)
+      await shot.waitForFunction(() => (window as unknown as { benchReady?: boolean }).benchReady === true)
+      const text = ['工号,姓名,部门,职位,入职日期,算薪期间,薪资项1,薪资项2,备注', '00000001,王伟,财务部,会计,2020/3/5,2024-01,12500.5,abc,', '00000002,李娜,研发一部,工程师,05/01/2021,2024-01,9800,120.555,', '00000001,王伟,财务部,会计,2020-03-05,2024-01,1,2,重复', '00000004,张敏,销售部,经理,2019-11-30,2023-13,15000,0,', ',赵强,行政部,专员,2022-07-01,2024-01,6000,0,']
+      await shot.evaluate(([t, l]) => (window as unknown as { mountUi: (s: object, l: string) => Promise<unknown> }).mountUi({ text: t, name: 'pay.csv' }, l), [text.join('\n'), locale] as const)
+      await shot.waitForSelector(width < 600 ? '[data-test="card"]' : '[data-test="row"]')
+      await shot.screenshot({ path: join(shotsDir, `import-grid-${locale}-${width}.png`), fullPage: width < 600 })
+      await shot.close()
+    }
+    console.info(`screenshots: e2e/screenshots/import-grid-{zh-CN,en-US}-{1280,375}.png`)
+
     const best = Math.min(ours.total, oursF.total)
     console.info('\nratios (peer read time ÷ our read+validate time):')
     for (const [lib, r] of Object.entries(peers)) if (r.ok) console.info(`  ${lib}: ${(r.ms / best).toFixed(1)}× (reading only: ${(r.ms / Math.min(ours.read, oursF.read)).toFixed(1)}×)`)

@@ -17,6 +17,8 @@ import { configRoutes, type SandboxUser } from './routes/config'
 import { mappingRoutes } from './routes/mappings'
 import { sessionRoutes } from './routes/session'
 import { jobRoutes } from './routes/jobs'
+import { payrollRoutes } from './routes/payroll'
+import { attendanceRoutes } from './routes/attendance'
 import { jobRunner, type JobRunner } from './jobs/runner'
 import { inProcessPacer, inProcessSerialiser, type KeyedSerialiser, type Pacer } from './jobs/pacer'
 import { inProcessProgressBus, type ProgressBus } from './jobs/progress'
@@ -63,10 +65,11 @@ export function buildApp(deps: AppDeps): BuiltApp {
   const tokens = userTokens({ repo, cipher: tokenCipher(config.sessionSecret), feishu, clock, logger, lock: serialiser })
   const cookie = { secure: config.secureCookies }
   const jobs = jobsRepo(db)
+  const pacer = deps.pacer ?? inProcessPacer()
   const bus = deps.bus ?? inProcessProgressBus()
   const runner = jobRunner({
     repo: jobs, tokens, feishu, bus, clock, logger,
-    pacer: deps.pacer ?? inProcessPacer(), serialiser,
+    pacer, serialiser,
     shared: deps.shared ?? false, scanEveryMs: deps.shared ? 3000 : 15_000,
     ...(deps.processId ? { processId: deps.processId } : {}), ...(deps.leaseMs ? { leaseMs: deps.leaseMs } : {}),
     ...(deps.autoResumeAfterMs ? { autoResumeAfterMs: deps.autoResumeAfterMs } : {}),
@@ -81,6 +84,8 @@ export function buildApp(deps: AppDeps): BuiltApp {
     .route('/', configRoutes({ config, sandboxUsers: deps.sandboxUsers }))
     .route('/', sessionRoutes({ sessions, tokens, feishu, cookie, redirectUris: [`${config.publicUrl}/auth/callback`], onSignedIn: (owner) => runner.resumeAfterSignIn(owner) }))
     .route('/mappings', mappingRoutes({ repo: mappingsRepo(db), sessions, cookie, clock }))
+    .route('/payroll', payrollRoutes({ sessions, cookie, tokens, feishu, pacer, clock }))
+    .route('/attendance', attendanceRoutes({ sessions, cookie, tokens, feishu, pacer }))
     .route('/jobs', jobRoutes({ repo: jobs, feishu, tokens, clock, sessions, cookie, runner, bus }))
   api.notFound(apiNotFound)
 

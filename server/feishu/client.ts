@@ -42,7 +42,7 @@ export interface Page<T> { items: T[]; has_more: boolean; page_token?: string }
 
 export interface I18nContent { locale: string; value: string }
 export interface DatasourceField { code: string; i18n_names: I18nContent[]; field_type: number; active_status: number; decimal_places?: number }
-export interface Datasource { code: string; i18n_names: I18nContent[]; active_status: number; fields: DatasourceField[]; data_period_type?: number }
+export interface Datasource { code: string; i18n_names: I18nContent[]; active_status: number; fields: DatasourceField[]; data_period_type?: number; i18n_description?: I18nContent[] }
 export interface ArchiveRule { report_id?: string; report_name?: Record<string, string>; archive_rule_id: string; archive_rule_name?: Record<string, string> }
 
 export interface SaveRecord { active_status: number; field_values: Array<{ field_code: string; value: string }> }

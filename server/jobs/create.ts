@@ -84,18 +84,28 @@ export async function createJob(deps: CreateDeps, session: Session, body: Create
     employeeNo = (await deps.feishu.userInfo(token).catch(() => null))?.employee_no ?? null
   }
 
+  return insertJob(deps, session, { key: body.idempotency_key, kind: body.kind, target: body.target, rows, fields, source: body.source ?? null, employeeNo })
+}
+
+/** Stores a checked job with its rows and planned batches; a raced duplicate key answers the other job. */
+export async function insertJob(
+  deps: CreateDeps, session: Session,
+  j: { key: string; kind: JobKind; target: JobTarget; rows: JobRowInput[]; fields: string[]; source: JobSummary['source']; employeeNo: string | null },
+): Promise<{ job: JobRow; created: boolean }> {
+  const owner = { tenantKey: session.user.tenantKey, openId: session.user.openId }
+  const { rows, fields } = j
   const now = deps.clock.now()
   const job: JobRow = {
     id: randomUUID(),
     tenant_key: owner.tenantKey,
     owner_open_id: owner.openId,
     owner_user_id: session.user.userId,
-    owner_employee_no: employeeNo,
-    idempotency_key: body.idempotency_key,
-    kind: body.kind,
-    target_json: JSON.stringify(body.target),
+    owner_employee_no: j.employeeNo,
+    idempotency_key: j.key,
+    kind: j.kind,
+    target_json: JSON.stringify(j.target),
     fields_json: JSON.stringify(fields),
-    source_json: body.source ? JSON.stringify(body.source) : null,
+    source_json: j.source ? JSON.stringify(j.source) : null,
     status: 'queued',
     pause_reason: null,
     error_json: null,
@@ -110,10 +120,10 @@ export async function createJob(deps: CreateDeps, session: Session, body: Create
     finished_at: null,
   }
   try {
-    await deps.repo.insert(job, rows.map((r) => ({ row: r.row, input: r })), planBatches(body.kind, rows.length, fields.length))
+    await deps.repo.insert(job, rows.map((r) => ({ row: r.row, input: r })), planBatches(j.kind, rows.length, fields.length))
   } catch (e) {
     // Two requests with the same key raced: the other one won; answer its job.
-    const raced = await deps.repo.byIdempotencyKey(owner, body.idempotency_key)
+    const raced = await deps.repo.byIdempotencyKey(owner, j.key)
     if (raced) return { job: raced, created: false }
     throw e
   }

@@ -10,6 +10,7 @@ import type { JobRunner } from '../jobs/runner'
 import { requireSession, type CookieOptions } from '../middleware/session'
 import { bodyOf, validateJson } from '../middleware/validate'
 import type { JobRow, JobsRepo } from '../store/jobs-repo'
+import { revertPayrollJob, undoAttendanceJob } from '../jobs/take-back'
 
 const listQuery = z.object({ cursor: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(100).default(20) })
 const rowsQuery = z.object({
@@ -86,6 +87,17 @@ export function jobRoutes(deps: CreateDeps & { sessions: SessionService; cookie:
           unsubscribe()
         }
       })
+    })
+    .post('/:id/:action{revert|undo}', async (c) => {
+      const job = await ownJob(c)
+      const raw = c.req.header('content-length') === '0' || !c.req.header('content-type') ? {} : await c.req.json().catch(() => { throw new AppError(400, 'invalid_json', 'The body is not valid JSON.') })
+      const dryRun = (raw as { dry_run?: unknown }).dry_run === true
+      const result = c.req.param('action') === 'revert'
+        ? await revertPayrollJob(deps, c.get('session'), job, dryRun)
+        : await undoAttendanceJob(deps, c.get('session'), job, dryRun)
+      if ('plan' in result) return c.json({ plan: result.plan })
+      if (result.created) runner.kick(result.job.id)
+      return c.json({ job: await summary(result.job) }, result.created ? 201 : 200)
     })
     .post('/:id/:action{cancel|pause|resume}', async (c) => {
       const job = await ownJob(c)

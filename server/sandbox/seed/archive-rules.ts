@@ -2,7 +2,7 @@
 // layout: 基本信息 / 出勤统计 / 加班 / 请假 (with 带薪假 / 无薪假 sub-groups) / 异常 / 其他, 40+ columns,
 // with zh, en and ja titles. Field codes are 8 hex chars like the doc example "abd754f7".
 import type { DepartmentKey } from './departments'
-import type { Rng } from './prng'
+import { createRng, type Rng } from './prng'
 
 export interface I18nText { zh: string; en: string; ja: string }
 
@@ -83,6 +83,33 @@ const RND_EXTRA: readonly Template[] = [
   [[G.attendance], '弹性工时达标天数', 'Flexible-hours days met', 'フレックス達成日数'],
   [[G.overtime], '夜间加班时长(小时)', 'Late-night overtime hours', '深夜残業時間'],
 ]
+/**
+ * The R&D report is the wide one (62 headers), so an import of 60+ fields can be tried against the
+ * sandbox. Its codes come from their own fixed-seed generator, so adding them shifts no other seeded
+ * value (the codes of the other rules, the payroll records drawn after the rules).
+ */
+const RND_WIDE: readonly Template[] = [
+  [[G.attendance], '远程办公天数', 'Remote work days', '在宅勤務日数'],
+  [[G.attendance], '驻场天数', 'On-site days', '客先常駐日数'],
+  [[G.attendance], '培训天数', 'Training days', '研修日数'],
+  [[G.attendance], '值班天数', 'On-call days', '当番日数'],
+  [[G.attendance], '值班时长(小时)', 'On-call hours', '当番時間'],
+  [[G.overtime], '发布保障加班时长(小时)', 'Release support overtime hours', 'リリース対応残業時間'],
+  [[G.overtime], '线上故障处理时长(小时)', 'Incident response hours', '障害対応時間'],
+  [[G.overtime], '加班餐次数', 'Overtime meals', '残業食事回数'],
+  [[G.overtime], '加班打车次数', 'Overtime taxi rides', '残業タクシー回数'],
+  [[G.leave, G.paid], '年假余额(天)', 'Annual leave balance (days)', '年次有給残日数'],
+  [[G.leave, G.paid], '调休余额(小时)', 'Time-off balance (hours)', '代休残時間'],
+  [[G.leave, G.paid], '哺乳假(小时)', 'Nursing leave (hours)', '育児時間(時間)'],
+  [[G.leave, G.paid], '产检假(天)', 'Prenatal check-up leave (days)', '妊婦健診休暇(日)'],
+  [[G.leave, G.unpaid], '长病假(天)', 'Long-term sick leave (days)', '長期病気休暇(日)'],
+  [[G.exception], '弹性时间不足次数', 'Flexible hours short', 'フレックス不足回数'],
+  [[G.exception], '弹性时间不足时长(分钟)', 'Flexible hours short (minutes)', 'フレックス不足時間(分)'],
+  [[G.other], '门禁记录异常次数', 'Access record anomalies', '入退室記録異常回数'],
+  [[G.other], '工位调整说明', 'Desk change note', '座席変更メモ'],
+]
+const RND_WIDE_SEED = 0x52d0652
+
 const SALES_EXTRA: readonly Template[] = [
   [[G.attendance], '外勤打卡次数', 'Field clock-ins', '外勤打刻回数'],
   [[G.attendance], '客户拜访天数', 'Client visit days', '顧客訪問日数'],
@@ -104,7 +131,7 @@ function fields(rng: Rng, templates: readonly Template[], used: Set<string>): Ar
 
 export function generateArchiveRules(rng: Rng): ArchiveRule[] {
   const used = new Set<string>(['abd754f7']) // keep the doc example's code unknown on purpose
-  return [
+  const rules: ArchiveRule[] = [
     {
       // Id "1" is the one the official request example uses.
       archive_rule_id: '1', report_id: '7341290237441600001',
@@ -135,4 +162,6 @@ export function generateArchiveRules(rng: Rng): ArchiveRule[] {
       fields: fields(rng, [...COMMON, ...MFG_EXTRA], used),
     },
   ]
+  rules[1]!.fields.push(...fields(createRng(RND_WIDE_SEED), RND_WIDE, used))
+  return rules
 }

@@ -1,0 +1,66 @@
+import type { Clock } from '../clock'
+import type { CorehrEmployee, FeishuClient } from '../feishu/client'
+import type { Pacer } from '../jobs/pacer'
+
+export type IdentifierKind = 'employee_no' | 'work_email'
+
+export interface Resolution {
+  status: 'found' | 'not_found' | 'ambiguous'
+  employment_id?: string
+  terminated?: boolean
+  name?: string
+  candidates?: Array<{ employment_id: string; name: string; terminated: boolean }>
+}
+
+/** Lookups are cached briefly: CoreHR allows 100 searches a minute for the whole app (§5). */
+const CACHE_MS = 5 * 60 * 1000
+const PER_SEARCH = 100
+
+/**
+ * Employee numbers or work emails → employment_id through CoreHR search with the app's own
+ * identity, read-only, only for the identifiers present in the file. A reused employee number
+ * (复用工号) matches several people and is reported as ambiguous, never guessed.
+ */
+export function employeeResolver(feishu: FeishuClient, pacer: Pacer, clock: Clock) {
+  const cache = new Map<string, { at: number; value: Resolution }>()
+  const keyOf = (tenant: string, by: IdentifierKind, v: string) => `${tenant}\u0000${by}\u0000${by === 'work_email' ? v.toLowerCase() : v}`
+
+  return async function resolve(tenant: string, by: IdentifierKind, values: string[]): Promise<Record<string, Resolution>> {
+    const now = clock.now()
+    const out: Record<string, Resolution> = {}
+    const missing: string[] = []
+    for (const v of new Set(values)) {
+      const hit = cache.get(keyOf(tenant, by, v))
+      if (hit && now - hit.at < CACHE_MS) out[v] = hit.value
+      else missing.push(v)
+    }
+    for (let i = 0; i < missing.length; i += PER_SEARCH) {
+      const chunk = missing.slice(i, i + PER_SEARCH)
+      const found: CorehrEmployee[] = []
+      let pageToken: string | undefined
+      for (let page = 0; page < 20; page++) {
+        const body = by === 'employee_no' ? { employee_number_list: chunk } : { email_address_list: chunk }
+        const res = await pacer.schedule('corehr.employee.search', () => feishu.searchEmployees(body, pageToken))
+        found.push(...res.items)
+        if (!res.has_more || !res.page_token) break
+        pageToken = res.page_token
+      }
+      for (const v of chunk) {
+        const matches = found.filter((e) => (by === 'employee_no' ? e.employee_number === v : (e.email_address ?? '').toLowerCase() === v.toLowerCase()))
+        const people = matches.map((e) => ({
+          employment_id: e.employment_id_v2 || e.employment_id || '',
+          name: e.person_info?.preferred_local_full_name ?? e.person_info?.preferred_name ?? e.user_name ?? '',
+          terminated: e.employment_status?.enum_name === 'terminated',
+        })).filter((p) => p.employment_id)
+        const value: Resolution = people.length === 0
+          ? { status: 'not_found' }
+          : people.length > 1
+            ? { status: 'ambiguous', candidates: people }
+            : { status: 'found', employment_id: people[0]!.employment_id, terminated: people[0]!.terminated, name: people[0]!.name }
+        out[v] = value
+        cache.set(keyOf(tenant, by, v), { at: now, value })
+      }
+    }
+    return out
+  }
+}

@@ -1,0 +1,63 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { ownerOf, type SessionService } from '../auth/sessions'
+import type { UserTokens } from '../auth/user-tokens'
+import type { Clock } from '../clock'
+import type { FeishuClient } from '../feishu/client'
+import { feishuToAppError } from '../feishu/errors-to-app'
+import { currentRecords } from '../jobs/execute-payroll'
+import type { Pacer } from '../jobs/pacer'
+import { requireSession, type CookieOptions } from '../middleware/session'
+import { bodyOf, validateJson } from '../middleware/validate'
+import { listDatasources } from '../payroll/datasources'
+import { employeeResolver } from '../payroll/resolve-employees'
+import { PAYROLL_QUERY_MAX_EMPLOYMENT_IDS } from '../../src/domain/feishu-limits'
+
+const resolveBody = z.strictObject({ by: z.enum(['employee_no', 'work_email']), values: z.array(z.string().trim().min(1).max(200)).min(1).max(1000) })
+const recordsBody = z.strictObject({
+  source_code: z.string().min(1).max(128),
+  payroll_period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
+  employment_ids: z.array(z.string().min(1).max(128)).min(1).max(1000),
+})
+
+/** Mounted at /api/payroll: reads the person may make before a payroll import. */
+export function payrollRoutes(deps: { sessions: SessionService; cookie: CookieOptions; tokens: UserTokens; feishu: FeishuClient; pacer: Pacer; clock: Clock }) {
+  const { feishu, pacer, tokens } = deps
+  const resolve = employeeResolver(feishu, pacer, deps.clock)
+  const token = (c: { get(k: 'session'): import('../auth/sessions').Session }) => tokens.get(ownerOf(c.get('session')))
+
+  return new Hono()
+    .use(requireSession(deps.sessions, deps.cookie))
+    .get('/datasources', async (c) => {
+      try {
+        return c.json({ datasources: await listDatasources(feishu, pacer, await token(c)) })
+      } catch (e) {
+        throw feishuToAppError(e, 'payroll')
+      }
+    })
+    .post('/resolve', validateJson(resolveBody), async (c) => {
+      const body = bodyOf(c, resolveBody)
+      try {
+        // The app's own identity, read-only, for exactly the identifiers in the person's file (§5).
+        return c.json({ results: await resolve(c.get('session').user.tenantKey, body.by, body.values) })
+      } catch (e) {
+        throw feishuToAppError(e, 'payroll')
+      }
+    })
+    .post('/records', validateJson(recordsBody), async (c) => {
+      const body = bodyOf(c, recordsBody)
+      const userToken = await token(c)
+      const records: Record<string, { active_status: number; values: Record<string, string> }> = {}
+      try {
+        const ids = [...new Set(body.employment_ids)]
+        for (let i = 0; i < ids.length; i += PAYROLL_QUERY_MAX_EMPLOYMENT_IDS) {
+          const chunk = ids.slice(i, i + PAYROLL_QUERY_MAX_EMPLOYMENT_IDS)
+          const found = await pacer.schedule('payroll.record.query', () => currentRecords(feishu, userToken, body.source_code, body.payroll_period, chunk))
+          for (const [id, r] of found) records[id] = r
+        }
+      } catch (e) {
+        throw feishuToAppError(e, 'payroll')
+      }
+      return c.json({ records })
+    })
+}
