@@ -22,6 +22,8 @@ export interface Config {
   database: { url: string; schema: string } | null
   /** Scale-out: the rate limits, datasource locks and progress shared by all processes through Redis. */
   redis: { url: string; prefix: string } | null
+  /** How long a process's claim on a job lasts without renewal; when a paused-by-outage job is retried. */
+  jobs: { leaseMs: number; autoResumeMs: number }
 }
 
 export class ConfigError extends Error {}
@@ -41,6 +43,8 @@ const env = z.object({
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a plain lower-case identifier').default('public'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_:.-]{1,64}$/).default('hrgadget'),
+  JOB_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  JOB_AUTO_RESUME_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
 })
 
 export interface SandboxCredentials { appId: string; appSecret: string }
@@ -78,6 +82,7 @@ export function loadConfig(source: NodeJS.ProcessEnv, sandbox?: SandboxCredentia
     logLevel: e.LOG_LEVEL,
     database: e.DATABASE_URL ? { url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA } : null,
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
+    jobs: { leaseMs: e.JOB_LEASE_MS, autoResumeMs: e.JOB_AUTO_RESUME_MS },
   }
 }
 

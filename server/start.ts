@@ -42,7 +42,7 @@ export async function startServer(env: NodeJS.ProcessEnv, opts: { clock?: Clock;
     : {}
   if (config.database && !redis) logger.warn('DATABASE_URL without REDIS_URL: run a single process, or Feishu limits may be exceeded across processes')
   const sandboxUsers = sandbox ? async () => ((await (await fetch(`${sandbox.url}/sandbox/users`)).json()) as { users: SandboxUser[] }).users : undefined
-  const { app, runner, sweepSessions } = buildApp({ config, db, clock: opts.clock ?? systemClock, logger, distDir: opts.distDir ?? resolve('dist'), sandboxUsers, ...shared, shared: Boolean(config.database), ...(env.JOB_LEASE_MS ? { leaseMs: Number(env.JOB_LEASE_MS) } : {}), ...(env.JOB_AUTO_RESUME_MS ? { autoResumeAfterMs: Number(env.JOB_AUTO_RESUME_MS) } : {}) })
+  const { app, runner, sweepSessions } = buildApp({ config, db, clock: opts.clock ?? systemClock, logger, distDir: opts.distDir ?? resolve('dist'), sandboxUsers, ...shared, shared: Boolean(config.database), leaseMs: config.jobs.leaseMs, autoResumeAfterMs: config.jobs.autoResumeMs })
 
   const server: ServerType = await new Promise((ok) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => ok(s))
