@@ -10,6 +10,7 @@ import { createServer } from 'node:http'
 import { extname, join, resolve } from 'node:path'
 import { chromium, type CDPSession } from 'playwright-core'
 import { pathToFileURL } from 'node:url'
+import vue from '@vitejs/plugin-vue'
 import { build } from 'vite'
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000)
@@ -45,6 +46,7 @@ async function buildPage(): Promise<string> {
   const outDir = join(cache, 'page')
   await build({
     configFile: false,
+    plugins: [vue()],
     root: join(root, 'src/import/bench'),
     base: './',
     logLevel: 'warn',
@@ -126,6 +128,7 @@ async function main() {
       return results
     }
     const xlsxRuns = await runOurs('bench.xlsx')
+    if (!xlsxRuns.length) throw new Error('no runs')
     console.info(`  ours xlsx: ${xlsxRuns.map((r) => s(r.totalMs)).join(', ')} ${JSON.stringify((xlsxRuns[0] as unknown as { stats: unknown }).stats)}`)
     // fflate is only the fallback where DecompressionStream is missing; it is ~10× slower in Chromium.
     const fflateRuns = process.env.BENCH_FFLATE === '1' ? await runOurs('bench.xlsx', 'fflate') : []
@@ -166,9 +169,12 @@ async function main() {
     }
     // The review grid: 100k rows scrolled end to end, then screenshots of a file with errors.
     const ui = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    ui.on('pageerror', (e) => console.error('ui page error:', e.message))
+    ui.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') console.error('ui console:', m.text().slice(0, 300)) })
     await ui.goto(`${server.url}/`)
     await ui.waitForFunction(() => (window as unknown as { benchReady?: boolean }).benchReady === true)
-    await ui.evaluate(() => (window as unknown as { mountUi: (s: object, l: string) => Promise<unknown> }).mountUi({ url: '/data/bench.xlsx', name: 'bench.xlsx' }, 'zh-CN'))
+    const mounted = await ui.evaluate(() => (window as unknown as { mountUi: (s: object, l: string) => Promise<unknown> }).mountUi({ url: '/data/bench.xlsx', name: 'bench.xlsx' }, 'zh-CN'))
+    console.info(`ui: ${JSON.stringify(mounted)}`)
     await ui.waitForSelector('[data-test="row"]')
     const scroll = await ui.evaluate(() => (window as unknown as { scrollGrid: (n: number) => Promise<{ longTaskMax: number; maxFrameMs: number; rendered: number; lastRow: string }> }).scrollGrid(120))
     console.info(`grid at ${ROWS.toLocaleString()} rows: scrolled top to bottom in 120 steps; longest main-thread task ${scroll.longTaskMax.toFixed(0)} ms, slowest frame ${scroll.maxFrameMs.toFixed(0)} ms, ${scroll.rendered} rows in the DOM, last row ${scroll.lastRow}`)

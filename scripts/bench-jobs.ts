@@ -22,7 +22,7 @@ async function inProcess(): Promise<Driver> {
 async function multiProcess(n: number): Promise<Driver> {
   const sb = await sandboxProcess()
   const c = cluster(sb.url)
-  const nodes = []
+  const nodes: Awaited<ReturnType<typeof c.start>>[] = []
   for (let i = 0; i < n; i++) nodes.push(await c.start(`bench-${i}`))
   return {
     sandboxUrl: sb.url,

@@ -20,6 +20,14 @@ export interface Transport {
 
 export type TransportFactory = () => Transport
 
+/**
+ * A plain copy of small arguments: callers often hold them in Vue state, and a reactive Proxy
+ * cannot be posted to a worker (DataCloneError).
+ */
+function plain<T>(value: T): T {
+  return value === null || value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T)
+}
+
 export function workerTransport(): Transport {
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'import' })
   return {
@@ -37,7 +45,14 @@ export function inProcessTransport(): Transport {
   let dead = false
   const handlerPromise = import('./handler').then(({ createHandler }) => createHandler((msg) => { if (!dead) listener(msg) }))
   return {
-    post: (msg) => { void handlerPromise.then((h) => h.handle(msg)) },
+    // structuredClone, as postMessage does, so what cannot cross into a real worker (a Vue proxy)
+    // fails here too. The file stays a reference: test DOMs have their own File class.
+    post: (msg) => {
+      const { file, ...rest } = msg.args as { file?: Blob }
+      const copy = structuredClone({ ...msg, args: rest }) as RequestMessage
+      if (file) (copy.args as { file?: Blob }).file = file
+      void handlerPromise.then((h) => h.handle(copy))
+    },
     onMessage: (cb) => { listener = cb },
     onCrash: () => undefined,
     terminate: () => { dead = true; void handlerPromise.then((h) => h.cancel()) },
@@ -111,7 +126,8 @@ export class ImportClient {
   open(file: Blob, fileName: string, schema: TargetSchema, saved: SavedMapping | null, onProgress?: (p: Progress) => void, inflater?: 'native' | 'fflate'): Promise<OpenResult> {
     // A new file always starts a fresh worker, so nothing of the previous file stays in memory.
     this.cancel()
-    return this.request('open', inflater ? { file, fileName, schema, saved, inflater } : { file, fileName, schema, saved }, onProgress)
+    const args = { file, fileName, schema: plain(schema), saved: plain(saved) }
+    return this.request('open', inflater ? { ...args, inflater } : args, onProgress)
   }
 
   chooseSheet(index: number, onProgress?: (p: Progress) => void): Promise<SheetResult> {
@@ -123,7 +139,7 @@ export class ImportClient {
   }
 
   applyMapping(matches: ColumnMatch[], onProgress?: (p: Progress) => void): Promise<Summary> {
-    return this.request('applyMapping', { matches }, onProgress)
+    return this.request('applyMapping', { matches: plain(matches) }, onProgress)
   }
 
   rows(filter: RowFilter, order: RowOrder, start: number, count: number): Promise<RowsPage> {
@@ -135,11 +151,11 @@ export class ImportClient {
   }
 
   bulkFix(fix: BulkFix): Promise<{ changed: number; summary: Summary }> {
-    return this.request('bulkFix', { fix })
+    return this.request('bulkFix', { fix: plain(fix) })
   }
 
   deleteRows(rows: number[]): Promise<Summary> {
-    return this.request('deleteRows', { rows })
+    return this.request('deleteRows', { rows: [...rows] })
   }
 
   /** Normalised rows as a JSON Blob ([{ row, sheetRow, values }]) ready to send as a request body. */
@@ -149,12 +165,12 @@ export class ImportClient {
   }
 
   async resultWorkbook(locale: Locale, labels: ResultLabels, results: RowResult[] | null = null): Promise<Blob> {
-    const r = await this.request('resultWorkbook', { locale, labels, results })
+    const r = await this.request('resultWorkbook', { locale, labels: plain(labels), results: plain(results) })
     return new Blob([r.xlsx], { type: XLSX_MIME })
   }
 
   async templateWorkbook(schema: TargetSchema, locale: Locale): Promise<Blob> {
-    const r = await this.request('templateWorkbook', { schema, locale })
+    const r = await this.request('templateWorkbook', { schema: plain(schema), locale })
     return new Blob([r.xlsx], { type: XLSX_MIME })
   }
 

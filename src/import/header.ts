@@ -66,6 +66,7 @@ function fieldKeys(schema: TargetSchema | undefined): Set<string> {
     keys.add(normaliseTitle(f.title['zh-CN']))
     keys.add(normaliseTitle(f.title['en-US']))
     for (const a of f.aliases ?? []) keys.add(normaliseTitle(a))
+    for (const p of f.path ?? []) { keys.add(normaliseTitle(p['zh-CN'])); keys.add(normaliseTitle(p['en-US'])) }
   }
   keys.delete('')
   return keys
@@ -121,6 +122,8 @@ function isTwoRow(rows: CellValue[][], r: number, merges: Merge[], sheetRows: Ar
   const top = rows[r] ?? []
   const below = rows[r + 1]
   if (!below) return false
+  // A title merged across the sheet is one value, not a row of parents.
+  if (new Set(top.map(text).filter((t) => t !== '')).size < 2) return false
   const nonEmpty = below.filter((v) => text(v) !== '')
   if (nonEmpty.length === 0) return false
   const textual = nonEmpty.filter(isTextual).length
@@ -173,7 +176,10 @@ export function detectHeader(
   }
   if (best < 0 || bestScore === -Infinity || bestScore <= -100) return null
   const sheetRows = options.sheetRows ?? rows.map((_, i) => i + 1)
-  const depth: 1 | 2 = isTwoRow(rows, best, options.merges ?? [], sheetRows, keys) ? 2 : 1
+  const merges = options.merges ?? []
+  // The best-matching row may be the lower half of a two-row header (its parents are above it).
+  if (best > 0 && isTwoRow(rows, best - 1, merges, sheetRows, keys)) return layoutAt(rows, best - 1, 2, options.schema)
+  const depth: 1 | 2 = isTwoRow(rows, best, merges, sheetRows, keys) ? 2 : 1
   return layoutAt(rows, best, depth, options.schema)
 }
 

@@ -483,17 +483,19 @@ export class ImportSession {
     const order: number[] = []
     for (let d = 0; d < this.dataRowCount(); d++) if (!this.deleted[d]) order.push(d)
     order.sort((a, b) => rank(a) - rank(b) || a - b)
-    const self = this
+    const cellOf = (d: number, field: string) => this.cell(d, field)
+    const issuesOf = (d: number) => this.rowIssues.get(d) ?? []
+    const hasError = (d: number) => this.hasError(d)
     function* rows(): Generator<WriteRow> {
       yield header
       for (const d of order) {
         const row: WriteRow = layout.columns.map((c) => {
           const field = fieldByColumn.get(c.index)
-          const v = field !== undefined ? self.cell(d, field) : store.get(d + layout.dataStart, c.index)
+          const v = field !== undefined ? cellOf(d, field) : store.get(d + layout.dataStart, c.index)
           return { v, date: typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) }
         })
         const result = byRow.get(d)
-        const issues = self.rowIssues.get(d) ?? []
+        const issues = issuesOf(d)
         const messages = issues.map((i) => {
           const m = issueMessage(i, locale)
           return { text: `${i.field ? `${titles.get(i.field) ?? i.field}: ` : ''}${m.message}`, hint: m.hint }
@@ -503,7 +505,7 @@ export class ImportSession {
         if (result) {
           status = labels[result.status]
           style = result.status === 'failed' ? CellStyle.Error : result.status === 'skipped' ? CellStyle.Warning : CellStyle.Ok
-        } else if (self.hasError(d)) { status = labels.error; style = CellStyle.Error }
+        } else if (hasError(d)) { status = labels.error; style = CellStyle.Error }
         else if (issues.length) { status = labels.warning; style = CellStyle.Warning }
         else { status = labels.ok; style = CellStyle.Ok }
         const message = [result?.message, ...messages.map((m) => m.text)].filter(Boolean).join('\n')

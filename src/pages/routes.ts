@@ -11,6 +11,9 @@ export const routes: RouteRecordRaw[] = [
   // Lazy: the job pages are only opened by people who write data.
   { path: '/jobs', name: 'jobs', component: () => import('./JobsPage.vue') },
   { path: '/jobs/:id', name: 'job', component: () => import('./JobPage.vue') },
+  { path: '/attendance', name: 'attendance', component: () => import('./AttendancePage.vue') },
+  { path: '/payroll', name: 'payroll', component: () => import('./PayrollPage.vue') },
+  { path: '/payroll/:source', name: 'payroll-source', component: () => import('./PayrollPage.vue') },
   { path: '/sign-in', name: 'sign-in', component: SignInPage, meta: { public: true } },
   { path: '/auth/callback', name: 'auth-callback', component: AuthCallbackPage, meta: { public: true } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: NotFoundPage, meta: { public: true } },

@@ -49,8 +49,9 @@ describe('home page', () => {
     expect(attendance.get('[data-testid="capability-reason"]').text()).toContain(
       'You need this Feishu role: An attendance admin role in Time & Attendance, with the archive rule inside your data scope.',
     )
-    // Later issues add the payroll and attendance pages; until then the cards link nowhere.
-    expect(wrapper.findAll('.capability-card a')).toHaveLength(0)
+    // An available payroll card leads to the datasources; attendance has no page yet.
+    expect(payroll.get('[data-testid="capability-open"]').attributes('href')).toBe('/payroll')
+    expect(attendance.findAll('a')).toHaveLength(0)
   })
 
   it('says the same in Chinese, with the role text from app.json', async () => {

@@ -42,10 +42,10 @@ describe('layout', () => {
   })
 
   it('shows a 404 page for an unknown path, without asking for a session', async () => {
-    const { wrapper, router } = await mountApp('/payroll', 'en-US')
+    const { wrapper, router } = await mountApp('/no-such-page', 'en-US')
     mounted = wrapper
     await waitFor(() => expect(wrapper.text()).toContain('Page not found'))
-    expect(wrapper.text()).toContain('There is nothing at /payroll.')
+    expect(wrapper.text()).toContain('There is nothing at /no-such-page.')
     expect(router.currentRoute.value.name).toBe('not-found')
     expect(api.getMe).not.toHaveBeenCalled()
   })

@@ -117,7 +117,7 @@ describe('identifiers and text', () => {
   })
 
   it('flags IDs that Excel already damaged', () => {
-    expect(codes(id, 6.971234567890123e17)).toEqual(['error:identifier_precision_lost'])
+    expect(codes(id, Number('697123456789012345'))).toEqual(['error:identifier_precision_lost'])
     expect(codes(id, '6.97123E+17')).toEqual(['error:identifier_precision_lost'])
     expect(codes(id, 12.5)).toEqual(['error:bad_identifier'])
     expect(codes(id, 'E 001')).toEqual(['error:bad_identifier'])

@@ -26,3 +26,13 @@ export function cellSeverity(issues: Issue[], field: string | null): 'error' | '
 export function asLocale(locale: string): Locale {
   return locale === 'en-US' ? 'en-US' : 'zh-CN'
 }
+
+/** DOM types for the .vue files (the lint setup does not know browser globals inside templates' scripts). */
+export type InputElement = HTMLInputElement
+export type ScrollElement = HTMLElement
+export type SelectElement = HTMLSelectElement
+export type PickedFiles = FileList
+
+export function nextFrame(cb: () => void): number {
+  return window.requestAnimationFrame(cb)
+}

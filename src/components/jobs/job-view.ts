@@ -111,7 +111,8 @@ export interface Explanation {
 
 /** A Feishu code in plain words (with Feishu's own message kept), or the server's message as is. */
 export function explain(code: number | string | null, message: string | null, locale: AppLocale): Explanation | null {
-  if (code !== null && code !== '') {
+  // 0 is Feishu's "success": a written row has nothing to explain.
+  if (code !== null && code !== '' && code !== 0 && code !== '0') {
     const text = feishuErrorText(code, locale, message ?? undefined)
     const known = isKnownFeishuError(code)
     return { ...text, detail: known && message && message !== text.message ? message : null, code: String(code) }

@@ -1,12 +1,10 @@
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+// @vitest-environment node
+// Runs in Node: the readers use Blob streams and DecompressionStream as in a worker.
 import { describe, expect, it } from 'vitest'
-import { EXPECTED, HEADER, exceljsWorkbook, mergedHeaderWorkbook, ourWorkbook, sheetjsWorkbook } from '../fixtures/corpus'
-import { blobOf, readAll } from './harness'
-import { openXlsx } from '../../src/import/xlsx-read'
-import { concatChunks, writeXlsx } from '../../src/import/xlsx-write'
+import { EXPECTED, HEADER, exceljsWorkbook, mergedHeaderWorkbook, ourWorkbook, sheetjsWorkbook } from './fixtures/corpus'
+import { blobOf, nodeModule, readAll } from './harness'
+import { openXlsx } from '../../../src/import/xlsx-read'
+import { concatChunks, writeXlsx } from '../../../src/import/xlsx-write'
 
 const writers: Array<[string, (date1904: boolean) => Promise<Uint8Array> | Uint8Array]> = [
   ['our writer', (d) => ourWorkbook(d)],
@@ -24,6 +22,11 @@ describe.each(writers)('an .xlsx written by %s reads back cell by cell', (_name,
     })
   }
 })
+
+const { execFileSync } = nodeModule<{ execFileSync(cmd: string, args: string[], o?: object): unknown }>('node:child_process')
+const { mkdtempSync, readFileSync, writeFileSync } = nodeModule<{ mkdtempSync(p: string): string; readFileSync(p: string): Uint8Array; writeFileSync(p: string, d: string): void }>('node:fs')
+const { tmpdir } = nodeModule<{ tmpdir(): string }>('node:os')
+const join = (...parts: string[]) => parts.join('/')
 
 function soffice(): string | null {
   for (const bin of ['soffice', 'libreoffice']) {
@@ -63,7 +66,7 @@ describe('workbook structure', () => {
   it('skips blank rows but remembers each row’s number in the sheet', async () => {
     const bytes = concatChunks(writeXlsx([{ name: 'S', rows: [['h'], [], [null, null], ['x']] }]))
     const book = await openXlsx(blobOf(bytes))
-    const { readSheet } = await import('../../src/import/xlsx-read')
+    const { readSheet } = await import('../../../src/import/xlsx-read')
     const { store } = await readSheet(book, 0)
     expect(store.rowCount).toBe(2)
     expect(Array.from(store.sheetRows.subarray(0, 2))).toEqual([1, 4])
@@ -72,7 +75,7 @@ describe('workbook structure', () => {
   it('reads the same with the JS inflater (fallback where DecompressionStream is missing)', async () => {
     const bytes = await exceljsWorkbook(false)
     const book = await openXlsx(blobOf(bytes), { inflater: 'fflate' })
-    const { readSheet } = await import('../../src/import/xlsx-read')
+    const { readSheet } = await import('../../../src/import/xlsx-read')
     const { store } = await readSheet(book, 0, { inflater: 'fflate' })
     expect(store.row(1)).toEqual(EXPECTED[0])
   })

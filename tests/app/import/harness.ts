@@ -1,17 +1,22 @@
-import { readFileSync } from 'node:fs'
-import type { TargetSchema } from '../../src/domain/target'
-import { readCsv } from '../../src/import/csv-read'
-import { Cancelled, FileError } from '../../src/import/errors'
-import { ImportSession } from '../../src/import/session'
-import { openXlsx, readSheet } from '../../src/import/xlsx-read'
-import type { CellValue } from '../../src/domain/target'
+import type { TargetSchema } from '../../../src/domain/target'
+import { readCsv } from '../../../src/import/csv-read'
+import { Cancelled, FileError } from '../../../src/import/errors'
+import { ImportSession } from '../../../src/import/session'
+import { openXlsx, readSheet } from '../../../src/import/xlsx-read'
+import type { CellValue } from '../../../src/domain/target'
 
 export function blobOf(bytes: Uint8Array | string): Blob {
   return new Blob([typeof bytes === 'string' ? bytes : bytes.slice().buffer])
 }
 
-export function fixture(path: string): Blob {
-  return blobOf(new Uint8Array(readFileSync(path)))
+/**
+ * A Node built-in for the few tests that need one. These tests are type-checked with the app's
+ * tsconfig (no Node types), so the module's shape is declared where it is used.
+ */
+export function nodeModule<T>(name: string): T {
+  const p = (globalThis as unknown as { process?: { getBuiltinModule?: (n: string) => unknown } }).process
+  if (!p?.getBuiltinModule) throw new Error('not running in Node')
+  return p.getBuiltinModule(name) as T
 }
 
 /** Every stored row of the first (or given) sheet as values, the way the grid and validation see them. */

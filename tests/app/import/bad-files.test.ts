@@ -1,12 +1,14 @@
+// @vitest-environment node
+// Runs in Node: the readers use Blob streams and DecompressionStream as in a worker.
 import * as XLSX from '@e965/xlsx'
 import { zipSync } from 'fflate'
 import { describe, expect, it } from 'vitest'
-import { ImportClient, inProcessTransport, type Transport } from '../../src/import/client'
-import { FileError } from '../../src/import/errors'
-import { concatChunks, writeXlsx } from '../../src/import/xlsx-write'
-import { payrollSchema } from '../fixtures/schemas'
+import { ImportClient, inProcessTransport, type Transport } from '../../../src/import/client'
+import { FileError } from '../../../src/import/errors'
+import { concatChunks, writeXlsx } from '../../../src/import/xlsx-write'
+import { payrollSchema } from './fixtures/schemas'
 import { blobOf, fileErrorOf, openFile } from './harness'
-import { ourWorkbook } from '../fixtures/corpus'
+import { ourWorkbook } from './fixtures/corpus'
 
 const open = (bytes: Uint8Array | string, name: string) => fileErrorOf(() => openFile(bytes, name, payrollSchema))
 
@@ -86,7 +88,7 @@ describe('files that cannot be imported get a clear reason, fast', () => {
     const real = zipSync({ 'xl/worksheets/sheet1.xml': huge })
     const bytes = withClaim(real, 1024)
     expect(bytes.length).toBeLessThan(200_000)
-    const { inflateEntry, readZipDirectory } = await import('../../src/import/zip')
+    const { inflateEntry, readZipDirectory } = await import('../../../src/import/zip')
     const entry = (await readZipDirectory(blobOf(bytes))).get('xl/worksheets/sheet1.xml')!
     let seen = 0
     const e = await fileErrorOf(() => inflateEntry(blobOf(bytes), entry, (c) => { seen += c.length }))

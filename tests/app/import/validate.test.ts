@@ -1,7 +1,9 @@
+// @vitest-environment node
+// Runs in Node: the readers use Blob streams and DecompressionStream as in a worker.
 import { describe, expect, it } from 'vitest'
-import type { CellValue } from '../../src/domain/target'
-import { checkRow, validateRow, validateRows } from '../../src/domain/validate'
-import { payrollSchema } from '../fixtures/schemas'
+import type { CellValue } from '../../../src/domain/target'
+import { checkRow, validateRow, validateRows } from '../../../src/domain/validate'
+import { payrollSchema } from './fixtures/schemas'
 
 const row = (over: Record<string, CellValue> = {}): Record<string, CellValue> => ({ employee_no: '000123', payroll_period: '2024-01', overtime_pay: 10, ...over })
 

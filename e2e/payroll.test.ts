@@ -1,0 +1,217 @@
+import { readFileSync } from 'node:fs'
+import { read as readWorkbook, utils } from '@e965/xlsx'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Running } from '../server/start'
+import { SCREENSHOTS, launchBrowser, startProduct } from './browser'
+
+// The payroll admin (wangfang) pushes a month of sales commission from a CSV made from the
+// downloaded template: employee numbers resolved in Feishu People (one unknown, one reused), an
+// amount rounded to the field's decimals, a diff against the seeded records, the job, Feishu's
+// count, the result workbook, and a revert that restores the earlier values and stops the records
+// the job created — against the sandbox Feishu, in a real browser, in both languages and widths.
+
+const SOURCE = 'sales_commission__c'
+const PERIOD = '2024-09'
+
+let product: Running
+let browser: Browser
+let sandbox: string
+
+interface Employee { user_id: string; employee_no: string; employment_id: string; department: string; status: string }
+interface SandboxRecord { employment_id: string; period: string; active_status: number; values: Record<string, string> }
+
+beforeAll(async () => {
+  product = await startProduct()
+  browser = await launchBrowser()
+  sandbox = product.sandboxUrl!
+})
+afterAll(async () => {
+  await browser?.close()
+  await product?.close()
+})
+
+async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url)
+  if (!res.ok) throw new Error(`${url} → ${res.status}`)
+  return (await res.json()) as T
+}
+
+async function records(): Promise<Map<string, SandboxRecord>> {
+  const body = await getJson<{ records: SandboxRecord[] }>(`${sandbox}/sandbox/inspect/payroll?source_code=${SOURCE}`)
+  return new Map(body.records.filter((r) => r.period === PERIOD).map((r) => [r.employment_id, r]))
+}
+
+async function signIn(page: Page, userId: string) {
+  await page.goto(product.url)
+  await page.getByTestId(`sandbox-user-${userId}`).click()
+  await page.getByTestId('sandbox-approve').click()
+  await page.waitForURL((u) => u.pathname === '/', { timeout: 20_000 })
+}
+
+async function noSidewaysScroll(page: Page) {
+  // Also back to the top, so a full-page screenshot does not catch the sticky header mid-page.
+  await page.evaluate(() => window.scrollTo(0, 0))
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+  expect(overflow).toBeLessThanOrEqual(0)
+}
+
+function csvCell(v: string): string {
+  return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v
+}
+
+const cases = [
+  { locale: 'zh-CN', width: 1280, height: 900 },
+  { locale: 'en-US', width: 375, height: 800 },
+  { locale: 'en-US', width: 1280, height: 900 },
+  { locale: 'zh-CN', width: 375, height: 800 },
+] as const
+
+describe('payroll external data in a real browser', () => {
+  for (const c of cases) {
+    it(`the payroll admin compares a file with Feishu, writes the differences and reverts them (${c.locale}, ${c.width}px)`, async () => {
+      // Every case starts from the seed: 30 Sales records for 2024-09.
+      const reset = await fetch(`${sandbox}/sandbox/reset`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ keepTokens: true }) })
+      expect(reset.ok).toBe(true)
+      const seeded = await records()
+      const sales = (await getJson<{ employees: Employee[] }>(`${sandbox}/sandbox/inspect/employees?department=SAL&status=hired&limit=60`)).employees
+      const withRecord = sales.filter((e) => seeded.has(e.employment_id))
+      const without = sales.filter((e) => !seeded.has(e.employment_id))
+      expect(withRecord.length).toBeGreaterThanOrEqual(3)
+      const [changedA, changedB, same] = withRecord as [Employee, Employee, Employee]
+      const [newA, newB] = without as [Employee, Employee]
+      const before = (e: Employee) => seeded.get(e.employment_id)!.values
+
+      const context = await browser.newContext({ locale: c.locale, viewport: { width: c.width, height: c.height }, acceptDownloads: true })
+      const page = await context.newPage()
+      const pageErrors: string[] = []
+      page.on('pageerror', (e) => pageErrors.push(String(e)))
+      await signIn(page, 'wangfang')
+
+      // The home card leads to the datasource page.
+      await page.getByTestId('capability-payroll').getByTestId('capability-open').click()
+      await page.waitForURL((u) => u.pathname === '/payroll')
+      await expect.poll(() => page.getByTestId('payroll-source').count(), { timeout: 15_000 }).toBe(5)
+      expect(await page.locator(`[data-testid="payroll-source"][data-code="legacy_allowance__c"]`).getAttribute('data-writable')).toBe('false')
+      expect(await page.locator(`[data-testid="payroll-source"][data-code="${SOURCE}"]`).innerText()).toContain(c.locale === 'zh-CN' ? '销售提成' : 'Sales commission')
+      await page.locator('[data-testid="payroll-source"][data-code="attendance_deduction__c"] summary').click()
+      await noSidewaysScroll(page)
+      await page.screenshot({ path: `${SCREENSHOTS}/payroll-sources-${c.locale}-${c.width}.png`, fullPage: true })
+
+      await page.locator(`[data-testid="payroll-source"][data-code="${SOURCE}"] [data-testid="payroll-source-open"]`).click()
+      await page.waitForURL((u) => u.pathname === `/payroll/${SOURCE}`)
+      await page.getByTestId('payroll-period').fill(PERIOD)
+
+      // The template: its first row names the columns the file must have.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test="template"]').click()])
+      const template = readWorkbook(readFileSync((await download.path())!))
+      const header = (utils.sheet_to_json<string[]>(template.Sheets[template.SheetNames[0]!]!, { header: 1 })[0] ?? []).map(String)
+      expect(header[0]).toBe(c.locale === 'zh-CN' ? '工号' : 'Employee number')
+      const col = (code: string) => {
+        const titles: Record<string, [string, string]> = {
+          commission_amount__c: ['提成金额', 'Commission amount'], deals_closed__c: ['成交单数', 'Deals closed'],
+          commission_rate__c: ['提成比例', 'Commission rate'], settle_date__c: ['结算日期', 'Settlement date'],
+        }
+        const i = header.indexOf(titles[code]![c.locale === 'zh-CN' ? 0 : 1])
+        expect(i).toBeGreaterThan(0)
+        return i
+      }
+      const line = (cells: Record<number, string>) => header.map((_, i) => csvCell(cells[i] ?? '')).join(',')
+      const csv = [
+        header.map(csvCell).join(','),
+        // Changed amount, rounded from 3 to 2 decimals.
+        line({ 0: changedA.employee_no, [col('commission_amount__c')]: '1234.567' }),
+        // Changed deal count; the other cells are empty and leave their fields alone.
+        line({ 0: changedB.employee_no, [col('deals_closed__c')]: String(Number(before(changedB).deals_closed__c) + 1) }),
+        // The very values Feishu holds: unchanged, not sent.
+        line({ 0: same.employee_no, [col('commission_amount__c')]: before(same).commission_amount__c!, [col('settle_date__c')]: before(same).settle_date__c! }),
+        line({ 0: newA.employee_no, [col('commission_amount__c')]: '800', [col('commission_rate__c')]: '3.5' }),
+        line({ 0: newB.employee_no, [col('commission_amount__c')]: '900.5' }),
+        line({ 0: 'FS99999', [col('commission_amount__c')]: '1' }),
+        line({ 0: 'FS10086', [col('commission_amount__c')]: '2' }),
+      ].join('\r\n')
+      await page.locator('[data-test="file"]').setInputFiles({ name: 'commission-2024-09.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') })
+      await page.getByTestId('payroll-ready').waitFor({ timeout: 20_000 })
+      // The rounding is a warning on its cell, with the rounded value.
+      expect(await page.locator('.import-flow').innerText()).toContain('1234.57')
+
+      await page.getByTestId('payroll-compare').click()
+      await page.getByTestId('payroll-diff').waitFor({ timeout: 30_000 })
+      expect(await page.getByTestId('diff-count-new').innerText()).toContain('2')
+      expect(await page.getByTestId('diff-count-changed').innerText()).toContain('2')
+      expect(await page.getByTestId('diff-count-unchanged').innerText()).toContain('1')
+      expect(await page.getByTestId('diff-count-excluded').innerText()).toContain('2')
+      const changedCard = page.locator(`[data-testid="diff-record"][data-employment="${changedA.employment_id}"]`)
+      expect(await changedCard.getAttribute('data-status')).toBe('changed')
+      expect(await changedCard.getByTestId('diff-before').innerText()).toBe(before(changedA).commission_amount__c)
+      expect(await changedCard.getByTestId('diff-after').innerText()).toBe('1234.57')
+      await noSidewaysScroll(page)
+      await page.screenshot({ path: `${SCREENSHOTS}/payroll-diff-${c.locale}-${c.width}.png`, fullPage: true })
+      await page.getByTestId('diff-filter-excluded').click()
+      expect(await page.locator('[data-testid="diff-excluded-row"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-reason')))).toEqual(['not_found', 'ambiguous'])
+
+      await page.getByTestId('diff-submit').click()
+      await page.getByTestId('payroll-result').waitFor()
+      await expect.poll(() => page.locator('[data-testid="payroll-result"] [data-testid="job-status"]').getAttribute('data-status'), { timeout: 60_000 }).toBe('succeeded')
+      await page.getByTestId('payroll-reconcile-summary').waitFor({ timeout: 15_000 })
+      expect(await page.getByTestId('payroll-reconcile').getAttribute('data-gap')).toBe('0')
+      await page.getByTestId('payroll-reconcile-match').waitFor()
+
+      // What Feishu holds now.
+      const after = await records()
+      expect(after.get(changedA.employment_id)!.values.commission_amount__c).toBe('1234.57')
+      expect(after.get(changedA.employment_id)!.values.deals_closed__c).toBe(before(changedA).deals_closed__c)
+      expect(after.get(changedB.employment_id)!.values.deals_closed__c).toBe(String(Number(before(changedB).deals_closed__c) + 1))
+      expect(after.get(newA.employment_id)).toMatchObject({ active_status: 1, values: { commission_amount__c: '800.00', commission_rate__c: '3.5' } })
+      expect(after.get(newB.employment_id)).toMatchObject({ active_status: 1, values: { commission_amount__c: '900.50' } })
+      expect(after.get(same.employment_id)).toEqual(seeded.get(same.employment_id))
+
+      // The result workbook: one status per row of the file.
+      const [result] = await Promise.all([page.waitForEvent('download'), page.getByTestId('payroll-result-workbook').click()])
+      const book = readWorkbook(readFileSync((await result.path())!))
+      const resultRows = utils.sheet_to_json<string[]>(book.Sheets[book.SheetNames[0]!]!, { header: 1 }).map((r) => r.map(String).join('|'))
+      expect(resultRows.find((r) => r.includes('FS99999'))).toBeTruthy()
+      expect(resultRows.filter((r) => r.includes(c.locale === 'zh-CN' ? '已写入' : 'Written')).length).toBeGreaterThanOrEqual(1)
+      await noSidewaysScroll(page)
+      await page.screenshot({ path: `${SCREENSHOTS}/payroll-job-${c.locale}-${c.width}.png`, fullPage: true })
+
+      // Revert: a confirmation with the counts, then a job of its own.
+      await page.getByTestId('payroll-revert-open').click()
+      await page.getByTestId('payroll-revert-plan').waitFor()
+      await page.waitForTimeout(400) // the dialog's fade-in, for the screenshot
+      expect(await page.getByTestId('payroll-revert-restore').innerText()).toMatch(/2/)
+      expect(await page.getByTestId('payroll-revert-stop').innerText()).toMatch(/2/)
+      await page.screenshot({ path: `${SCREENSHOTS}/payroll-revert-confirm-${c.locale}-${c.width}.png` })
+      await page.getByTestId('payroll-revert-confirm').click()
+      await page.waitForURL((u) => u.pathname.startsWith('/jobs/'), { timeout: 15_000 })
+      await expect.poll(() => page.getByTestId('job-status').getAttribute('data-status'), { timeout: 60_000 }).toBe('succeeded')
+      expect(await page.getByTestId('job-kind').innerText()).not.toBe('')
+
+      const reverted = await records()
+      expect(reverted.get(changedA.employment_id)).toEqual(seeded.get(changedA.employment_id))
+      expect(reverted.get(changedB.employment_id)).toEqual(seeded.get(changedB.employment_id))
+      expect(reverted.get(newA.employment_id)!.active_status).toBe(2)
+      expect(reverted.get(newB.employment_id)!.active_status).toBe(2)
+      await noSidewaysScroll(page)
+      await page.screenshot({ path: `${SCREENSHOTS}/payroll-reverted-${c.locale}-${c.width}.png`, fullPage: true })
+      expect(pageErrors).toEqual([])
+      await context.close()
+    })
+  }
+
+  for (const c of [cases[0], cases[1]]) {
+    it(`a person without payroll rights sees which Feishu role grants them (${c.locale}, ${c.width}px)`, async () => {
+      const context = await browser.newContext({ locale: c.locale, viewport: { width: c.width, height: c.height } })
+      const page = await context.newPage()
+      await signIn(page, 'liuyang')
+      await page.goto(`${product.url}/payroll`)
+      await page.getByTestId('payroll-no-access').waitFor({ timeout: 15_000 })
+      expect(await page.getByTestId('payroll-no-access').getAttribute('data-code')).toBe('no_role')
+      expect(await page.getByTestId('payroll-no-access-role').innerText()).toContain('「外部数据源 - 数据明细」')
+      expect(await page.getByTestId('payroll-no-access-scopes').innerText()).toContain('payroll:external_datasource_record:write')
+      await noSidewaysScroll(page)
+      await page.screenshot({ path: `${SCREENSHOTS}/payroll-no-rights-${c.locale}-${c.width}.png`, fullPage: true })
+      await context.close()
+    })
+  }
+})

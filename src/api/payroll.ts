@@ -1,0 +1,76 @@
+import type { JobSummary } from '../domain/jobs'
+import type { CurrentRecord, EmployeeResolution } from '../domain/payroll-diff'
+import type { I18nText, TargetSchema } from '../domain/target'
+import { request } from './http'
+
+export type { CurrentRecord, EmployeeResolution, ResolveCandidate } from '../domain/payroll-diff'
+
+// Payroll external datasources (server/routes: /api/payroll/*) and the revert of a payroll job.
+
+/** 1 money · 2 number · 3 text · 4 date · 5 percent (reference §4.1). */
+export type PayrollFieldType = 1 | 2 | 3 | 4 | 5
+
+export interface PayrollField {
+  code: string
+  names: I18nText
+  field_type: PayrollFieldType
+  decimal_places: number | null
+  active: boolean
+}
+
+export interface PayrollDatasource {
+  code: string
+  names: I18nText
+  active: boolean
+  /** 1 payroll period · 2 occur day · 3 custom period; null when Feishu does not say (= 1). */
+  period_type: number | null
+  description: I18nText | null
+  fields: PayrollField[]
+  /** payrollTarget(ds) from src/domain/payroll.ts, built by the server. */
+  schema: TargetSchema
+}
+
+/** 403 answers: `no_role` (details.role), `scope_missing` / `app_scope_missing` (details.scopes). */
+export async function listDatasources(signal?: AbortSignal): Promise<PayrollDatasource[]> {
+  return (await request<{ datasources: PayrollDatasource[] }>({ method: 'GET', url: '/api/payroll/datasources', signal })).datasources
+}
+
+export type ResolveBy = 'employee_no' | 'work_email'
+
+export type Resolution = EmployeeResolution
+
+/** The server resolves at most this many distinct identifiers per call. */
+export const RESOLVE_MAX_VALUES = 1000
+
+/** Employee numbers or work emails → employment IDs (corehr search with the app's identity, read-only). */
+export async function resolveEmployees(by: ResolveBy, values: string[], signal?: AbortSignal): Promise<Record<string, Resolution>> {
+  // 1,000 identifiers can take several paced corehr calls (100/min): allow more than the default 30 s.
+  return (await request<{ results: Record<string, Resolution> }>({ method: 'POST', url: '/api/payroll/resolve', data: { by, values }, signal, timeout: 180_000 })).results
+}
+
+/** The server reads at most this many employment IDs per call (in pages of 100, paced). */
+export const RECORDS_MAX_IDS = 1000
+
+/** The current Feishu records of these employments in one period; an absent ID has no record yet. */
+export async function currentRecords(
+  body: { source_code: string; payroll_period: string; employment_ids: string[] },
+  signal?: AbortSignal,
+): Promise<Record<string, CurrentRecord>> {
+  return (await request<{ records: Record<string, CurrentRecord> }>({ method: 'POST', url: '/api/payroll/records', data: body, signal, timeout: 120_000 })).records
+}
+
+/** What a revert would do: restore before-values, stop records the job created, fields Feishu cannot empty. */
+export interface RevertPlan {
+  restore: number
+  stop: number
+  cannot_clear: number
+}
+
+export async function planRevert(jobId: string): Promise<RevertPlan> {
+  return (await request<{ plan: RevertPlan }>({ method: 'POST', url: `/api/jobs/${encodeURIComponent(jobId)}/revert`, data: { dry_run: true } })).plan
+}
+
+/** Starts the revert job (the same job again when it was already started). */
+export async function revertJob(jobId: string): Promise<JobSummary> {
+  return (await request<{ job: JobSummary }>({ method: 'POST', url: `/api/jobs/${encodeURIComponent(jobId)}/revert`, data: {} })).job
+}

@@ -1,0 +1,224 @@
+import { defineStore } from 'pinia'
+import { markRaw, ref, shallowRef, type Ref, type ShallowRef } from 'vue'
+import { createJob, getJob, type Cursor } from '../api/jobs'
+import {
+  currentRecords, listDatasources, resolveEmployees, RECORDS_MAX_IDS, RESOLVE_MAX_VALUES,
+  type CurrentRecord, type EmployeeResolution, type PayrollDatasource, type ResolveBy,
+} from '../api/payroll'
+import type { JobRowResult, JobSummary } from '../domain/jobs'
+import {
+  diffRecords, fileSchema, identifiersToResolve, jobRows, prepareRecords,
+  type DiffCounts, type ExcludedRow, type ExportedRow, type IdentifyBy, type RecordDiff,
+} from '../domain/payroll-diff'
+import { asyncState, track, type AsyncState } from './async-state'
+
+/** Where a comparison is: resolving identifiers, then reading the current records. */
+export type ComparePhase = 'idle' | 'resolving' | 'reading' | 'done'
+
+export interface CompareProgress {
+  phase: 'resolving' | 'reading'
+  done: number
+  total: number
+  startedAt: number
+}
+
+export interface ComparisonResult {
+  sourceCode: string
+  period: string
+  by: IdentifyBy
+  diffs: RecordDiff[]
+  counts: DiffCounts
+  excluded: ExcludedRow[]
+  /** Sent with the job, so a repeated click never starts a second one. */
+  idempotencyKey: string
+}
+
+export interface PayrollStore {
+  datasources: AsyncState<PayrollDatasource[]>
+  phase: Ref<ComparePhase>
+  progress: Ref<CompareProgress | null>
+  compareError: ShallowRef<Error | null>
+  comparison: ShallowRef<ComparisonResult | null>
+  /** The job this comparison started. */
+  submitted: AsyncState<JobSummary>
+  /** Every row result of a finished job (all pages), for the reconciliation and the result workbook. */
+  jobRows: AsyncState<JobRowResult[]>
+  loadDatasources: () => Promise<void>
+  datasource: (code: string) => PayrollDatasource | null
+  /** Resolves identifiers (if needed), reads the current records and diffs; resolves when done or cancelled. */
+  compare: (input: { source: PayrollDatasource; period: string; by: IdentifyBy; rows: ExportedRow[] }) => Promise<void>
+  cancelCompare: () => void
+  /** Starts the job for the new and changed records; resolves with it, or null on failure (see `submitted.error`). */
+  submit: (source: { file_name?: string; sheet?: string }) => Promise<JobSummary | null>
+  loadJobRows: (jobId: string) => Promise<void>
+  /** Forgets the comparison and the job (a new file, another datasource). */
+  resetComparison: () => void
+}
+
+/** Resolutions are kept this long: the file is usually compared again after a fix or two. */
+export const RESOLVE_CACHE_MS = 5 * 60_000
+const JOB_ROWS_PAGE = 500
+
+function chunks<T>(list: readonly T[], size: number): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size))
+  return out
+}
+
+function newKey(): string {
+  const c = globalThis.crypto
+  if (c && typeof c.randomUUID === 'function') return c.randomUUID()
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`
+}
+
+function asError(err: unknown): Error {
+  return markRaw(err instanceof Error ? err : new Error(String(err)))
+}
+
+export const usePayrollStore = defineStore('payroll', (): PayrollStore => {
+  const datasources = asyncState<PayrollDatasource[]>()
+  const phase = ref<ComparePhase>('idle')
+  const progress = ref<CompareProgress | null>(null)
+  const compareError = shallowRef<Error | null>(null)
+  const comparison = shallowRef<ComparisonResult | null>(null)
+  const submitted = asyncState<JobSummary>()
+  const jobRowsState = asyncState<JobRowResult[]>()
+
+  const cache = new Map<string, { at: number; result: EmployeeResolution }>()
+  let controller: AbortController | null = null
+  let generation = 0
+
+  async function loadDatasources(): Promise<void> {
+    // Raw: the schemas go to the import worker by postMessage, which cannot clone reactive proxies.
+    await track(datasources, async () => markRaw(await listDatasources())).catch(() => undefined)
+  }
+
+  function datasource(code: string): PayrollDatasource | null {
+    return datasources.data?.find((d) => d.code === code) ?? null
+  }
+
+  async function resolve(by: ResolveBy, values: string[], signal: AbortSignal, gen: number): Promise<Record<string, EmployeeResolution>> {
+    const now = Date.now()
+    const out: Record<string, EmployeeResolution> = {}
+    const missing: string[] = []
+    for (const v of values) {
+      const hit = cache.get(`${by}\u0000${v}`)
+      if (hit && now - hit.at < RESOLVE_CACHE_MS) out[v] = hit.result
+      else missing.push(v)
+    }
+    progress.value = { phase: 'resolving', done: values.length - missing.length, total: values.length, startedAt: now }
+    for (const part of chunks(missing, RESOLVE_MAX_VALUES)) {
+      const results = await resolveEmployees(by, part, signal)
+      if (gen !== generation) return out
+      const at = Date.now()
+      for (const v of part) {
+        const r = results[v] ?? { status: 'not_found' as const }
+        out[v] = r
+        cache.set(`${by}\u0000${v}`, { at, result: r })
+      }
+      progress.value = { ...progress.value, done: progress.value.done + part.length }
+    }
+    return out
+  }
+
+  async function compare(input: { source: PayrollDatasource; period: string; by: IdentifyBy; rows: ExportedRow[] }): Promise<void> {
+    cancelCompare()
+    const gen = ++generation
+    const abort = new AbortController()
+    controller = abort
+    compareError.value = null
+    comparison.value = null
+    submitted.data = null
+    submitted.error = null
+    jobRowsState.data = null
+    jobRowsState.error = null
+    const { source, period, by, rows } = input
+    try {
+      let resolutions: Record<string, EmployeeResolution> = {}
+      if (by !== 'employment_id') {
+        phase.value = 'resolving'
+        resolutions = await resolve(by, identifiersToResolve(rows, by), abort.signal, gen)
+        if (gen !== generation) return
+      }
+      const { records, excluded } = prepareRecords(rows, by, resolutions, source.schema)
+      phase.value = 'reading'
+      const ids = [...new Set(records.map((r) => r.employment_id))]
+      progress.value = { phase: 'reading', done: 0, total: ids.length, startedAt: Date.now() }
+      const current: Record<string, CurrentRecord> = {}
+      for (const part of chunks(ids, RECORDS_MAX_IDS)) {
+        Object.assign(current, await currentRecords({ source_code: source.code, payroll_period: period, employment_ids: part }, abort.signal))
+        if (gen !== generation) return
+        progress.value = { ...progress.value, done: progress.value.done + part.length }
+      }
+      const { diffs, counts } = diffRecords(fileSchema(source.schema, by), records, current)
+      comparison.value = markRaw({ sourceCode: source.code, period, by, diffs, counts, excluded, idempotencyKey: newKey() })
+      phase.value = 'done'
+    } catch (err) {
+      if (gen !== generation) return
+      phase.value = 'idle'
+      if (!abort.signal.aborted) compareError.value = asError(err)
+    } finally {
+      if (gen === generation) {
+        progress.value = null
+        controller = null
+      }
+    }
+  }
+
+  function cancelCompare(): void {
+    generation++
+    controller?.abort()
+    controller = null
+    progress.value = null
+    if (phase.value !== 'done') phase.value = 'idle'
+  }
+
+  async function submit(source: { file_name?: string; sheet?: string }): Promise<JobSummary | null> {
+    const c = comparison.value
+    if (!c) throw new Error('compare() first')
+    const rows = jobRows(c.diffs)
+    if (!rows.length) return null
+    try {
+      return await track(submitted, () => createJob({
+        idempotency_key: c.idempotencyKey,
+        kind: 'payroll_save',
+        target: { type: 'payroll', source_code: c.sourceCode, payroll_period: c.period },
+        rows,
+        source,
+      }))
+    } catch {
+      return null
+    }
+  }
+
+  async function loadJobRows(jobId: string): Promise<void> {
+    await track(jobRowsState, async () => {
+      const all: JobRowResult[] = []
+      let cursor: Cursor | null = null
+      for (let page = 0; page < 1000; page++) {
+        const detail = await getJob(jobId, { cursor, limit: JOB_ROWS_PAGE })
+        all.push(...detail.rows)
+        if (detail.next_cursor === null) break
+        cursor = detail.next_cursor
+      }
+      return markRaw(all)
+    }).catch(() => undefined)
+  }
+
+  function resetComparison(): void {
+    cancelCompare()
+    phase.value = 'idle'
+    compareError.value = null
+    comparison.value = null
+    submitted.data = null
+    submitted.error = null
+    submitted.isLoading = false
+    jobRowsState.data = null
+    jobRowsState.error = null
+  }
+
+  return {
+    datasources, phase, progress, compareError, comparison, submitted, jobRows: jobRowsState,
+    loadDatasources, datasource, compare, cancelCompare, submit, loadJobRows, resetComparison,
+  }
+})
