@@ -124,8 +124,12 @@ export const FEISHU_ERRORS = {
     'en-US': { message: 'Feishu Attendance had an internal error', hint: 'Try again later. If it keeps happening, give the code to your Feishu admin.' },
   },
   invalid_code: {
-    'zh-CN': { message: '飞书不认识这个报表字段，它的值没有写入', hint: '该字段可能已从归档报表中移除。重新加载报表表头，再对应一次表格的列。' },
-    'en-US': { message: 'Feishu did not recognise this report field, so its value was not written', hint: 'The field may have been removed from the archive report. Reload the report fields and map the columns again.' },
+    'zh-CN': { message: '飞书不认识这个报表字段，它的值没有写入', hint: '这一列的编码不是该归档报表的字段（或字段已被移除）。检查列标题，或重新加载报表表头后再对应一次表格的列。' },
+    'en-US': { message: 'Feishu did not recognise this report field, so its value was not written', hint: 'The column’s code is not a field of this archive report (or the field was removed). Check the column header, or reload the report fields and map the columns again.' },
+  },
+  unchanged: {
+    'zh-CN': { message: '飞书中已是这些值，未重复写入', hint: '无需处理。' },
+    'en-US': { message: 'Feishu already held these values, so nothing was sent', hint: 'Nothing to do.' },
   },
   invalid_member_id: {
     'zh-CN': { message: '飞书不认识这个成员', hint: '检查用户 ID 或工号是否正确，以及该成员是否属于这个归档规则。' },

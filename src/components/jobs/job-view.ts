@@ -117,6 +117,8 @@ export function explain(code: number | string | null, message: string | null, lo
     const known = isKnownFeishuError(code)
     return { ...text, detail: known && message && message !== text.message ? message : null, code: String(code) }
   }
+  // Server-side outcomes named by a catalogue key rather than a Feishu code.
+  if (message && isKnownFeishuError(message)) return { ...feishuErrorText(message, locale), detail: null, code: null }
   if (message) return { message, hint: '', detail: null, code: null }
   return null
 }
