@@ -91,8 +91,11 @@ describe('payroll external data in a real browser', () => {
       // The home card leads to the datasource page.
       await page.getByTestId('capability-payroll').getByTestId('capability-open').click()
       await page.waitForURL((u) => u.pathname === '/payroll')
-      await expect.poll(() => page.getByTestId('payroll-source').count(), { timeout: 15_000 }).toBe(5)
+      await expect.poll(() => page.getByTestId('payroll-source').count(), { timeout: 15_000 }).toBe(7)
       expect(await page.locator(`[data-testid="payroll-source"][data-code="legacy_allowance__c"]`).getAttribute('data-writable')).toBe('false')
+      // Occur-day and custom-period datasources are written too.
+      expect(await page.locator(`[data-testid="payroll-source"][data-code="overtime_daily__c"]`).getAttribute('data-writable')).toBe('true')
+      expect(await page.locator(`[data-testid="payroll-source"][data-code="project_bonus__c"]`).getAttribute('data-writable')).toBe('true')
       expect(await page.locator(`[data-testid="payroll-source"][data-code="${SOURCE}"]`).innerText()).toContain(c.locale === 'zh-CN' ? '销售提成' : 'Sales commission')
       await page.locator('[data-testid="payroll-source"][data-code="attendance_deduction__c"] summary').click()
       await noSidewaysScroll(page)
@@ -194,6 +197,63 @@ describe('payroll external data in a real browser', () => {
       expect(reverted.get(newB.employment_id)!.active_status).toBe(2)
       await noSidewaysScroll(page)
       await page.screenshot({ path: `${SCREENSHOTS}/payroll-reverted-${c.locale}-${c.width}.png`, fullPage: true })
+      expect(pageErrors).toEqual([])
+      await context.close()
+    })
+  }
+
+  for (const c of [cases[1], cases[3]]) {
+    it(`the payroll admin writes a custom-period datasource for a chosen start and end, and reverts it (${c.locale}, ${c.width}px)`, async () => {
+      const source = 'project_bonus__c'
+      const [start, end] = ['2026-03-01', '2026-04-15']
+      const reset = await fetch(`${sandbox}/sandbox/reset`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ keepTokens: true }) })
+      expect(reset.ok).toBe(true)
+      const people = (await getJson<{ employees: Employee[] }>(`${sandbox}/sandbox/inspect/employees?department=RND&status=hired&limit=2`)).employees
+      const stored = async () => new Map((await getJson<{ records: SandboxRecord[] }>(`${sandbox}/sandbox/inspect/payroll?source_code=${source}`)).records.map((r) => [r.employment_id, r]))
+
+      const context = await browser.newContext({ locale: c.locale, viewport: { width: c.width, height: c.height }, acceptDownloads: true })
+      const page = await context.newPage()
+      const pageErrors: string[] = []
+      page.on('pageerror', (e) => pageErrors.push(String(e)))
+      await signIn(page, 'wangfang')
+      await page.goto(`${product.url}/payroll/${source}`)
+      await page.getByTestId('payroll-import').waitFor({ timeout: 15_000 })
+      await page.getByTestId('payroll-identify-employment_id').click()
+      await page.getByTestId('payroll-custom-start').fill(start)
+      await page.getByTestId('payroll-custom-end').fill(end)
+      expect(await page.getByTestId('payroll-period-picker').innerText()).toContain(c.locale === 'zh-CN' ? '自定义数据周期' : 'Custom period')
+
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test="template"]').click()])
+      const template = readWorkbook(readFileSync((await download.path())!))
+      const header = (utils.sheet_to_json<string[]>(template.Sheets[template.SheetNames[0]!]!, { header: 1 })[0] ?? []).map(String)
+      const amount = header.indexOf(c.locale === 'zh-CN' ? '项目奖金' : 'Project bonus')
+      expect(amount).toBeGreaterThan(0)
+      const line = (cells: Record<number, string>) => header.map((_, i) => csvCell(cells[i] ?? '')).join(',')
+      const csv = [header.map(csvCell).join(','), ...people.map((p, i) => line({ 0: p.employment_id, [amount]: `${100 + i}.5` }))].join('\r\n')
+      await page.locator('[data-test="file"]').setInputFiles({ name: 'project.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') })
+      await page.getByTestId('payroll-ready').waitFor({ timeout: 20_000 })
+      expect(await page.getByTestId('payroll-compare').innerText()).toContain(`${start} – ${end}`)
+      await page.getByTestId('payroll-compare').click()
+      await page.getByTestId('payroll-diff').waitFor({ timeout: 30_000 })
+      expect(await page.getByTestId('diff-count-new').innerText()).toContain('2')
+      await noSidewaysScroll(page)
+      await page.screenshot({ path: `${SCREENSHOTS}/payroll-custom-diff-${c.locale}-${c.width}.png`, fullPage: true })
+
+      await page.getByTestId('diff-submit').click()
+      await page.getByTestId('payroll-result').waitFor()
+      await expect.poll(() => page.locator('[data-testid="payroll-result"] [data-testid="job-status"]').getAttribute('data-status'), { timeout: 60_000 }).toBe('succeeded')
+      const after = await stored()
+      for (const [i, p] of people.entries()) expect(after.get(p.employment_id)).toMatchObject({ period: `${start}|${end}`, active_status: 1, values: { custom_start: start, custom_end: end, project_bonus_amount__c: `${100 + i}.50` } })
+
+      await page.getByTestId('payroll-revert-open').click()
+      await page.getByTestId('payroll-revert-plan').waitFor()
+      expect(await page.getByTestId('payroll-revert-stop').innerText()).toMatch(/2/)
+      await page.getByTestId('payroll-revert-confirm').click()
+      await page.waitForURL((u) => u.pathname.startsWith('/jobs/'), { timeout: 15_000 })
+      await expect.poll(() => page.getByTestId('job-status').getAttribute('data-status'), { timeout: 60_000 }).toBe('succeeded')
+      const reverted = await stored()
+      for (const p of people) expect(reverted.get(p.employment_id)!.active_status).toBe(2)
+      await noSidewaysScroll(page)
       expect(pageErrors).toEqual([])
       await context.close()
     })

@@ -86,7 +86,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
     .route('/mappings', mappingRoutes({ repo: mappingsRepo(db), sessions, cookie, clock }))
     .route('/payroll', payrollRoutes({ sessions, cookie, tokens, feishu, pacer, clock }))
     .route('/attendance', attendanceRoutes({ sessions, cookie, tokens, feishu, pacer }))
-    .route('/jobs', jobRoutes({ repo: jobs, feishu, tokens, clock, sessions, cookie, runner, bus }))
+    .route('/jobs', jobRoutes({ repo: jobs, feishu, tokens, clock, pacer, sessions, cookie, runner, bus }))
   api.notFound(apiNotFound)
 
   const app = new Hono()

@@ -42,6 +42,17 @@ export interface Page<T> { items: T[]; has_more: boolean; page_token?: string }
 
 export interface I18nContent { locale: string; value: string }
 export interface DatasourceField { code: string; i18n_names: I18nContent[]; field_type: number; active_status: number; decimal_places?: number }
+/** A records query (§4.3). Date windows are inclusive `[start, end]`, yyyy-mm-dd, ≤ 90 days. */
+export interface RecordQuery {
+  sourceCode: string
+  periods?: string[]
+  occurDay?: readonly [string, string]
+  customStart?: readonly [string, string]
+  customEnd?: readonly [string, string]
+  employmentIds: string[]
+  pageToken?: string
+}
+
 export interface Datasource { code: string; i18n_names: I18nContent[]; active_status: number; fields: DatasourceField[]; data_period_type?: number; i18n_description?: I18nContent[] }
 export interface ArchiveRule { report_id?: string; report_name?: Record<string, string>; archive_rule_id: string; archive_rule_name?: Record<string, string> }
 
@@ -74,7 +85,11 @@ export interface FeishuClient {
   /** §3.3: answers the field codes and members Feishu did not recognise (with code 0). */
   uploadReport(userToken: string, employeeType: string, body: ArchiveReportBody): Promise<{ invalidCodes: string[]; invalidMembers: string[] }>
   /** §4.3: one page of records of ≤ 100 employment ids in ≤ 2 periods. */
-  queryRecords(userToken: string, q: { sourceCode: string; periods: string[]; employmentIds: string[]; pageToken?: string }): Promise<Page<QueriedRecord>>
+  /**
+   * §4.3: records of these employments in one time window — `periods` (payroll_period IsAnyOf, ≤ 2),
+   * or `occurDay` / `customStart` + `customEnd` as InDateRange [start, end] windows.
+   */
+  queryRecords(userToken: string, q: RecordQuery): Promise<Page<QueriedRecord>>
   /** §3.2: the report's headers in one locale. */
   reportFields(userToken: string, employeeType: string, body: { locale: 'zh' | 'en'; month: string; archive_rule_id: string; operator_id: string }): Promise<ReportField[]>
   /** §5: CoreHR employee search with the app's own identity (tenant token), employment ids as people_corehr_id. */
@@ -124,8 +139,12 @@ export function feishuClient(http: FeishuHttp, app: { appId: string; appSecret: 
 
   return {
     async queryRecords(userToken, q) {
+      // The time filter is mandatory (§4.3): one per field of the datasource's dimension.
       const filters = [
-        { field_code: 'payroll_period', field_values: q.periods, operator: 1 },
+        ...(q.periods ? [{ field_code: 'payroll_period', field_values: q.periods, operator: 1 }] : []),
+        ...(q.occurDay ? [{ field_code: 'occur_day', field_values: [...q.occurDay], operator: 2 }] : []),
+        ...(q.customStart ? [{ field_code: 'custom_start', field_values: [...q.customStart], operator: 2 }] : []),
+        ...(q.customEnd ? [{ field_code: 'custom_end', field_values: [...q.customEnd], operator: 2 }] : []),
         ...(q.employmentIds.length ? [{ field_code: 'employment_id', field_values: q.employmentIds, operator: 1 }] : []),
       ]
       const { data } = await http.call<Wrapped<{ records?: QueriedRecord[]; has_more?: boolean; page_token?: string }>>({

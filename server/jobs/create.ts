@@ -11,6 +11,7 @@ import type { Datasource, FeishuClient } from '../feishu/client'
 import { FeishuError } from '../feishu/http'
 import type { JobRow, JobsRepo } from '../store/jobs-repo'
 import { planBatches } from './plan'
+import type { Pacer } from './pacer'
 
 /** More rows than this in one job is refused: split the file. */
 export const MAX_JOB_ROWS = 200_000
@@ -25,7 +26,12 @@ export const createJobBody = z.strictObject({
   idempotency_key: z.string().min(8).max(100).regex(/^[A-Za-z0-9._:-]+$/),
   kind: z.enum(['payroll_save', 'payroll_revert', 'attendance_upload', 'attendance_delete']),
   target: z.discriminatedUnion('type', [
-    z.strictObject({ type: z.literal('payroll'), source_code: id, payroll_period: z.string().max(7) }),
+    // The time fields of the datasource's dimension (checked against its data_period_type below).
+    z.strictObject({
+      type: z.literal('payroll'), source_code: id,
+      payroll_period: z.string().max(7).optional(), occur_day: z.string().max(10).optional(),
+      custom_start: z.string().max(10).optional(), custom_end: z.string().max(10).optional(),
+    }),
     z.strictObject({ type: z.literal('attendance'), archive_rule_id: id, month: z.string().max(6), employee_type: z.enum(['employee_id', 'employee_no']) }),
   ]),
   rows: z.array(z.unknown()).min(1).max(MAX_JOB_ROWS),
@@ -35,7 +41,8 @@ export type CreateJobBody = z.infer<typeof createJobBody>
 
 const TARGET_OF: Record<JobKind, JobTarget['type']> = { payroll_save: 'payroll', payroll_revert: 'payroll', attendance_upload: 'attendance', attendance_delete: 'attendance' }
 
-export interface CreateDeps { repo: JobsRepo; feishu: FeishuClient; tokens: UserTokens; clock: Clock }
+/** `pacer`: job creation reads the datasource config too, within the same app-wide limit as the jobs. */
+export interface CreateDeps { repo: JobsRepo; feishu: FeishuClient; tokens: UserTokens; clock: Clock; pacer: Pacer }
 
 /**
  * Creates a job from an import: the rows are checked again here with the same src/domain rules
@@ -60,7 +67,7 @@ export async function createJob(deps: CreateDeps, session: Session, body: Create
   let employeeNo: string | null = null
   if (body.target.type === 'payroll') {
     const parsed = parseRows(body.rows, payrollRow) as PayrollRowInput[]
-    const schema = payrollTarget(await findDatasource(deps.feishu, token, body.target.source_code))
+    const schema = payrollTarget(await findDatasource(deps.feishu, deps.pacer, token, body.target.source_code))
     const checked = checkPayrollRows(schema, body.target, parsed)
     rows = checked.rows
     errors = checked.errors
@@ -142,11 +149,11 @@ function parseRows(rows: unknown[], schema: z.ZodType): unknown[] {
   return out
 }
 
-async function findDatasource(feishu: FeishuClient, token: string, code: string): Promise<Datasource> {
+async function findDatasource(feishu: FeishuClient, pacer: Pacer, token: string, code: string): Promise<Datasource> {
   let pageToken: string | undefined
   try {
     for (let page = 0; page < 100; page++) {
-      const res = await feishu.listDatasources(token, { pageSize: 100, pageToken })
+      const res = await pacer.schedule('payroll.datasource.list', () => feishu.listDatasources(token, { pageSize: 100, pageToken }))
       const ds = res.items.find((d) => d.code === code)
       if (ds) {
         if (ds.active_status !== 1) throw new AppError(400, 'target_stopped', `The datasource ${code} is stopped in Feishu and cannot be written.`)

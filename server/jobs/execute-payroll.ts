@@ -1,5 +1,6 @@
-import type { PayrollRowInput } from '../../src/domain/jobs'
-import type { SaveRecord } from '../feishu/client'
+import type { PayrollKey, PayrollRowInput } from '../../src/domain/jobs'
+import { PAYROLL_SYSTEM_FIELDS, payrollKeyEntries } from '../../src/domain/payroll'
+import type { RecordQuery, SaveRecord } from '../feishu/client'
 import { FeishuError } from '../feishu/http'
 import type { RowUpdate } from '../store/jobs-repo'
 import { JobFailure, type BatchContext, type BatchOutcome, type LoadedRow, type RecordState } from './job-context'
@@ -11,29 +12,44 @@ import type { FeishuClient } from '../feishu/client'
  */
 const JOB_LEVEL = new Set([2500004, 2500008, 2500020, 99991672, 99991679, 99991676, 99991401, 99991403, 99991662, 99991673])
 
-function toRecord(r: LoadedRow<PayrollRowInput>, period: string): SaveRecord {
+/** The record's key: employment_id and the time fields of the job's dimension (§4.2 required fields). */
+function toRecord(r: LoadedRow<PayrollRowInput>, key: PayrollKey): SaveRecord {
   const field_values = [
     { field_code: 'employment_id', value: r.input.employment_id },
-    { field_code: 'payroll_period', value: period },
+    ...payrollKeyEntries(key).map(([field_code, value]) => ({ field_code, value })),
   ]
   // null means "leave this field alone": it is not sent (a value is never an empty string, §4.2).
   for (const [code, value] of Object.entries(r.input.values)) if (value !== null && value !== '') field_values.push({ field_code: code, value })
   return { active_status: r.input.active_status ?? 1, field_values }
 }
 
-/** The current records of ≤ 50 employments in one period (§4.3: ≤ 100 ids, ≤ 2 periods a query). */
-export async function currentRecords(feishu: FeishuClient, token: string, sourceCode: string, period: string, employmentIds: string[]): Promise<Map<string, RecordState>> {
+/**
+ * The time filter that finds exactly the records of this key (§4.3): payroll_period IsAnyOf [p];
+ * occur_day InDateRange [d, d]; custom_start InDateRange [s, s] and custom_end InDateRange [e, e].
+ */
+export function timeFilter(key: PayrollKey): Pick<RecordQuery, 'periods' | 'occurDay' | 'customStart' | 'customEnd'> {
+  if (key.custom_start !== undefined && key.custom_end !== undefined) return { customStart: [key.custom_start, key.custom_start], customEnd: [key.custom_end, key.custom_end] }
+  if (key.occur_day !== undefined) return { occurDay: [key.occur_day, key.occur_day] }
+  if (key.payroll_period !== undefined) return { periods: [key.payroll_period] }
+  throw new Error('a payroll key needs payroll_period, occur_day or custom_start + custom_end')
+}
+
+/**
+ * The current records of ≤ 100 employments under one key (§4.3: ≤ 100 ids a query). A string is
+ * a payroll period (data_period_type 1).
+ */
+export async function currentRecords(feishu: FeishuClient, token: string, sourceCode: string, key: PayrollKey | string, employmentIds: string[]): Promise<Map<string, RecordState>> {
+  const filter = timeFilter(typeof key === 'string' ? { payroll_period: key } : key)
   const out = new Map<string, RecordState>()
   let pageToken: string | undefined
   for (let page = 0; page < 50; page++) {
-    const res = await feishu.queryRecords(token, { sourceCode, periods: [period], employmentIds, pageToken })
+    const res = await feishu.queryRecords(token, { sourceCode, ...filter, employmentIds, pageToken })
     for (const r of res.items) {
       const values: Record<string, string> = {}
       for (const f of r.field_values) values[f.field_code] = f.value
       const id = values.employment_id
       if (id) {
-        delete values.employment_id
-        delete values.payroll_period
+        for (const code of PAYROLL_SYSTEM_FIELDS) delete values[code]
         out.set(id, { active_status: r.active_status, values })
       }
     }
@@ -58,7 +74,8 @@ function unchanged(r: LoadedRow<PayrollRowInput>): boolean {
  */
 export async function runPayrollBatch(ctx: BatchContext): Promise<BatchOutcome> {
   if (ctx.job.target.type !== 'payroll') throw new Error('payroll batch on a non-payroll job')
-  const { source_code: source, payroll_period: period } = ctx.job.target
+  const { source_code: source } = ctx.job.target
+  const key = ctx.job.target
   const serialKey = `payroll:${ctx.job.owner.tenantKey}:${source}`
   const pending = (ctx.rows as LoadedRow<PayrollRowInput>[]).filter((r) => r.status === 'pending')
   const updates: RowUpdate[] = []
@@ -69,7 +86,7 @@ export async function runPayrollBatch(ctx: BatchContext): Promise<BatchOutcome> 
   const uncaptured = ctx.job.kind === 'payroll_save' ? pending.filter((r) => r.before === undefined) : []
   if (uncaptured.length) {
     try {
-      const current = await ctx.call('payroll.record.query', (token) => currentRecords(ctx.feishu, token, source, period, uncaptured.map((r) => r.input.employment_id)))
+      const current = await ctx.call('payroll.record.query', (token) => currentRecords(ctx.feishu, token, source, key, uncaptured.map((r) => r.input.employment_id)))
       const captured = uncaptured.map((r) => ({ idx: r.idx, before: current.get(r.input.employment_id) ?? null }))
       await ctx.saveBefore(captured)
       for (const c of captured) pending.find((r) => r.idx === c.idx)!.before = c.before
@@ -88,7 +105,7 @@ export async function runPayrollBatch(ctx: BatchContext): Promise<BatchOutcome> 
     const group = queue.shift()!
     if (!group.length) continue
     try {
-      const res = await ctx.call('payroll.record.save', (token) => ctx.feishu.saveRecords(token, source, group.map((r) => toRecord(r, period))), serialKey)
+      const res = await ctx.call('payroll.record.save', (token) => ctx.feishu.saveRecords(token, source, group.map((r) => toRecord(r, key))), serialKey)
       affect += res.affectCount
       for (const r of group) updates.push({ idx: r.idx, status: 'succeeded', feishu_code: 0, message: null })
     } catch (e) {

@@ -12,12 +12,24 @@ import { bodyOf, validateJson } from '../middleware/validate'
 import { listDatasources } from '../payroll/datasources'
 import { employeeResolver } from '../payroll/resolve-employees'
 import { PAYROLL_QUERY_MAX_EMPLOYMENT_IDS } from '../../src/domain/feishu-limits'
+import { isIsoDay, payrollKeyOf } from '../../src/domain/payroll'
 
 const resolveBody = z.strictObject({ by: z.enum(['employee_no', 'work_email']), values: z.array(z.string().trim().min(1).max(200)).min(1).max(1000) })
+const day = z.string().refine(isIsoDay, 'Expected a day written yyyy-mm-dd.')
+/** The time part of the key, as in a payroll job's target: exactly one dimension (§4.2, §4.3). */
 const recordsBody = z.strictObject({
   source_code: z.string().min(1).max(128),
-  payroll_period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
+  payroll_period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional(),
+  occur_day: day.optional(),
+  custom_start: day.optional(),
+  custom_end: day.optional(),
   employment_ids: z.array(z.string().min(1).max(128)).min(1).max(1000),
+}).superRefine((b, ctx) => {
+  const custom = b.custom_start !== undefined || b.custom_end !== undefined
+  const dimensions = [b.payroll_period !== undefined, b.occur_day !== undefined, custom].filter(Boolean).length
+  if (dimensions !== 1) ctx.addIssue({ code: 'custom', path: ['payroll_period'], message: 'Give payroll_period, occur_day, or custom_start and custom_end — exactly one of them.' })
+  else if (custom && (b.custom_start === undefined || b.custom_end === undefined)) ctx.addIssue({ code: 'custom', path: [b.custom_start === undefined ? 'custom_start' : 'custom_end'], message: 'A custom period needs both custom_start and custom_end.' })
+  else if (custom && b.custom_end! < b.custom_start!) ctx.addIssue({ code: 'custom', path: ['custom_end'], message: 'custom_end is before custom_start.' })
 })
 
 /** Mounted at /api/payroll: reads the person may make before a payroll import. */
@@ -52,7 +64,7 @@ export function payrollRoutes(deps: { sessions: SessionService; cookie: CookieOp
         const ids = [...new Set(body.employment_ids)]
         for (let i = 0; i < ids.length; i += PAYROLL_QUERY_MAX_EMPLOYMENT_IDS) {
           const chunk = ids.slice(i, i + PAYROLL_QUERY_MAX_EMPLOYMENT_IDS)
-          const found = await pacer.schedule('payroll.record.query', () => currentRecords(feishu, userToken, body.source_code, body.payroll_period, chunk))
+          const found = await pacer.schedule('payroll.record.query', () => currentRecords(feishu, userToken, body.source_code, payrollKeyOf(body), chunk))
           for (const [id, r] of found) records[id] = r
         }
       } catch (e) {

@@ -1,4 +1,4 @@
-import type { JobSummary } from '../domain/jobs'
+import type { JobSummary, PayrollKey } from '../domain/jobs'
 import type { CurrentRecord, EmployeeResolution } from '../domain/payroll-diff'
 import type { I18nText, TargetSchema } from '../domain/target'
 import { request } from './http'
@@ -51,9 +51,12 @@ export async function resolveEmployees(by: ResolveBy, values: string[], signal?:
 /** The server reads at most this many employment IDs per call (in pages of 100, paced). */
 export const RECORDS_MAX_IDS = 1000
 
-/** The current Feishu records of these employments in one period; an absent ID has no record yet. */
+/**
+ * The current Feishu records of these employments under one key (a payroll period, an occur day or
+ * a custom period, by the datasource's period type); an absent ID has no record yet.
+ */
 export async function currentRecords(
-  body: { source_code: string; payroll_period: string; employment_ids: string[] },
+  body: { source_code: string; employment_ids: string[] } & PayrollKey,
   signal?: AbortSignal,
 ): Promise<Record<string, CurrentRecord>> {
   return (await request<{ records: Record<string, CurrentRecord> }>({ method: 'POST', url: '/api/payroll/records', data: body, signal, timeout: 120_000 })).records

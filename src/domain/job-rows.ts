@@ -5,23 +5,44 @@
  */
 import { issueMessage } from './issues'
 import type { AttendanceDeleteRowInput, AttendanceRowInput, JobTarget, PayrollRowInput } from './jobs'
+import { PAYROLL_SYSTEM_FIELDS, payrollKeyEntries, payrollKeyProblem, type PayrollKeyProblemCode, type PayrollPeriodType } from './payroll'
 import type { TargetSchema } from './target'
 import { duplicateIssues, validateRow, type WireRow } from './validate'
 
 export interface JobRowError { row: number; field: string | null; code: string; message: string }
 
-const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/
 const MONTH = /^\d{4}(0[1-9]|1[0-2])$/
 const COMPACT_DATE = /^\d{8}$/
 const MAX_ID = 128
 
-/** Payroll records: every value through the datasource's field rules, the key unique in the job. */
+/** The dimension a payrollTarget() schema was built for, read from its key fields. */
+export function schemaPeriodType(schema: TargetSchema): PayrollPeriodType {
+  if (schema.keyFields.includes('occur_day')) return 2
+  if (schema.keyFields.includes('custom_start')) return 3
+  return 1
+}
+
+const KEY_PROBLEM_MESSAGE: Record<PayrollKeyProblemCode, string> = {
+  wrong_dimension: 'The job names the wrong time fields for this datasource: payroll_period (data_period_type 1), occur_day (2) or custom_start + custom_end (3).',
+  bad_month: issueMessage({ code: 'bad_month' }, 'en-US').message,
+  too_early: issueMessage({ code: 'bad_month' }, 'en-US').message,
+  bad_date: issueMessage({ code: 'bad_date' }, 'en-US').message,
+  end_before_start: 'custom_end is before custom_start.',
+}
+
+/**
+ * Payroll records: the job's key fits the datasource's dimension, every value goes through the
+ * datasource's field rules, the key is unique in the job.
+ */
 export function checkPayrollRows(schema: TargetSchema, target: Extract<JobTarget, { type: 'payroll' }>, rows: PayrollRowInput[]): { errors: JobRowError[]; rows: PayrollRowInput[] } {
   const errors: JobRowError[] = []
-  if (!PERIOD.test(target.payroll_period) || target.payroll_period < '1970-01') {
-    errors.push({ row: -1, field: 'payroll_period', code: 'bad_month', message: issueMessage({ code: 'bad_month' }, 'en-US').message })
+  const keyProblem = payrollKeyProblem(schemaPeriodType(schema), target)
+  if (keyProblem) {
+    const code = keyProblem.code === 'bad_month' || keyProblem.code === 'too_early' ? 'bad_month' : keyProblem.code === 'bad_date' ? 'bad_date' : keyProblem.code
+    errors.push({ row: -1, field: keyProblem.field, code, message: KEY_PROBLEM_MESSAGE[keyProblem.code] })
     return { errors, rows: [] }
   }
+  const key = Object.fromEntries(payrollKeyEntries(target))
   const known = new Set(schema.fields.map((f) => f.code))
   const wire: WireRow[] = []
   const out: PayrollRowInput[] = []
@@ -33,11 +54,11 @@ export function checkPayrollRows(schema: TargetSchema, target: Extract<JobTarget
     if (r.active_status !== undefined && r.active_status !== 1 && r.active_status !== 2) {
       errors.push({ row: r.row, field: 'active_status', code: 'out_of_range', message: 'active_status must be 1 (active) or 2 (stopped).' })
     }
-    const values = validateRow(schema, { ...r.values, employment_id: r.employment_id, payroll_period: target.payroll_period }, r.row, issues)
+    const values = validateRow(schema, { ...r.values, employment_id: r.employment_id, ...key }, r.row, issues)
     for (const it of issues) if (it.severity === 'error') errors.push({ row: r.row, field: it.field, code: it.code, message: issueMessage(it, 'en-US').message })
     wire.push(values)
-    const { employment_id: _e, payroll_period: _p, ...rest } = values
-    out.push({ row: r.row, employment_id: values.employment_id ?? r.employment_id, ...(r.active_status ? { active_status: r.active_status } : {}), values: Object.fromEntries(Object.entries(rest).filter(([code]) => code in r.values)) })
+    const rest = Object.entries(values).filter(([code]) => !PAYROLL_SYSTEM_FIELDS.has(code) && code in r.values)
+    out.push({ row: r.row, employment_id: values.employment_id ?? r.employment_id, ...(r.active_status ? { active_status: r.active_status } : {}), values: Object.fromEntries(rest) })
   }
   for (const it of duplicateIssues(schema, wire, (i) => rows[i]!.row)) errors.push({ row: it.row, field: it.field, code: it.code, message: issueMessage(it, 'en-US').message })
   return { errors, rows: out }

@@ -7,8 +7,25 @@ export type JobKind = 'payroll_save' | 'payroll_revert' | 'attendance_upload' | 
 
 export type EmployeeType = 'employee_id' | 'employee_no'
 
+/**
+ * The time part of a payroll record's key, by the datasource's data_period_type (§4.1, §4.2):
+ * 1 payroll_period (yyyy-mm) · 2 occur_day (yyyy-mm-dd) · 3 custom_start + custom_end (yyyy-mm-dd).
+ * Exactly the fields of the datasource's dimension are set.
+ */
+export interface PayrollKey {
+  payroll_period?: string
+  occur_day?: string
+  custom_start?: string
+  custom_end?: string
+}
+
+export interface PayrollTarget extends PayrollKey {
+  type: 'payroll'
+  source_code: string
+}
+
 export type JobTarget =
-  | { type: 'payroll'; source_code: string; payroll_period: string }
+  | PayrollTarget
   | { type: 'attendance'; archive_rule_id: string; month: string; employee_type: EmployeeType }
 
 /**

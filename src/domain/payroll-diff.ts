@@ -4,6 +4,7 @@
  * Unchanged records are not sent. Pure: no I/O, so the page and its tests share it.
  */
 import type { JobCounts, PayrollRowInput } from './jobs'
+import { PAYROLL_SYSTEM_FIELDS } from './payroll'
 import type { TargetField, TargetSchema } from './target'
 import { parseDecimalText } from './values'
 
@@ -45,8 +46,9 @@ const ACTIVE_STATUS: TargetField = {
 
 /**
  * The schema the file is read with: the identifying column, the datasource's value fields and the
- * optional active status. The payroll period is chosen on the page, not read from the file, so the
- * key within a file is the identifier alone (one period per import).
+ * optional active status. The time part of the key (payroll period, occur day or custom period) is
+ * chosen on the page, not read from the file, so the key within a file is the identifier alone
+ * (one period per import).
  */
 export function fileSchema(target: TargetSchema, by: IdentifyBy): TargetSchema {
   const employment = target.fields.find((f) => f.code === 'employment_id')
@@ -54,7 +56,7 @@ export function fileSchema(target: TargetSchema, by: IdentifyBy): TargetSchema {
   const id: TargetField = by === 'employment_id'
     ? { ...(employment ?? { code: 'employment_id', title: { 'zh-CN': '雇佣 ID', 'en-US': 'Employment ID' }, kind: 'identifier', required: true }), required: true, writable: open }
     : { ...ID_FIELDS[by], writable: open }
-  const values = target.fields.filter((f) => f.code !== 'employment_id' && f.code !== 'payroll_period')
+  const values = target.fields.filter((f) => !PAYROLL_SYSTEM_FIELDS.has(f.code))
   return {
     ...target,
     fields: [id, ...values, { ...ACTIVE_STATUS, writable: open }],
@@ -136,7 +138,7 @@ export function prepareRecords(
   target: TargetSchema,
 ): { records: PreparedRecord[]; excluded: ExcludedRow[] } {
   const idCode = identifierField(by)
-  const valueCodes = target.fields.filter((f) => f.code !== 'employment_id' && f.code !== 'payroll_period').map((f) => f.code)
+  const valueCodes = target.fields.filter((f) => !PAYROLL_SYSTEM_FIELDS.has(f.code)).map((f) => f.code)
   const records: PreparedRecord[] = []
   const excluded: ExcludedRow[] = []
   for (const r of rows) {

@@ -5,7 +5,8 @@ import {
   currentRecords, listDatasources, resolveEmployees, RECORDS_MAX_IDS, RESOLVE_MAX_VALUES,
   type CurrentRecord, type EmployeeResolution, type PayrollDatasource, type ResolveBy,
 } from '../api/payroll'
-import type { JobRowResult, JobSummary } from '../domain/jobs'
+import type { JobRowResult, JobSummary, PayrollKey } from '../domain/jobs'
+import { payrollKeyOf, payrollKeyText } from '../domain/payroll'
 import {
   diffRecords, fileSchema, identifiersToResolve, jobRows, prepareRecords,
   type DiffCounts, type ExcludedRow, type ExportedRow, type IdentifyBy, type RecordDiff,
@@ -24,7 +25,10 @@ export interface CompareProgress {
 
 export interface ComparisonResult {
   sourceCode: string
+  /** The key as people read it ("2024-10", "2024-10-08", "2024-10-01 – 2024-10-31"). */
   period: string
+  /** The time part of the records' key: what the job targets. */
+  key: PayrollKey
   by: IdentifyBy
   diffs: RecordDiff[]
   counts: DiffCounts
@@ -32,6 +36,8 @@ export interface ComparisonResult {
   /** Sent with the job, so a repeated click never starts a second one. */
   idempotencyKey: string
 }
+
+export type CompareInput = { source: PayrollDatasource; by: IdentifyBy; rows: ExportedRow[] } & ({ period: string; key?: undefined } | { key: PayrollKey; period?: undefined })
 
 export interface PayrollStore {
   datasources: AsyncState<PayrollDatasource[]>
@@ -45,8 +51,12 @@ export interface PayrollStore {
   jobRows: AsyncState<JobRowResult[]>
   loadDatasources: () => Promise<void>
   datasource: (code: string) => PayrollDatasource | null
-  /** Resolves identifiers (if needed), reads the current records and diffs; resolves when done or cancelled. */
-  compare: (input: { source: PayrollDatasource; period: string; by: IdentifyBy; rows: ExportedRow[] }) => Promise<void>
+  /**
+   * Resolves identifiers (if needed), reads the current records and diffs; resolves when done or
+   * cancelled. `key` is the time part of the key (occur day, custom period); `period` alone is a
+   * payroll period.
+   */
+  compare: (input: CompareInput) => Promise<void>
   cancelCompare: () => void
   /** Starts the job for the new and changed records; resolves with it, or null on failure (see `submitted.error`). */
   submit: (source: { file_name?: string; sheet?: string }) => Promise<JobSummary | null>
@@ -121,7 +131,7 @@ export const usePayrollStore = defineStore('payroll', (): PayrollStore => {
     return out
   }
 
-  async function compare(input: { source: PayrollDatasource; period: string; by: IdentifyBy; rows: ExportedRow[] }): Promise<void> {
+  async function compare(input: CompareInput): Promise<void> {
     cancelCompare()
     const gen = ++generation
     const abort = new AbortController()
@@ -132,7 +142,9 @@ export const usePayrollStore = defineStore('payroll', (): PayrollStore => {
     submitted.error = null
     jobRowsState.data = null
     jobRowsState.error = null
-    const { source, period, by, rows } = input
+    const { source, by, rows } = input
+    const key = payrollKeyOf(input.key ?? { payroll_period: input.period })
+    const period = payrollKeyText(key)
     try {
       let resolutions: Record<string, EmployeeResolution> = {}
       if (by !== 'employment_id') {
@@ -146,12 +158,12 @@ export const usePayrollStore = defineStore('payroll', (): PayrollStore => {
       progress.value = { phase: 'reading', done: 0, total: ids.length, startedAt: Date.now() }
       const current: Record<string, CurrentRecord> = {}
       for (const part of chunks(ids, RECORDS_MAX_IDS)) {
-        Object.assign(current, await currentRecords({ source_code: source.code, payroll_period: period, employment_ids: part }, abort.signal))
+        Object.assign(current, await currentRecords({ source_code: source.code, ...key, employment_ids: part }, abort.signal))
         if (gen !== generation) return
         progress.value = { ...progress.value, done: progress.value.done + part.length }
       }
       const { diffs, counts } = diffRecords(fileSchema(source.schema, by), records, current)
-      comparison.value = markRaw({ sourceCode: source.code, period, by, diffs, counts, excluded, idempotencyKey: newKey() })
+      comparison.value = markRaw({ sourceCode: source.code, period, key, by, diffs, counts, excluded, idempotencyKey: newKey() })
       phase.value = 'done'
     } catch (err) {
       if (gen !== generation) return
@@ -182,7 +194,7 @@ export const usePayrollStore = defineStore('payroll', (): PayrollStore => {
       return await track(submitted, () => createJob({
         idempotency_key: c.idempotencyKey,
         kind: 'payroll_save',
-        target: { type: 'payroll', source_code: c.sourceCode, payroll_period: c.period },
+        target: { type: 'payroll', source_code: c.sourceCode, ...c.key },
         rows,
         source,
       }))

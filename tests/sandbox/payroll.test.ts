@@ -275,8 +275,8 @@ describe('GET payroll/v1/datasources', () => {
       else expect(r.body.data!.page_token).toBeUndefined()
       pages++
     } while (token)
-    expect(pages).toBe(3)
-    expect(codes).toEqual(['yache19_8680__c', 'attendance_deduction__c', 'sales_commission__c', 'performance_review__c', 'legacy_allowance__c'])
+    expect(pages).toBe(4)
+    expect(codes).toEqual(['yache19_8680__c', 'attendance_deduction__c', 'sales_commission__c', 'performance_review__c', 'legacy_allowance__c', 'overtime_daily__c', 'project_bonus__c'])
   })
 
   it('describes every field type, several decimal places, a stopped datasource and a stopped field, in zh_cn and en_us', async () => {
@@ -287,7 +287,8 @@ describe('GET payroll/v1/datasources', () => {
     expect(new Set(fields.map((f) => f.decimal_places).filter((d) => d !== undefined)).size).toBeGreaterThanOrEqual(4)
     expect(all.find((d) => d.code === 'legacy_allowance__c')?.active_status).toBe(2)
     expect(fields.find((f) => f.code === 'legacy_penalty__c')?.active_status).toBe(2)
-    expect(all.every((d) => d.data_period_type === 1 && d.i18n_names.map((n) => n.locale).join() === 'zh_cn,en_us')).toBe(true)
+    expect(all.every((d) => d.i18n_names.map((n) => n.locale).join() === 'zh_cn,en_us')).toBe(true)
+    expect(all.map((d) => d.data_period_type)).toEqual([1, 1, 1, 1, 1, 2, 3])
   })
 
   it('answers HTTP 400 99991676 to a user without any payroll role, and lists for an HRBP', async () => {

@@ -1,6 +1,7 @@
-// External payroll datasources (§4.1). All use data_period_type 1 (算薪期间), together they cover the
-// five field types and several decimal places; one datasource and one field are stopped. The first
-// one carries the codes of the official save request example ("yache19_8680__c" …).
+// External payroll datasources (§4.1). The first five use data_period_type 1 (算薪期间); together
+// they cover the five field types and several decimal places; one datasource and one field are
+// stopped. The first one carries the codes of the official save request example ("yache19_8680__c" …).
+// The last two use the dimensions in Feishu's rollout: occur day (2) and custom period (3).
 import type { Employee } from './employees'
 import type { Rng } from './prng'
 
@@ -16,7 +17,7 @@ export interface DatasourceField {
   active_status: ActiveStatus
   i18n_description?: I18nContent[]
   decimal_places?: number
-  /** System fields (employment_id, payroll_period) do not count toward the 3000-char text total. */
+  /** System fields (employment_id and the time fields of the key) do not count toward the 3000-char text total. */
   system?: boolean
 }
 
@@ -108,6 +109,30 @@ export function generateDatasources(): Datasource[] {
       fields: [
         ...systemFields(),
         field('allowance_amount__c', '津贴金额', 'Allowance amount', 1, { decimal_places: 2 }),
+      ],
+    },    {
+      // data_period_type 2: keyed by employment_id + occur_day (yyyy-mm-dd).
+      code: 'overtime_daily__c', i18n_names: names('每日加班', 'Daily overtime'), active_status: 1, data_period_type: 2,
+      i18n_description: desc('按数据发生日期记录的加班', 'Overtime recorded by the day it happened'),
+      fields: [
+        field('employment_id', '雇佣 ID', 'Employment ID', 3, { system: true, i18n_description: desc('飞书人事雇佣 ID', 'Feishu People employment ID') }),
+        field('occur_day', '数据发生日期', 'Occur day', 4, { system: true, i18n_description: desc('格式 yyyy-mm-dd', 'Format yyyy-mm-dd') }),
+        field('overtime_hours__c', '加班时长', 'Overtime hours', 2, { decimal_places: 1 }),
+        field('overtime_pay__c', '加班费', 'Overtime pay', 1, { decimal_places: 2 }),
+        field('overtime_note__c', '加班说明', 'Overtime note', 3),
+      ],
+    },
+    {
+      // data_period_type 3: keyed by employment_id + custom_start + custom_end (yyyy-mm-dd).
+      code: 'project_bonus__c', i18n_names: names('项目奖金', 'Project bonus'), active_status: 1, data_period_type: 3,
+      i18n_description: desc('按项目周期结算的奖金', 'Bonus settled per project period'),
+      fields: [
+        field('employment_id', '雇佣 ID', 'Employment ID', 3, { system: true, i18n_description: desc('飞书人事雇佣 ID', 'Feishu People employment ID') }),
+        field('custom_start', '自定义周期开始', 'Custom period start', 4, { system: true, i18n_description: desc('格式 yyyy-mm-dd', 'Format yyyy-mm-dd') }),
+        field('custom_end', '自定义周期结束', 'Custom period end', 4, { system: true, i18n_description: desc('格式 yyyy-mm-dd', 'Format yyyy-mm-dd') }),
+        field('project_bonus_amount__c', '项目奖金', 'Project bonus', 1, { decimal_places: 2 }),
+        field('project_rate__c', '达成率', 'Completion rate', 5),
+        field('project_name__c', '项目名称', 'Project name', 3),
       ],
     },
   ]

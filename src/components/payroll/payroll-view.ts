@@ -3,7 +3,8 @@
 import { ApiError } from '../../api'
 import type { PayrollDatasource, PayrollField } from '../../api/payroll'
 import { feishuErrorText } from '../../domain/feishu-errors'
-import type { JobRowResult } from '../../domain/jobs'
+import type { JobRowResult, PayrollKey } from '../../domain/jobs'
+import { payrollKeyProblem, payrollPeriodType, type PayrollPeriodType } from '../../domain/payroll'
 import type { ComparisonResult } from '../../stores/payroll'
 import type { RowResult } from '../../import/protocol'
 import type { AppLocale } from '../../i18n'
@@ -33,15 +34,14 @@ export function accessProblem(err: unknown): AccessProblem | null {
   return null
 }
 
-/** Only the payroll-period dimension is written by this app (the other two are in Feishu's rollout). */
-export function periodTypeOf(ds: Pick<PayrollDatasource, 'period_type'>): 1 | 2 | 3 {
-  return ds.period_type === 2 || ds.period_type === 3 ? ds.period_type : 1
+/** The datasource's dimension: 1 payroll period · 2 occur day · 3 custom period (null = 1). */
+export function periodTypeOf(ds: Pick<PayrollDatasource, 'period_type'>): PayrollPeriodType {
+  return payrollPeriodType({ data_period_type: ds.period_type })
 }
 
 /** Why a datasource cannot be written now, as an i18n key; null when it can. */
 export function blockedReason(ds: Pick<PayrollDatasource, 'active' | 'period_type'>): string | null {
   if (!ds.active) return 'payroll.blocked.stopped'
-  if (periodTypeOf(ds) !== 1) return 'payroll.blocked.periodType'
   return null
 }
 
@@ -68,6 +68,32 @@ export function periodProblem(period: string): 'format' | 'too_early' | null {
 /** This month, as yyyy-mm in local time. */
 export function currentPeriod(now: Date = new Date()): string {
   return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`
+}
+
+/** Today, as yyyy-mm-dd in local time. */
+export function currentDay(now: Date = new Date()): string {
+  return `${currentPeriod(now)}-${String(now.getDate()).padStart(2, '0')}`
+}
+
+/** What the picker starts with: this month; today; or this month's first to last day. */
+export function defaultKey(type: PayrollPeriodType, now: Date = new Date()): PayrollKey {
+  if (type === 2) return { occur_day: currentDay(now) }
+  if (type === 3) {
+    const last = new Date(now.getFullYear(), now.getMonth() + 1, 0).getDate()
+    return { custom_start: `${currentPeriod(now)}-01`, custom_end: `${currentPeriod(now)}-${String(last).padStart(2, '0')}` }
+  }
+  return { payroll_period: currentPeriod(now) }
+}
+
+export type KeyProblem = 'format' | 'too_early' | 'bad_date' | 'end_before_start'
+
+/** What is wrong with the chosen key for this dimension (the server checks the same), and where. */
+export function keyProblem(type: PayrollPeriodType, key: PayrollKey): { field: keyof PayrollKey; problem: KeyProblem } | null {
+  const p = payrollKeyProblem(type, key)
+  if (!p) return null
+  if (p.code === 'too_early') return { field: p.field, problem: 'too_early' }
+  if (p.code === 'end_before_start') return { field: p.field, problem: 'end_before_start' }
+  return { field: p.field, problem: type === 1 ? 'format' : 'bad_date' }
 }
 
 /** The sentences that explain the reconciliation, as i18n keys with their parameters. */
