@@ -411,7 +411,6 @@ const enUS = {
     },
     blocked: {
       stopped: 'This datasource is stopped in Feishu, so no records can be saved to it. Enable it under Feishu People › Settings › Payroll data settings › External datasources.',
-      periodType: 'This datasource is written by occur day or custom period (still in Feishu’s gradual rollout). This app writes payroll-period datasources only.',
     },
     fieldType: {
       '1': 'Amount (RMB)',
