@@ -77,11 +77,17 @@ async function memorySampler(cdp: CDPSession) {
   const workers = new Set<string>()
   let peak = 0
   let seq = 1
+  let t0 = Date.now()
+  /** BENCH_TRACE=1: every sample (ms since reset, bytes), to see where a peak happens. */
+  const trace: Array<[number, number]> = []
   cdp.on('Target.attachedToTarget', (e) => { if (e.targetInfo.type === 'worker') workers.add(e.sessionId) })
   cdp.on('Target.detachedFromTarget', (e) => { workers.delete(e.sessionId) })
   cdp.on('Target.receivedMessageFromTarget', (e) => {
     const msg = JSON.parse(e.message) as { result?: { usedSize?: number; backingStorageSize?: number } }
-    if (msg.result?.usedSize !== undefined) peak = Math.max(peak, msg.result.usedSize + (msg.result.backingStorageSize ?? 0))
+    if (msg.result?.usedSize === undefined) return
+    const bytes = msg.result.usedSize + (msg.result.backingStorageSize ?? 0)
+    peak = Math.max(peak, bytes)
+    if (process.env.BENCH_TRACE === '1') trace.push([Date.now() - t0, bytes])
   })
   await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false })
   const timer = setInterval(() => {
@@ -90,7 +96,12 @@ async function memorySampler(cdp: CDPSession) {
       void cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: seq++, method: 'Runtime.getHeapUsage' }) }).catch(() => undefined)
     }
   }, 20)
-  return { reset: () => { peak = 0 }, peak: () => peak, stop: () => clearInterval(timer) }
+  return {
+    reset: () => { peak = 0; t0 = Date.now(); trace.length = 0 },
+    peak: () => peak,
+    stop: () => clearInterval(timer),
+    trace: () => trace.filter((_, i) => i % 5 === 0).map(([t, b]) => `${t}:${(b / 1048576).toFixed(0)}`).join(' '),
+  }
 }
 
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`
@@ -123,6 +134,7 @@ async function main() {
         const r = await page.evaluate(([u, n, inf]) => (window as unknown as { runOurs: (u: string, n: string, i?: string) => Promise<Ours> }).runOurs(u, n, inf), [`/data/${name}`, name, inflater] as const)
         await page.waitForTimeout(100)
         results.push({ ...r, peak: mem.peak() })
+        if (process.env.BENCH_TRACE === '1') console.info(`  trace ${name} (read ends ${r.readMs.toFixed(0)} ms, validate ${r.validateMs.toFixed(0)} ms): ${mem.trace()}`)
         await page.evaluate(() => (window as unknown as { disposeOurs: () => void }).disposeOurs())
       }
       return results
@@ -168,29 +180,32 @@ async function main() {
       console.info(`${lib.padEnd(26)} read ${r.ok ? s(r.ms) : `FAILED ${r.error}`}; rows ${r.rows}; worker peak ${mb(r.peak)}; longest main-thread task ${r.longTaskMax.toFixed(0)} ms`)
     }
     // The review grid: 100k rows scrolled end to end, then screenshots of a file with errors.
-    const ui = await browser.newPage({ viewport: { width: 1280, height: 900 } })
-    ui.on('pageerror', (e) => console.error('ui page error:', e.message))
-    ui.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') console.error('ui console:', m.text().slice(0, 300)) })
-    await ui.goto(`${server.url}/`)
-    await ui.waitForFunction(() => (window as unknown as { benchReady?: boolean }).benchReady === true)
-    const mounted = await ui.evaluate(() => (window as unknown as { mountUi: (s: object, l: string) => Promise<unknown> }).mountUi({ url: '/data/bench.xlsx', name: 'bench.xlsx' }, 'zh-CN'))
-    console.info(`ui: ${JSON.stringify(mounted)}`)
-    await ui.waitForSelector('[data-test="row"]')
-    const scroll = await ui.evaluate(() => (window as unknown as { scrollGrid: (n: number) => Promise<{ longTaskMax: number; maxFrameMs: number; rendered: number; lastRow: string }> }).scrollGrid(120))
-    console.info(`grid at ${ROWS.toLocaleString()} rows: scrolled top to bottom in 120 steps; longest main-thread task ${scroll.longTaskMax.toFixed(0)} ms, slowest frame ${scroll.maxFrameMs.toFixed(0)} ms, ${scroll.rendered} rows in the DOM, last row ${scroll.lastRow}`)
-    await ui.close()
-    const shotsDir = join(root, 'e2e/screenshots')
-    for (const [width, locale] of [[1280, 'zh-CN'], [375, 'zh-CN'], [1280, 'en-US'], [375, 'en-US']] as const) {
-      const shot = await browser.newPage({ viewport: { width, height: 900 } })
-      await shot.goto(`${server.url}/`)
-      await shot.waitForFunction(() => (window as unknown as { benchReady?: boolean }).benchReady === true)
-      const text = ['工号,姓名,部门,职位,入职日期,算薪期间,薪资项1,薪资项2,备注', '00000001,王伟,财务部,会计,2020/3/5,2024-01,12500.5,abc,', '00000002,李娜,研发一部,工程师,05/01/2021,2024-01,9800,120.555,', '00000001,王伟,财务部,会计,2020-03-05,2024-01,1,2,重复', '00000004,张敏,销售部,经理,2019-11-30,2023-13,15000,0,', ',赵强,行政部,专员,2022-07-01,2024-01,6000,0,']
-      await shot.evaluate(([t, l]) => (window as unknown as { mountUi: (s: object, l: string) => Promise<unknown> }).mountUi({ text: t, name: 'pay.csv' }, l), [text.join('\n'), locale] as const)
-      await shot.waitForSelector(width < 600 ? '[data-test="card"]' : '[data-test="row"]')
-      await shot.screenshot({ path: join(shotsDir, `import-grid-${locale}-${width}.png`), fullPage: width < 600 })
-      await shot.close()
+    // BENCH_UI=0 skips it (for quick runs while working on the readers).
+    if (process.env.BENCH_UI !== '0') {
+      const ui = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+      ui.on('pageerror', (e) => console.error('ui page error:', e.message))
+      ui.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') console.error('ui console:', m.text().slice(0, 300)) })
+      await ui.goto(`${server.url}/`)
+      await ui.waitForFunction(() => (window as unknown as { benchReady?: boolean }).benchReady === true)
+      const mounted = await ui.evaluate(() => (window as unknown as { mountUi: (s: object, l: string) => Promise<unknown> }).mountUi({ url: '/data/bench.xlsx', name: 'bench.xlsx' }, 'zh-CN'))
+      console.info(`ui: ${JSON.stringify(mounted)}`)
+      await ui.waitForSelector('[data-test="row"]')
+      const scroll = await ui.evaluate(() => (window as unknown as { scrollGrid: (n: number) => Promise<{ longTaskMax: number; maxFrameMs: number; rendered: number; lastRow: string }> }).scrollGrid(120))
+      console.info(`grid at ${ROWS.toLocaleString()} rows: scrolled top to bottom in 120 steps; longest main-thread task ${scroll.longTaskMax.toFixed(0)} ms, slowest frame ${scroll.maxFrameMs.toFixed(0)} ms, ${scroll.rendered} rows in the DOM, last row ${scroll.lastRow}`)
+      await ui.close()
+      const shotsDir = join(root, 'e2e/screenshots')
+      for (const [width, locale] of [[1280, 'zh-CN'], [375, 'zh-CN'], [1280, 'en-US'], [375, 'en-US']] as const) {
+        const shot = await browser.newPage({ viewport: { width, height: 900 } })
+        await shot.goto(`${server.url}/`)
+        await shot.waitForFunction(() => (window as unknown as { benchReady?: boolean }).benchReady === true)
+        const text = ['工号,姓名,部门,职位,入职日期,算薪期间,薪资项1,薪资项2,备注', '00000001,王伟,财务部,会计,2020/3/5,2024-01,12500.5,abc,', '00000002,李娜,研发一部,工程师,05/01/2021,2024-01,9800,120.555,', '00000001,王伟,财务部,会计,2020-03-05,2024-01,1,2,重复', '00000004,张敏,销售部,经理,2019-11-30,2023-13,15000,0,', ',赵强,行政部,专员,2022-07-01,2024-01,6000,0,']
+        await shot.evaluate(([t, l]) => (window as unknown as { mountUi: (s: object, l: string) => Promise<unknown> }).mountUi({ text: t, name: 'pay.csv' }, l), [text.join('\n'), locale] as const)
+        await shot.waitForSelector(width < 600 ? '[data-test="card"]' : '[data-test="row"]')
+        await shot.screenshot({ path: join(shotsDir, `import-grid-${locale}-${width}.png`), fullPage: width < 600 })
+        await shot.close()
+      }
+      console.info(`screenshots: e2e/screenshots/import-grid-{zh-CN,en-US}-{1280,375}.png`)
     }
-    console.info(`screenshots: e2e/screenshots/import-grid-{zh-CN,en-US}-{1280,375}.png`)
 
     const best = Math.min(ours.total, oursF.total)
     console.info('\nratios (peer read time ÷ our read+validate time):')

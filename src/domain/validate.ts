@@ -4,7 +4,7 @@
  */
 import type { Issue } from './issues'
 import type { CellValue, TargetField, TargetSchema } from './target'
-import { checkValue, normaliseValue, textLength } from './values'
+import { checkNumber, checkValue, normaliseValue, textLength, type ValueIssue } from './values'
 
 export type RawRow = Record<string, CellValue | undefined>
 export type WireRow = Record<string, string | null>
@@ -85,6 +85,126 @@ export function checkRow(schema: TargetSchema, raw: RawRow, row: number, issues:
     key += i === 0 ? v : '\u0000' + v
   }
   return schema.keyFields.length ? key : null
+}
+
+/**
+ * One field's cells down the rows, for checkColumns. `type` says how to read a cell without
+ * building a value: 0 = empty or not mapped, 1 = a number (read it with `number`), 2 = anything
+ * else (read it with `value`).
+ */
+export interface ColumnCells {
+  type(row: number): number
+  number(row: number): number
+  value(row: number): CellValue
+}
+
+export interface ColumnsCheck {
+  /** Issues of rows[i], or undefined when it has none. */
+  issues: Array<Issue[] | undefined>
+  /** Key of rows[i] (as checkRow returns it). */
+  keys: Array<string | null>
+}
+
+/**
+ * checkRow for many rows at once, field by field (the worker's whole-file pass): each field's
+ * rules are looked up once, a number cell is checked without boxing it, and nothing is allocated
+ * for a cell that is fine. `columns[i]` holds schema.fields[i] (null = not mapped); `rows` are
+ * the row indexes put on the issues and passed to the columns. Gives, for every row, exactly
+ * the issues (in the same order) and the key that checkRow gives for the row
+ * { [field.code]: cell } (a test holds the two together). `afterField` is called after each
+ * field (progress, cancel: it may throw).
+ */
+export function checkColumns(
+  schema: TargetSchema,
+  columns: ReadonlyArray<ColumnCells | null>,
+  rows: ArrayLike<number>,
+  afterField?: (done: number, total: number) => void,
+): ColumnsCheck {
+  const n = rows.length
+  const issues: Array<Issue[] | undefined> = new Array(n).fill(undefined)
+  const fields = schema.fields
+  const push = (i: number, issue: Issue): void => {
+    const list = issues[i]
+    if (list) list.push(issue)
+    else issues[i] = [issue]
+  }
+  const limit = schema.recordTextLimit
+  const textTotal = limit !== undefined ? new Float64Array(n) : null
+  for (let f = 0; f < fields.length; f++) {
+    const field = fields[f] as TargetField
+    const code = field.code
+    const col = columns[f] ?? null
+    const writable = field.writable
+    const required = field.required
+    const isText = field.kind === 'text'
+    if (col === null) {
+      if (writable && required) for (let i = 0; i < n; i++) push(i, { row: rows[i] as number, field: code, severity: 'error', code: 'required' })
+      afterField?.(f + 1, fields.length)
+      continue
+    }
+    for (let i = 0; i < n; i++) {
+      const row = rows[i] as number
+      const type = col.type(row)
+      let found: ValueIssue[] | null
+      let cell: CellValue = null
+      if (type === 0) found = null
+      else if (type === 1) found = checkNumber(field, col.number(row))
+      else {
+        cell = col.value(row)
+        found = checkValue(field, cell)
+      }
+      if (!writable) {
+        if (found !== null && !found.some((it) => it.severity === 'error')) push(i, { row, field: code, severity: 'warning', code: 'field_stopped', params: stoppedParams(field) })
+        continue
+      }
+      if (found === null) {
+        if (required) push(i, { row, field: code, severity: 'error', code: 'required' })
+        continue
+      }
+      let hasError = false
+      if (found.length) {
+        for (const it of found) {
+          if (it.severity === 'error') hasError = true
+          push(i, it.params ? { row, field: code, severity: it.severity, code: it.code, params: it.params } : { row, field: code, severity: it.severity, code: it.code })
+        }
+      }
+      if (!hasError && isText && textTotal !== null) {
+        if (type === 1) cell = col.number(row)
+        textTotal[i] = (textTotal[i] as number) + (typeof cell === 'string' ? textLength(cell) : textLength(normaliseValue(field, cell).value ?? ''))
+      }
+    }
+    afterField?.(f + 1, fields.length)
+  }
+  if (textTotal !== null && limit !== undefined) {
+    for (let i = 0; i < n; i++) {
+      const length = textTotal[i] as number
+      if (length > limit) push(i, { row: rows[i] as number, field: null, severity: 'error', code: 'record_text_too_long', params: { length, limit } })
+    }
+  }
+  return { issues, keys: columnKeys(schema, columns, rows) }
+}
+
+/** checkRow's keys, key field by key field. */
+function columnKeys(schema: TargetSchema, columns: ReadonlyArray<ColumnCells | null>, rows: ArrayLike<number>): Array<string | null> {
+  const n = rows.length
+  const keys: Array<string | null> = new Array(n).fill(null)
+  if (schema.keyFields.length === 0) return keys
+  for (let k = 0; k < schema.keyFields.length; k++) {
+    const code = schema.keyFields[k] as string
+    const index = schema.fields.findIndex((f) => f.code === code)
+    const field = schema.fields[index]
+    const col = columns[index] ?? null
+    if (!field || !field.writable || col === null) return new Array(n).fill(null)
+    for (let i = 0; i < n; i++) {
+      if (k > 0 && keys[i] === null) continue
+      const row = rows[i] as number
+      const type = col.type(row)
+      const v = type === 0 ? null : normaliseValue(field, type === 1 ? col.number(row) : col.value(row)).value
+      if (v === null) keys[i] = null
+      else keys[i] = k === 0 ? v : keys[i] + '\u0000' + v
+    }
+  }
+  return keys
 }
 
 function stoppedParams(field: TargetField): Record<string, string> {

@@ -458,6 +458,14 @@ function identifier(raw: CellValue): NormalisedValue {
   return { value: s, issues: NONE }
 }
 
+function plainIdentifier(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c <= 32 || c >= 127 || c === 69 /* E */ || c === 101 /* e */) return false
+  }
+  return true
+}
+
 /**
  * The issues normaliseValue would report, without building the wire string where a cell is
  * plainly fine (the whole-file pass in the worker checks 3 million cells). null = empty cell.
@@ -492,9 +500,30 @@ export function checkValue(field: TargetField, raw: CellValue): ValueIssue[] | n
     case 'text':
       if (typeof raw === 'string' && !isBlank(raw) && (field.maxLength === undefined || raw.length <= field.maxLength)) return NONE
       break
+    case 'identifier':
+      // Printable ASCII without spaces or an exponent: trim changes nothing and no rule applies.
+      if (typeof raw === 'string' && plainIdentifier(raw)) return NONE
+      break
   }
   const n = normaliseValue(field, raw)
   return n.value === null && n.issues.length === 0 ? null : n.issues
+}
+
+/**
+ * checkValue for a number cell, taking the number unboxed: the column-wise pass (checkColumns)
+ * calls this for millions of numeric cells. Same result as checkValue(field, n) for every n.
+ */
+export function checkNumber(field: TargetField, n: number): ValueIssue[] | null {
+  const kind = field.kind
+  if ((kind === 'number' || kind === 'money') && Number.isFinite(n) && Math.abs(n) < 1e15) {
+    const places = field.decimalPlaces ?? (kind === 'money' ? 2 : undefined)
+    if (places === undefined) return NONE
+    if (places < POW10.length) {
+      const m = n * (POW10[places] as number)
+      if (Math.abs(m) < 9e15 && Math.abs(m - Math.round(m)) <= Math.abs(m) * 8.9e-16) return NONE
+    }
+  }
+  return checkValue(field, n)
 }
 
 /**

@@ -1,9 +1,11 @@
 /**
- * A sheet held column by column in typed arrays: one tag byte and one double per cell, strings
- * as indexes into a string table. 100k × 30 cells fit in ~27 MB instead of ~150 MB of row
- * objects, which keeps the worker within a few times the file size.
+ * A sheet held column by column in typed arrays: one tag byte and one double per cell (4 bytes
+ * where a block holds only text and booleans), strings as indexes into a string table. 100k × 30
+ * cells fit in ~24 MB instead of ~150 MB of row objects, which keeps the worker within a few
+ * times the file size.
  */
 import type { CellValue } from '../domain/target'
+import type { ColumnCells } from '../domain/validate'
 import { isoDate, numberToPlain, serialToDate } from '../domain/values'
 
 export const Tag = {
@@ -24,20 +26,41 @@ export const Tag = {
 } as const
 export type Tag = (typeof Tag)[keyof typeof Tag]
 
+/**
+ * Cells are kept in blocks of BLOCK rows per column: growing the sheet adds blocks instead of
+ * doubling and copying whole columns (which at 100k rows held the old and the new arrays at once,
+ * and left up to half of the last doubling unused).
+ */
+const BLOCK_BITS = 12
+const BLOCK = 1 << BLOCK_BITS
+const MASK = BLOCK - 1
+
+/**
+ * A block's values start as 32-bit integers (string indexes, booleans: what most text columns
+ * hold) and become doubles the first time a number, date or the like is stored in the block.
+ */
+type Nums = Int32Array | Float64Array
+
 class Column {
-  tags: Uint8Array
-  nums: Float64Array
-  constructor(capacity: number) {
-    this.tags = new Uint8Array(capacity)
-    this.nums = new Float64Array(capacity)
+  tags: Uint8Array[] = []
+  nums: Nums[] = []
+  /** Whether nums[b] is a Float64Array. */
+  wide: boolean[] = []
+  /** Makes sure the block holding `row` exists. */
+  ensure(row: number): void {
+    const b = row >>> BLOCK_BITS
+    while (this.tags.length <= b) {
+      this.tags.push(new Uint8Array(BLOCK))
+      this.nums.push(new Int32Array(BLOCK))
+      this.wide.push(false)
+    }
   }
-  grow(capacity: number): void {
-    const tags = new Uint8Array(capacity)
-    tags.set(this.tags)
-    const nums = new Float64Array(capacity)
-    nums.set(this.nums)
-    this.tags = tags
-    this.nums = nums
+
+  widen(b: number): void {
+    const wide = new Float64Array(BLOCK)
+    wide.set(this.nums[b] as Int32Array)
+    this.nums[b] = wide
+    this.wide[b] = true
   }
 }
 
@@ -68,10 +91,14 @@ export class CellStore {
   /** Drops a row that turned out to be blank (only the last row can be dropped). */
   dropLastRow(): void {
     const r = --this.rowCount
-    for (const col of this.columns) { col.tags[r] = Tag.Empty; col.nums[r] = 0 }
+    const b = r >>> BLOCK_BITS
+    for (const col of this.columns) {
+      const tags = col.tags[b]
+      if (tags) { tags[r & MASK] = Tag.Empty; (col.nums[b] as Nums)[r & MASK] = 0 }
+    }
   }
 
-  /** Grows storage once to hold `rows` (avoids repeated doubling when the size is known). */
+  /** Grows row storage once to hold `rows` (avoids repeated doubling when the size is known). */
   reserve(rows: number): void {
     if (rows > this.capacity) this.resize(rows)
   }
@@ -81,18 +108,20 @@ export class CellStore {
     const rows = new Int32Array(capacity)
     rows.set(this.sheetRows)
     this.sheetRows = rows
-    for (const col of this.columns) col.grow(capacity)
   }
 
   private column(c: number): Column {
-    while (this.columns.length <= c) this.columns.push(new Column(this.capacity))
+    while (this.columns.length <= c) this.columns.push(new Column())
     return this.columns[c] as Column
   }
 
   set(row: number, col: number, tag: Tag, num: number): void {
     const column = this.column(col)
-    column.tags[row] = tag
-    column.nums[row] = num
+    const b = row >>> BLOCK_BITS
+    if (b >= column.tags.length) column.ensure(row)
+    if (!column.wide[b] && tag !== Tag.String && tag !== Tag.Bool && tag !== Tag.Empty) column.widen(b)
+    ;(column.tags[b] as Uint8Array)[row & MASK] = tag
+    ;(column.nums[b] as Nums)[row & MASK] = num
   }
 
   addString(s: string): number {
@@ -101,15 +130,23 @@ export class CellStore {
   }
 
   tag(row: number, col: number): Tag {
-    const column = this.columns[col]
-    return column ? (column.tags[row] as Tag) : Tag.Empty
+    const tags = this.columns[col]?.tags[row >>> BLOCK_BITS]
+    return tags ? (tags[row & MASK] as Tag) : Tag.Empty
+  }
+
+  /** The stored number of a cell (a string's index for Tag.String); 0 when empty. */
+  num(row: number, col: number): number {
+    return this.columns[col]?.nums[row >>> BLOCK_BITS]?.[row & MASK] ?? 0
   }
 
   get(row: number, col: number): CellValue {
     const column = this.columns[col]
     if (!column || row >= this.rowCount) return null
-    const num = column.nums[row] as number
-    switch (column.tags[row] as Tag) {
+    const b = row >>> BLOCK_BITS
+    const tags = column.tags[b]
+    if (!tags) return null
+    const num = (column.nums[b] as Nums)[row & MASK] as number
+    switch (tags[row & MASK] as Tag) {
       default: return null
       case Tag.Empty: return null
       case Tag.Number: return num
@@ -137,8 +174,7 @@ export class CellStore {
 
   /** Like get, but canonical numeric CSV text comes back as its number (same normalised result, no string). */
   getRaw(row: number, col: number): CellValue {
-    const column = this.columns[col]
-    if (column && column.tags[row] === Tag.NumericText) return column.nums[row] as number
+    if (this.tag(row, col) === Tag.NumericText) return this.num(row, col)
     return this.get(row, col)
   }
 
@@ -152,7 +188,9 @@ export class CellStore {
   byteSize(): number {
     let strings = 0
     for (const s of this.strings) strings += 16 + s.length * 2
-    return this.columns.length * this.capacity * 9 + this.capacity * 4 + strings
+    let cells = 0
+    for (const col of this.columns) for (const n of col.nums) cells += BLOCK * (1 + n.BYTES_PER_ELEMENT)
+    return cells + this.capacity * 4 + strings
   }
 }
 
@@ -162,4 +200,38 @@ function timeOfDay(serial: number): string {
   const m = Math.floor((secs % 3600) / 60)
   const s = secs % 60
   return `${h < 10 ? '0' : ''}${h}:${m < 10 ? '0' : ''}${m}:${s < 10 ? '0' : ''}${s}`
+}
+
+/**
+ * One stored column as the column-wise validation reads it (domain/validate checkColumns): data
+ * row d is stored row d + offset. Numbers (and canonical numeric CSV text, as getRaw gives it)
+ * are handed over unboxed; everything else as getRaw gives it.
+ */
+export class StoreColumn implements ColumnCells {
+  private readonly tags: Uint8Array[]
+  private readonly nums: Nums[]
+  constructor(private readonly store: CellStore, private readonly col: number, private readonly offset: number) {
+    const column = store.columns[col]
+    this.tags = column ? column.tags : []
+    this.nums = column ? column.nums : []
+  }
+
+  type(row: number): number {
+    const r = row + this.offset
+    if (r >= this.store.rowCount) return 0
+    const tags = this.tags[r >>> BLOCK_BITS]
+    if (tags === undefined) return 0
+    const tag = tags[r & MASK]
+    if (tag === Tag.Number || tag === Tag.NumericText) return 1
+    return tag === Tag.Empty ? 0 : 2
+  }
+
+  number(row: number): number {
+    const r = row + this.offset
+    return (this.nums[r >>> BLOCK_BITS] as Nums)[r & MASK] as number
+  }
+
+  value(row: number): CellValue {
+    return this.store.get(row + this.offset, this.col)
+  }
 }

@@ -2,10 +2,15 @@
  * CSV/TXT reader: encoding detected (encoding.ts), delimiter detected, RFC 4180 quotes, CR/LF/CRLF.
  * Every field stays text — "007" stays "007" — but canonical numbers are stored compactly
  * (Tag.NumericText) and read back as the very same text.
+ *
+ * The file is read in chunks into one reused buffer and parsed as UTF-8 bytes (other encodings
+ * are decoded chunk by chunk and re-encoded as UTF-8 first): neither the whole file nor its whole
+ * text is ever held, numbers are parsed from the bytes, and each distinct text is decoded once
+ * and stored once (a department named 100,000 times is one string).
  */
 import { CellStore, Tag } from './cells'
 import { Cancelled, FileError, LIMITS } from './errors'
-import { decodeText, detectEncoding, type DetectedEncoding } from './encoding'
+import { detectEncoding, StreamCheck, type DetectedEncoding, type TextEncodingName } from './encoding'
 import { columnName } from './xml'
 
 export type Delimiter = ',' | '\t' | ';' | '|'
@@ -15,6 +20,8 @@ export interface CsvResult { store: CellStore; encoding: DetectedEncoding; delim
 
 export interface CsvOptions {
   maxRows?: number
+  /** Bytes read from the file at a time (tests use small ones to cut rows and characters in two). */
+  chunkBytes?: number
   isCancelled?: () => boolean
   onProgress?: (p: { done: number; total: number; rows: number }) => void
 }
@@ -73,88 +80,407 @@ function looksBinary(b: Uint8Array, enc: DetectedEncoding): boolean {
   return control > n * 0.01
 }
 
-const NUMERIC_START = /^-?\d/
+const QUOTE = 34
+const LF = 10
+const CR = 13
+const POW10 = Array.from({ length: 16 }, (_, i) => 10 ** i)
 
-export async function readCsv(blob: Blob, options: CsvOptions = {}): Promise<CsvResult> {
-  const bytes = new Uint8Array(await blob.arrayBuffer())
-  const encoding = detectEncoding(bytes)
-  if (looksBinary(bytes, encoding)) throw new FileError('not_a_spreadsheet', { detail: 'binary data' })
-  let text = decodeText(bytes, encoding)
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
-  // Excel's "sep=;" first line names the delimiter.
-  let delimiter: Delimiter
-  const sep = /^sep=(.)\r?\n/.exec(text)
-  if (sep && CANDIDATES.includes(sep[1] as Delimiter)) { delimiter = sep[1] as Delimiter; text = text.slice(sep[0].length) }
-  else delimiter = detectDelimiter(text)
-  const store = parseCsvText(text, delimiter, options, bytes.length)
-  return { store, encoding, delimiter }
+/**
+ * The number a field holds when String(Number(text)) === text (so it can be stored as a number and
+ * read back as the same text), else NaN. Fields of ≤ 15 characters only: then the digits are the
+ * shortest round-trip form, and mantissa / 10^k is exactly Number(text).
+ */
+function canonicalNumber(b: Uint8Array, start: number, end: number): number {
+  const len = end - start
+  if (len === 0 || len > 15) return NaN
+  let i = start
+  const neg = b[i] === 45
+  if (neg) i++
+  if (i >= end) return NaN
+  const first = b[i] as number
+  if (first < 48 || first > 57) return NaN
+  // No leading zeros: "0" and "0.5" are canonical, "007" and "00.5" are not.
+  if (first === 48 && i + 1 < end && b[i + 1] !== 46) return NaN
+  let mant = 0
+  let frac = -1
+  for (; i < end; i++) {
+    const c = b[i] as number
+    if (c >= 48 && c <= 57) { mant = mant * 10 + (c - 48); if (frac >= 0) frac++ }
+    else if (c === 46 && frac < 0) frac = 0
+    else return NaN
+  }
+  if (frac === 0) return NaN // "1."
+  if (frac > 0 && b[end - 1] === 48) return NaN // "1.50"
+  const v = frac > 0 ? mant / (POW10[frac] as number) : mant
+  if (v === 0) return neg ? NaN : 0 // "-0" reads back as "0"
+  if (v < 1e-6) return NaN // String() writes 1e-7
+  return neg ? -v : v
 }
 
-export function parseCsvText(text: string, delimiter: Delimiter, options: CsvOptions = {}, totalBytes = text.length): CellStore {
-  const maxRows = options.maxRows ?? Infinity
-  const n = text.length
-  const store = new CellStore(Math.min(1 << 20, Math.max(1024, Math.floor(n / 200))))
-  const d = delimiter.charCodeAt(0)
-  let i = 0
-  let line = 1
-  let nextReport = 50_000
-  while (i < n && store.rowCount < maxRows) {
-    const row = store.addRow(line)
-    let col = 0
-    let hasValue = false
+/**
+ * Each distinct byte string once: an open-addressing table over the bytes, so a repeated text is
+ * found without building a JS string for it; only a new one is decoded.
+ */
+class Interner {
+  private slots = new Int32Array(1 << 12)
+  private hashes = new Int32Array(1 << 10)
+  private offsets = new Int32Array(1 << 10)
+  private lengths = new Int32Array(1 << 10)
+  private pool = new Uint8Array(1 << 16)
+  private poolLen = 0
+  private count = 0
+  private readonly decoder = new TextDecoder()
+  constructor(private readonly store: CellStore) {}
+
+  intern(b: Uint8Array, start: number, end: number): number {
+    let h = 0x811c9dc5
+    for (let i = start; i < end; i++) h = Math.imul(h ^ (b[i] as number), 0x01000193)
+    const mask = this.slots.length - 1
+    let slot = h & mask
+    const len = end - start
     for (;;) {
-      let value: string
-      if (text.charCodeAt(i) === 34) {
-        // Quoted field: "" is a quote; may span lines.
-        let out = ''
-        let from = i + 1
-        for (;;) {
-          const q = text.indexOf('"', from)
-          if (q < 0) { out += text.slice(from); i = n; break }
-          if (text.charCodeAt(q + 1) === 34) { out += text.slice(from, q + 1); from = q + 2; continue }
-          out += text.slice(from, q)
-          i = q + 1
-          break
-        }
-        // Text after the closing quote up to the delimiter is kept, as Excel does.
-        let j = i
-        while (j < n) { const c = text.charCodeAt(j); if (c === d || c === 10 || c === 13) break; j++ }
-        if (j > i) out += text.slice(i, j)
-        for (let k = 0; k < out.length; k++) if (out.charCodeAt(k) === 10) line++
-        i = j
-        value = out
-      } else {
-        let j = i
-        while (j < n) { const c = text.charCodeAt(j); if (c === d || c === 10 || c === 13) break; j++ }
-        value = text.slice(i, j)
-        i = j
-      }
-      if (value !== '') {
-        if (value.length > LIMITS.maxCellChars) throw new FileError('cell_too_large', { cell: `${columnName(col)}${line}`, limit: LIMITS.maxCellChars })
-        if (col >= LIMITS.maxColumns) throw new FileError('too_many_columns', { limit: LIMITS.maxColumns })
-        hasValue = true
-        if (value.length <= 15 && NUMERIC_START.test(value)) {
-          const num = Number(value)
-          if (String(num) === value) store.set(row, col, Tag.NumericText, num)
-          else store.set(row, col, Tag.String, store.addString(value))
-        } else store.set(row, col, Tag.String, store.addString(value))
-      }
-      const c = text.charCodeAt(i)
-      if (c === d) { i++; col++; continue }
-      // End of line (CRLF, LF or CR) or of text.
-      if (c === 13 && text.charCodeAt(i + 1) === 10) i += 2
-      else if (i < n) i++
-      line++
-      break
+      const entry = this.slots[slot] as number
+      if (entry === 0) break
+      const id = entry - 1
+      if (this.hashes[id] === h && this.lengths[id] === len && this.same(b, start, this.offsets[id] as number, len)) return this.indexOf(id)
+      slot = (slot + 1) & mask
     }
-    if (!hasValue) store.dropLastRow()
-    else if (store.rowCount > LIMITS.maxRows) throw new FileError('too_many_rows', { limit: LIMITS.maxRows })
-    if (store.rowCount >= nextReport) {
-      nextReport += 50_000
-      if (options.isCancelled?.()) throw new Cancelled()
-      options.onProgress?.({ done: Math.round((i / n) * totalBytes), total: totalBytes, rows: store.rowCount })
+    return this.add(b, start, end, h, slot)
+  }
+
+  /** Length in UTF-16 units of a field's text (only asked for very long fields). */
+  decodedLength(b: Uint8Array, start: number, end: number): number {
+    return this.decoder.decode(b.subarray(start, end)).length
+  }
+
+  /** Store string index of the id-th distinct text. */
+  private ids: number[] = []
+  private indexOf(id: number): number { return this.ids[id] as number }
+
+  private same(b: Uint8Array, start: number, at: number, len: number): boolean {
+    const pool = this.pool
+    for (let k = 0; k < len; k++) if (b[start + k] !== pool[at + k]) return false
+    return true
+  }
+
+  private add(b: Uint8Array, start: number, end: number, h: number, slot: number): number {
+    const len = end - start
+    const id = this.count++
+    if (id === this.hashes.length) {
+      this.hashes = grow(this.hashes, id * 2)
+      this.offsets = grow(this.offsets, id * 2)
+      this.lengths = grow(this.lengths, id * 2)
+    }
+    if (this.poolLen + len > this.pool.length) {
+      const pool = new Uint8Array(Math.max(this.pool.length * 2, this.poolLen + len))
+      pool.set(this.pool.subarray(0, this.poolLen))
+      this.pool = pool
+    }
+    this.pool.set(b.subarray(start, end), this.poolLen)
+    this.hashes[id] = h
+    this.offsets[id] = this.poolLen
+    this.lengths[id] = len
+    this.poolLen += len
+    this.slots[slot] = id + 1
+    const index = this.store.addString(this.decoder.decode(b.subarray(start, end)))
+    this.ids.push(index)
+    if (this.count * 2 > this.slots.length) this.rehash()
+    return index
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2)
+    const mask = slots.length - 1
+    for (let id = 0; id < this.count; id++) {
+      let slot = (this.hashes[id] as number) & mask
+      while (slots[slot] !== 0) slot = (slot + 1) & mask
+      slots[slot] = id + 1
+    }
+    this.slots = slots
+  }
+}
+
+function grow(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(size)
+  out.set(a)
+  return out
+}
+
+/** Thrown when a file taken for UTF-8 turns out not to be; it is read again as GBK/GB18030. */
+class NotUtf8 extends Error {}
+
+/**
+ * The CSV grammar over UTF-8 bytes, fed a buffer that grows at its end: complete rows are
+ * stored, an incomplete last row is left for the next call (`final` = no more bytes will come).
+ */
+class CsvParser {
+  line = 1
+  done = false
+  private scratch = new Uint8Array(1024)
+  constructor(
+    readonly store: CellStore,
+    readonly interner: Interner,
+    readonly delimiter: number,
+    readonly maxRows: number,
+    readonly onRows: () => void,
+  ) {}
+
+  /** Parses buf[pos..len); returns where the first incomplete row starts (len when none). */
+  parse(buf: Uint8Array, pos: number, len: number, final: boolean): number {
+    const store = this.store
+    const d = this.delimiter
+    let nextReport = (Math.floor(store.rowCount / 50_000) + 1) * 50_000
+    while (pos < len && store.rowCount < this.maxRows) {
+      const rowStart = pos
+      const lineStart = this.line
+      const row = store.addRow(this.line)
+      let p = pos
+      let col = 0
+      let hasValue = false
+      let incomplete = false
+      for (;;) {
+        let j: number
+        if (buf[p] === QUOTE) {
+          // Quoted field: "" is a quote; may span lines. Text after the closing quote up to the
+          // delimiter is kept, as Excel does.
+          let q = p + 1
+          let close = -1
+          while (q < len) {
+            if (buf[q] !== QUOTE) { q++; continue }
+            if (q + 1 >= len && !final) break
+            if (buf[q + 1] === QUOTE) { q += 2; continue }
+            close = q
+            break
+          }
+          if (close < 0 && !final) { incomplete = true; break }
+          const contentEnd = close < 0 ? len : close
+          j = close < 0 ? len : close + 1
+          while (j < len) { const c = buf[j] as number; if (c === d || c === LF || c === CR) break; j++ }
+          if (j >= len && !final) { incomplete = true; break }
+          if (j - p > this.scratch.length) this.scratch = new Uint8Array((j - p) * 2)
+          const out = this.scratch
+          let o = 0
+          let newlines = 0
+          for (let k = p + 1; k < contentEnd; k++) {
+            const c = buf[k] as number
+            if (c === LF) newlines++
+            out[o++] = c
+            if (c === QUOTE) k++ // the second quote of ""
+          }
+          for (let k = close < 0 ? len : close + 1; k < j; k++) out[o++] = buf[k] as number
+          this.line += newlines
+          if (o > 0 && this.put(out, 0, o, row, col)) hasValue = true
+        } else {
+          j = p
+          while (j < len) { const c = buf[j] as number; if (c === d || c === LF || c === CR) break; j++ }
+          if (j >= len && !final) { incomplete = true; break }
+          if (j > p && this.put(buf, p, j, row, col)) hasValue = true
+        }
+        const c = buf[j]
+        if (j < len && c === d) { p = j + 1; col++; continue }
+        // End of line (CRLF, LF or CR) or of the file.
+        if (c === CR && j + 1 >= len && !final) { incomplete = true; break }
+        if (c === CR && buf[j + 1] === LF) p = j + 2
+        else if (j < len) p = j + 1
+        else p = len
+        this.line++
+        break
+      }
+      if (incomplete) {
+        store.dropLastRow()
+        this.line = lineStart
+        return rowStart
+      }
+      pos = p
+      if (!hasValue) store.dropLastRow()
+      else if (store.rowCount > LIMITS.maxRows) throw new FileError('too_many_rows', { limit: LIMITS.maxRows })
+      if (store.rowCount >= nextReport) {
+        nextReport += 50_000
+        this.onRows()
+      }
+    }
+    if (store.rowCount >= this.maxRows) this.done = true
+    return pos
+  }
+
+  /** Stores one non-empty field; false when it holds nothing. */
+  private put(b: Uint8Array, start: number, end: number, row: number, col: number): boolean {
+    const len = end - start
+    // A UTF-8 byte is at most one UTF-16 unit: only a field this long can be over the limit.
+    if (len > LIMITS.maxCellChars && this.interner.decodedLength(b, start, end) > LIMITS.maxCellChars) {
+      throw new FileError('cell_too_large', { cell: `${columnName(col)}${this.line}`, limit: LIMITS.maxCellChars })
+    }
+    if (col >= LIMITS.maxColumns) throw new FileError('too_many_columns', { limit: LIMITS.maxColumns })
+    if (len <= 15) {
+      const num = canonicalNumber(b, start, end)
+      if (num === num) { this.store.set(row, col, Tag.NumericText, num); return true }
+    }
+    this.store.set(row, col, Tag.String, this.interner.intern(b, start, end))
+    return true
+  }
+}
+
+/** The UTF-8 bytes of a file, chunk by chunk, read into one reused buffer where the platform allows. */
+async function* fileChunks(blob: Blob, chunkBytes: number): AsyncGenerator<Uint8Array> {
+  const stream = blob.stream()
+  let byob: ReadableStreamBYOBReader | null = null
+  try {
+    byob = stream.getReader({ mode: 'byob' })
+  } catch {
+    byob = null
+  }
+  if (byob) {
+    let buffer = new ArrayBuffer(chunkBytes)
+    try {
+      for (;;) {
+        const { done, value } = await byob.read(new Uint8Array(buffer))
+        if (done || !value) return
+        buffer = value.buffer as ArrayBuffer
+        yield value
+      }
+    } finally {
+      await byob.cancel().catch(() => undefined)
     }
   }
-  options.onProgress?.({ done: totalBytes, total: totalBytes, rows: store.rowCount })
-  return store
+  const reader = stream.getReader()
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) return
+      for (let i = 0; i < value.length; i += chunkBytes) yield value.subarray(i, Math.min(value.length, i + chunkBytes))
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined)
+  }
+}
+
+const UTF8_BOM = [0xef, 0xbb, 0xbf]
+
+function startsWithBom(b: Uint8Array, at: number): boolean {
+  return b[at] === UTF8_BOM[0] && b[at + 1] === UTF8_BOM[1] && b[at + 2] === UTF8_BOM[2]
+}
+
+/** Whether the first lines the delimiter is guessed from are all in `text` (see detectDelimiter). */
+function hasFirstLines(text: string): boolean {
+  let lines = 0
+  let inQuote = false
+  let start = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 34) inQuote = !inQuote
+    else if (!inQuote && (c === 10 || c === 13)) {
+      if (i > start && ++lines >= 50) return true
+      start = i + 1
+    }
+  }
+  return false
+}
+
+export async function readCsv(blob: Blob, options: CsvOptions = {}): Promise<CsvResult> {
+  const head = new Uint8Array(await blob.slice(0, 65536).arrayBuffer())
+  const guess = detectEncoding(head)
+  if (looksBinary(head, guess)) throw new FileError('not_a_spreadsheet', { detail: 'binary data' })
+  if (guess.encoding.startsWith('utf-16')) return readAs(blob, guess, options)
+  // UTF-8 unless the bytes say otherwise; that is only known at the end, so read as UTF-8 and
+  // start again as GBK/GB18030 if an invalid sequence turns up (Chinese Excel's "CSV").
+  const bom = guess.encoding === 'utf-8' && guess.bom
+  try {
+    return await readAs(blob, { encoding: 'utf-8', bom, exact: true }, options)
+  } catch (e) {
+    if (!(e instanceof NotUtf8)) throw e
+  }
+  const gb = new StreamCheck('gb')
+  for await (const chunk of fileChunks(blob, options.chunkBytes ?? 1 << 20)) if (!gb.push(chunk)) break
+  const verdict = gb.end()
+  const encoding: DetectedEncoding = verdict.valid ? { encoding: verdict.flavour, bom: false, exact: true } : { encoding: 'gb18030', bom: false, exact: false }
+  return readAs(blob, encoding, options)
+}
+
+/** Reads the file in `encoding`; for UTF-8 without a BOM, throws NotUtf8 at the first invalid byte. */
+async function readAs(blob: Blob, encoding: DetectedEncoding, options: CsvOptions): Promise<CsvResult> {
+  const chunkBytes = options.chunkBytes ?? 1 << 20
+  const total = blob.size
+  const utf8 = encoding.encoding === 'utf-8'
+  const check = utf8 ? new StreamCheck('utf-8') : null
+  const decoder = utf8 ? null : new TextDecoder(encoding.encoding as Exclude<TextEncodingName, 'utf-8'>)
+  const encoder = utf8 ? null : new TextEncoder()
+  const store = new CellStore(Math.min(1 << 20, Math.max(1024, Math.floor(total / 200))))
+  let buf = new Uint8Array(Math.max(chunkBytes * 2, 1 << 16))
+  let len = 0
+  let pos = 0
+  let read = 0
+  let parser = null as CsvParser | null
+  const maxRows = options.maxRows ?? Infinity
+  const onRows = () => {
+    if (options.isCancelled?.()) throw new Cancelled()
+    options.onProgress?.({ done: read, total, rows: store.rowCount })
+  }
+  /** Room for `n` more bytes at the end of buf, dropping what is parsed. */
+  const room = (n: number) => {
+    if (len + n <= buf.length) return
+    if (pos > 0) { buf.copyWithin(0, pos, len); len -= pos; pos = 0 }
+    if (len + n > buf.length) {
+      const next = new Uint8Array(Math.max(buf.length * 2, len + n))
+      next.set(buf.subarray(0, len))
+      buf = next
+    }
+  }
+  // A row still incomplete after this many bytes is re-parsed only once the buffer has doubled,
+  // so one enormous quoted cell is not scanned again for every chunk.
+  let retryAt = 0
+  const step = (final: boolean) => {
+    if (!parser) {
+      // The first rows decide the delimiter (and an Excel "sep=" line names it).
+      let from = 0
+      if (utf8) {
+        if (startsWithBom(buf, 0)) from = 3
+        if (startsWithBom(buf, from)) from += 3 // a second BOM is dropped too, as before
+      }
+      const prefix = new TextDecoder().decode(buf.subarray(from, len))
+      if (!final && !hasFirstLines(prefix) && len < 8 * 1024 * 1024) return
+      let delimiter: Delimiter
+      const sep = /^sep=(.)\r?\n/.exec(prefix)
+      if (sep && CANDIDATES.includes(sep[1] as Delimiter)) { delimiter = sep[1] as Delimiter; from += sep[0].length }
+      else delimiter = detectDelimiter(prefix)
+      parser = new CsvParser(store, new Interner(store), delimiter.charCodeAt(0), maxRows, onRows)
+      pos = from
+    }
+    if (!final && len - pos > 1024 * 1024 && len < retryAt) return
+    pos = parser.parse(buf, pos, len, final)
+    retryAt = len - pos > 1024 * 1024 ? len + (len - pos) : 0
+  }
+  let leadingBomChecked = false
+  for await (const chunk of fileChunks(blob, chunkBytes)) {
+    if (options.isCancelled?.()) throw new Cancelled()
+    read += chunk.length
+    if (check && !check.push(chunk) && !encoding.bom) throw new NotUtf8()
+    if (utf8) {
+      room(chunk.length)
+      buf.set(chunk, len)
+      len += chunk.length
+    } else {
+      let text = (decoder as TextDecoder).decode(chunk, { stream: true })
+      if (!leadingBomChecked && text.length) {
+        leadingBomChecked = true
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+      }
+      room(text.length * 3)
+      len += (encoder as TextEncoder).encodeInto(text, buf.subarray(len)).written
+    }
+    step(false)
+    if (parser?.done) break
+  }
+  if (!parser?.done) {
+    if (decoder) {
+      const rest = decoder.decode()
+      room(rest.length * 3)
+      len += (encoder as TextEncoder).encodeInto(rest, buf.subarray(len)).written
+    }
+    step(true)
+  }
+  const result = check ? check.end() : null
+  if (result && !result.valid && !encoding.bom && !parser?.done) throw new NotUtf8()
+  options.onProgress?.({ done: total, total, rows: store.rowCount })
+  const delimiter = String.fromCharCode(parser?.delimiter ?? 44) as Delimiter
+  return { store, encoding: result && encoding.bom ? { ...encoding, exact: result.valid } : encoding, delimiter }
 }

@@ -16,6 +16,14 @@ export interface DetectedEncoding {
 
 /** Strict UTF-8 check (no overlongs, no surrogates), with an ASCII fast path. */
 export function isValidUtf8(b: Uint8Array, start = 0): boolean {
+  return utf8ValidUpTo(b, start) === b.length
+}
+
+/**
+ * How far b[start..] is valid UTF-8: b.length when all of it is, the start of a sequence cut off
+ * by the end of b when only that is missing, or -1 when the bytes are invalid.
+ */
+function utf8ValidUpTo(b: Uint8Array, start: number): number {
   const n = b.length
   let i = start
   while (i < n) {
@@ -26,43 +34,93 @@ export function isValidUtf8(b: Uint8Array, start = 0): boolean {
     if (c >= 0xc2 && c <= 0xdf) { need = 1; min = 0x80 }
     else if (c >= 0xe0 && c <= 0xef) { need = 2; min = 0x800 }
     else if (c >= 0xf0 && c <= 0xf4) { need = 3; min = 0x10000 }
-    else return false
-    if (i + need >= n) return false
+    else return -1
     let cp = c & (need === 1 ? 0x1f : need === 2 ? 0x0f : 0x07)
     for (let k = 1; k <= need; k++) {
       const cc = b[i + k]
-      if (cc === undefined || (cc & 0xc0) !== 0x80) return false
+      if (cc === undefined) return i
+      if ((cc & 0xc0) !== 0x80) return -1
       cp = (cp << 6) | (cc & 0x3f)
     }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return -1
     i += need + 1
   }
-  return true
+  return n
 }
 
 /** GBK / GB18030 structure check: 'gbk' if only 2-byte sequences, 'gb18030' if 4-byte ones occur, null if invalid. */
 export function gbFlavour(b: Uint8Array): 'gbk' | 'gb18030' | null {
+  const r = gbValidUpTo(b, 0)
+  return r.upTo !== b.length ? null : r.four ? 'gb18030' : 'gbk'
+}
+
+/** Like utf8ValidUpTo for GBK/GB18030; `four` = a 4-byte sequence was seen. */
+function gbValidUpTo(b: Uint8Array, start: number): { upTo: number; four: boolean } {
   let four = false
   const n = b.length
-  let i = 0
+  let i = start
   while (i < n) {
     const c = b[i] as number
     if (c < 0x80) { i++; continue }
-    if (c === 0x80 || c === 0xff) return null
+    if (c === 0x80 || c === 0xff) return { upTo: -1, four }
     const c2 = b[i + 1]
-    if (c2 === undefined) return null
+    if (c2 === undefined) return { upTo: i, four }
     if ((c2 >= 0x40 && c2 <= 0x7e) || (c2 >= 0x80 && c2 <= 0xfe)) { i += 2; continue }
     if (c2 >= 0x30 && c2 <= 0x39) {
       const c3 = b[i + 2]
       const c4 = b[i + 3]
-      if (c3 === undefined || c4 === undefined || c3 < 0x81 || c3 > 0xfe || c4 < 0x30 || c4 > 0x39) return null
+      if (c3 === undefined || (c4 === undefined && c3 >= 0x81 && c3 <= 0xfe)) return { upTo: i, four }
+      if (c4 === undefined || c3 < 0x81 || c3 > 0xfe || c4 < 0x30 || c4 > 0x39) return { upTo: -1, four }
       four = true
       i += 4
       continue
     }
-    return null
+    return { upTo: -1, four }
   }
-  return four ? 'gb18030' : 'gbk'
+  return { upTo: n, four }
+}
+
+/**
+ * isValidUtf8 / gbFlavour over a file that arrives in chunks (a sequence may be cut between two
+ * chunks): push every chunk, then `end()` gives the verdict for the whole file.
+ */
+export class StreamCheck {
+  private carry = new Uint8Array(0)
+  private bad = false
+  private four = false
+  constructor(private readonly kind: 'utf-8' | 'gb') {}
+
+  /** false once the bytes so far are known to be invalid. */
+  push(chunk: Uint8Array): boolean {
+    if (this.bad) return false
+    let from = 0
+    // Finish the sequence the previous chunk cut off, byte by byte (it is at most 4 bytes long).
+    while (this.carry.length && from < chunk.length) {
+      const next = new Uint8Array(this.carry.length + 1)
+      next.set(this.carry)
+      next[this.carry.length] = chunk[from++] as number
+      const upTo = this.check(next, 0)
+      if (upTo < 0) { this.bad = true; return false }
+      this.carry = upTo === next.length ? new Uint8Array(0) : next
+    }
+    if (this.carry.length) return true
+    const upTo = this.check(chunk, from)
+    if (upTo < 0) { this.bad = true; return false }
+    this.carry = chunk.slice(upTo)
+    return true
+  }
+
+  private check(b: Uint8Array, from: number): number {
+    if (this.kind === 'utf-8') return utf8ValidUpTo(b, from)
+    const r = gbValidUpTo(b, from)
+    if (r.four) this.four = true
+    return r.upTo
+  }
+
+  /** Whether the whole file was valid; for 'gb', which flavour. */
+  end(): { valid: boolean; flavour: 'gbk' | 'gb18030' } {
+    return { valid: !this.bad && this.carry.length === 0, flavour: this.four ? 'gb18030' : 'gbk' }
+  }
 }
 
 function utf16Guess(b: Uint8Array): 'utf-16le' | 'utf-16be' | null {

@@ -49,7 +49,7 @@ export function fillHeaderMerges(store: CellStore, merges: Merge[], scanRows = H
     const top = index.get(m.top)
     if (top === undefined || top >= scanRows) continue
     const tag = store.tag(top, m.left)
-    const num = store.columns[m.left]?.nums[top] ?? 0
+    const num = store.num(top, m.left)
     if (tag === 0) continue
     for (let sr = m.top; sr <= m.bottom; sr++) {
       const r = index.get(sr)

@@ -7,8 +7,8 @@ import type { Issue } from '../domain/issues'
 import { issueMessage } from '../domain/issues'
 import type { CellValue, TargetSchema, TargetField } from '../domain/target'
 import { fieldTitle } from '../domain/target'
-import { checkRow, duplicateParams, validateRow, type RawRow, type WireRow } from '../domain/validate'
-import type { CellStore } from './cells'
+import { checkColumns, checkRow, duplicateParams, validateRow, type RawRow, type WireRow } from '../domain/validate'
+import { StoreColumn, type CellStore } from './cells'
 import { readCsv } from './csv-read'
 import { Cancelled, FileError } from './errors'
 import { dateFormatValue, halfWidthValue, trimValue } from './fixes'
@@ -63,7 +63,11 @@ export class ImportSession {
   private deleted = new Uint8Array(0)
   private rowIssues = new Map<number, Issue[]>()
   private keys: Array<string | null> = []
-  private keyGroups = new Map<string, Set<number>>()
+  /**
+   * Rows per key: a row number while the key has one row (nearly all of them: no Set per row for
+   * 100k rows), a Set once a second row shares it.
+   */
+  private keyGroups = new Map<string, number | Set<number>>()
   private validated = false
   private validateMs = 0
   private version = 0
@@ -247,33 +251,70 @@ export class ImportSession {
     this.rowIssues.clear()
     this.keys = new Array(n).fill(null)
     this.keyGroups.clear()
-    const raw: RawRow = {}
+    // Rows as read are checked column by column (checkColumns); rows the person edited, row by row.
+    const rows = new Int32Array(n)
+    let count = 0
+    const edited: number[] = []
     for (let d = 0; d < n; d++) {
       if (this.deleted[d]) continue
+      if (this.edits.has(d)) edited.push(d)
+      else rows[count++] = d
+    }
+    const store = this.store as CellStore
+    const start = (this.layout as HeaderLayout).dataStart
+    const columns = schema.fields.map((_, i) => {
+      const col = this.columnsByField[i] ?? -1
+      return col >= 0 ? new StoreColumn(store, col, start) : null
+    })
+    const checked = checkColumns(schema, columns, rows.subarray(0, count), (done, total) => {
+      const d = Math.round((n * done) / total)
+      meter.report('validate', d, n, d)
+      this.checkCancelled()
+    })
+    for (let i = 0; i < count; i++) {
+      const d = rows[i] as number
+      const list = checked.issues[i]
+      if (list) this.rowIssues.set(d, list)
+      const key = checked.keys[i] ?? null
+      this.keys[d] = key
+      if (key !== null) this.groupAdd(key, d)
+    }
+    const raw: RawRow = {}
+    for (const d of edited) {
       const issues: Issue[] = []
       const key = checkRow(schema, this.rawRow(d, raw), d, issues)
       if (issues.length) this.rowIssues.set(d, issues)
       this.keys[d] = key
-      if (key !== null) {
-        const g = this.keyGroups.get(key)
-        if (g) g.add(d)
-        else this.keyGroups.set(key, new Set([d]))
-      }
-      if ((d & 8191) === 0) {
-        meter.report('validate', d, n, d)
-        this.checkCancelled()
-      }
+      if (key !== null) this.groupAdd(key, d)
     }
-    for (const [key, rows] of this.keyGroups) if (rows.size > 1) this.markDuplicates(key, rows)
+    for (const [key, g] of this.keyGroups) if (typeof g !== 'number' && g.size > 1) this.markDuplicates(key, [...g])
     this.validated = true
     this.validateMs = now() - t0
     this.version++
   }
 
-  private markDuplicates(key: string, rows: Set<number>): void {
+  private groupAdd(key: string, d: number): void {
+    const g = this.keyGroups.get(key)
+    if (g === undefined) this.keyGroups.set(key, d)
+    else if (typeof g === 'number') { if (g !== d) this.keyGroups.set(key, new Set([g, d])) }
+    else g.add(d)
+  }
+
+  private groupDelete(key: string, d: number): void {
+    const g = this.keyGroups.get(key)
+    if (g === d) this.keyGroups.delete(key)
+    else if (typeof g === 'object') g.delete(d)
+  }
+
+  private groupRows(key: string): number[] {
+    const g = this.keyGroups.get(key)
+    return g === undefined ? [] : typeof g === 'number' ? [g] : [...g]
+  }
+
+  private markDuplicates(key: string, rows: number[]): void {
     const schema = this.schema as TargetSchema
     const field = schema.keyFields[0] as string
-    const params = rows.size > 1 ? duplicateParams(schema, key, rows.size) : null
+    const params = rows.length > 1 ? duplicateParams(schema, key, rows.length) : null
     for (const d of rows) {
       const list = (this.rowIssues.get(d) ?? []).filter((i) => i.code !== 'duplicate_key')
       if (params) list.push({ row: d, field, severity: 'error', code: 'duplicate_key', params })
@@ -286,14 +327,11 @@ export class ImportSession {
   private revalidate(d: number): void {
     const schema = this.schema as TargetSchema
     const oldKey = this.keys[d] ?? null
-    if (oldKey !== null) {
-      const g = this.keyGroups.get(oldKey)
-      g?.delete(d)
-    }
+    if (oldKey !== null) this.groupDelete(oldKey, d)
     if (this.deleted[d]) {
       this.rowIssues.delete(d)
       this.keys[d] = null
-      if (oldKey !== null) this.markDuplicates(oldKey, this.keyGroups.get(oldKey) ?? new Set())
+      if (oldKey !== null) this.markDuplicates(oldKey, this.groupRows(oldKey))
       return
     }
     const issues: Issue[] = []
@@ -302,12 +340,10 @@ export class ImportSession {
     else this.rowIssues.delete(d)
     this.keys[d] = key
     if (key !== null) {
-      const g = this.keyGroups.get(key) ?? new Set<number>()
-      g.add(d)
-      this.keyGroups.set(key, g)
-      this.markDuplicates(key, g)
+      this.groupAdd(key, d)
+      this.markDuplicates(key, this.groupRows(key))
     }
-    if (oldKey !== null && oldKey !== key) this.markDuplicates(oldKey, this.keyGroups.get(oldKey) ?? new Set())
+    if (oldKey !== null && oldKey !== key) this.markDuplicates(oldKey, this.groupRows(oldKey))
   }
 
   summary(): Summary {
@@ -396,7 +432,7 @@ export class ImportSession {
 
   private groupOf(d: number): number[] {
     const key = this.keys[d]
-    return key ? [...(this.keyGroups.get(key) ?? [])] : []
+    return key ? this.groupRows(key) : []
   }
 
   bulkFix(args: { fix: BulkFix }): { changed: number; summary: Summary } {
