@@ -52,12 +52,12 @@ describe('validateRows', () => {
     })
   })
 
-  it('is fast: 100,000 rows × 8 fields validate well under a second', () => {
+  // Speed is measured by `npm run bench:import`, not asserted here.
+  it('validates 100,000 clean rows × 8 fields into 100,000 wire rows without a single issue', () => {
     const rows = Array.from({ length: 100_000 }, (_, i) => row({ employee_no: String(i).padStart(6, '0'), overtime_pay: i / 4, paid_on: '2024-01-05', remark: '加班' }))
-    const t = performance.now()
     const r = validateRows(payrollSchema, rows)
-    expect(performance.now() - t).toBeLessThan(1000)
     expect(r.values).toHaveLength(100_000)
+    expect(r.values[99_999]).toMatchObject({ employee_no: '099999' })
     expect(r.issues).toEqual([])
   })
 })
