@@ -11,6 +11,8 @@ import type { Datasource, FeishuClient } from '../feishu/client'
 import { FeishuError } from '../feishu/http'
 import type { JobRow, JobsRepo } from '../store/jobs-repo'
 import { planBatches } from './plan'
+import { backoffMs, DEFAULT_RETRY } from './call'
+import { isTransient } from '../feishu/classify'
 import type { Pacer } from './pacer'
 
 /** More rows than this in one job is refused: split the file. */
@@ -22,7 +24,11 @@ export const payrollRow = z.strictObject({ row: rowNo, employment_id: id, active
 export const attendanceRow = z.strictObject({ row: rowNo, member_id: id, start_time: z.string().max(8), end_time: z.string().max(8), values: z.record(z.string().min(1).max(128), z.string().max(10_000)) })
 export const attendanceDeleteRow = z.strictObject({ row: rowNo, member_id: id })
 
-export const createJobBody = z.strictObject({
+/**
+ * Unknown top-level keys are dropped, not refused: an `operator_id` (or an owner) in a request is
+ * simply ignored — the operator is always the signed-in person.
+ */
+export const createJobBody = z.object({
   idempotency_key: z.string().min(8).max(100).regex(/^[A-Za-z0-9._:-]+$/),
   kind: z.enum(['payroll_save', 'payroll_revert', 'attendance_upload', 'attendance_delete']),
   target: z.discriminatedUnion('type', [
@@ -153,7 +159,7 @@ async function findDatasource(feishu: FeishuClient, pacer: Pacer, token: string,
   let pageToken: string | undefined
   try {
     for (let page = 0; page < 100; page++) {
-      const res = await pacer.schedule('payroll.datasource.list', () => feishu.listDatasources(token, { pageSize: 100, pageToken }))
+      const res = await withRetries(() => pacer.schedule('payroll.datasource.list', () => feishu.listDatasources(token, { pageSize: 100, pageToken })))
       const ds = res.items.find((d) => d.code === code)
       if (ds) {
         if (ds.active_status !== 1) throw new AppError(400, 'target_stopped', `The datasource ${code} is stopped in Feishu and cannot be written.`)
@@ -172,6 +178,19 @@ async function findDatasource(feishu: FeishuClient, pacer: Pacer, token: string,
     throw e
   }
   throw new AppError(400, 'unknown_target', `You have no datasource ${code} in Feishu (or no permission to see it).`)
+}
+
+/** A read at creation rides out a passing rate limit, 5xx or network error, as the jobs do. */
+async function withRetries<T>(read: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await read()
+    } catch (e) {
+      if (!(e instanceof FeishuError) || !isTransient(e.failure) || i + 1 >= attempts) throw e
+      const wait = e.failure.kind === 'rate_limited' ? e.failure.retryAfterMs : backoffMs(i, DEFAULT_RETRY)
+      await new Promise((ok) => setTimeout(ok, Math.min(wait, 5000)))
+    }
+  }
 }
 
 export function toSummary(j: JobRow, counts: JobSummary['counts']): JobSummary {

@@ -89,3 +89,21 @@ describe('attendance archive report jobs', () => {
     expect(done.job).toMatchObject({ status: 'failed', error: { feishu_code: 1220600 }, counts: { pending: 2 } })
   })
 })
+
+describe('who the operator is', () => {
+  it('ignores an operator_id in the request: Feishu is called as the signed-in person', async () => {
+    const c = await stack.signedIn('zhangwei')
+    const since = Math.max(0, ...(await sandboxCalls(stack.sandbox.url)).map((x) => x.seq))
+    const res = await c.request('POST', '/api/jobs', {
+      idempotency_key: key(), kind: 'attendance_upload', operator_id: 'ax11d', owner: 'ax11d',
+      target: { type: 'attendance', archive_rule_id: RULE, month: '202408', employee_type: 'employee_id' },
+      rows: rnd.slice(0, 3).map((e, i) => ({ row: i, member_id: e.user_id, start_time: '20240801', end_time: '20240831', values: {} })),
+    })
+    expect(res.status).toBe(201)
+    const done = await waitForJob(c, (res.json.job as { id: string }).id)
+    // The sandbox refuses an operator_id that is not the token's own user (1220001), so success proves it.
+    expect(done.job).toMatchObject({ status: 'succeeded', counts: { succeeded: 3 } })
+    const uploads = await sandboxCalls(stack.sandbox.url, { api: 'archive_rule.upload_report', sinceSeq: since })
+    expect(uploads.map((u) => [u.user, u.code])).toEqual([['zhangwei', 0]])
+  })
+})

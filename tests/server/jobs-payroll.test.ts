@@ -145,3 +145,24 @@ describe('payroll save jobs', () => {
     expect(saves).toHaveLength(16)
   })
 })
+
+describe('payroll jobs under injected faults', () => {
+  it('writes every valid row while the sandbox fails a third of the calls at random, with bounded retries', async () => {
+    const c = await stack.signedIn('wangfang')
+    await setKnobs(stack.sandbox.url, { injectionSeed: 7, timeoutHoldMs: 150, errorRates: { http5xx: 0.12, rateLimit429: 0.08, lock2500021: 0.08, timeout: 0.03, drop: 0.04 } })
+    try {
+      const people = hired.slice(0, 300)
+      const created = await c.request('POST', '/api/jobs', { idempotency_key: key(), kind: 'payroll_save', target: { type: 'payroll', source_code: SOURCE, payroll_period: '2025-08' }, rows: rowsFor(people) })
+      const done = await waitForJob(c, (created.json.job as { id: string }).id, undefined, 120_000)
+      expect(done.job).toMatchObject({ status: 'succeeded', counts: { total: 300, succeeded: 300, failed: 0 } })
+      // 6 saves and 6 reads at least; never more than 8 attempts each.
+      expect(done.job.calls).toBeGreaterThan(12)
+      expect(done.job.calls).toBeLessThanOrEqual(12 * 8)
+      const records = (await stored(SOURCE)).filter((r) => r.period === '2025-08')
+      expect(records).toHaveLength(300)
+      expect(records.find((r) => r.employment_id === people[299]!.employment_id)?.values.late_deduction__c).toBe('3000.50')
+    } finally {
+      await setKnobs(stack.sandbox.url, { errorRates: { http5xx: 0, rateLimit429: 0, lock2500021: 0, timeout: 0, drop: 0 } })
+    }
+  }, 150_000)
+})

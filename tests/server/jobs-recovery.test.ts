@@ -90,4 +90,40 @@ describe('a crash in the middle of a job', () => {
     expect(job!.affect_count).toBeLessThanOrEqual(500)
     expect((await sandboxCalls(sandbox.url, { api: 'datasource_record.save' })).length).toBeGreaterThan(afterKill)
   }, 90_000)
+
+  it('survives five kills at random moments: every record ends written exactly once, counts exact', async () => {
+    // A seeded generator: the "random" moments are the same on every run, so a failure reproduces.
+    let seed = 20261122
+    const rand = () => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31 }
+    if (child && child.exitCode === null && child.signalCode === null) { child.kill('SIGKILL'); await new Promise((ok) => child!.once('exit', ok)) }
+    await startChild()
+    const { code } = (await (await fetch(`${sandbox.url}/sandbox/codes`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user_id: 'wangfang', kind: 'request_access', scopes: requestedScopes }) })).json()) as { code: string }
+    const signIn = await fetch(`http://127.0.0.1:${port}/api/session`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest' }, body: JSON.stringify({ code, source: 'request_access' }) })
+    const call = api(signIn.headers.get('set-cookie')!.split(';')[0]!)
+    await setKnobs(sandbox.url, { latencyMs: 80 })
+    const people = await sandboxEmployees(sandbox.url, { status: 'hired', limit: 800 })
+    const created = await call('POST', '/api/jobs', {
+      idempotency_key: 'crash-test-job-random', kind: 'payroll_save', target: { type: 'payroll', source_code: 'sales_commission__c', payroll_period: '2022-07' },
+      rows: people.map((e, i) => ({ row: i + 2, employment_id: e.employment_id, values: { deals_closed__c: String(i), client_note__c: `n${i}` } })),
+    })
+    const id = (created.json.job as { id: string }).id
+    for (let k = 0; k < 5; k++) {
+      await new Promise((ok) => setTimeout(ok, 150 + Math.floor(rand() * 900)))
+      child!.kill('SIGKILL')
+      await new Promise((ok) => child!.once('exit', ok))
+      await startChild()
+    }
+    await setKnobs(sandbox.url, { latencyMs: 0 })
+    let job: { status: string; counts: Record<string, number> } | undefined
+    for (let i = 0; i < 600; i++) {
+      job = (await call('GET', `/api/jobs/${id}`)).json.job as typeof job
+      if (job?.status === 'succeeded' || job?.status === 'finished_with_errors') break
+      await new Promise((ok) => setTimeout(ok, 100))
+    }
+    expect(job).toMatchObject({ status: 'succeeded', counts: { total: 800, succeeded: 800, failed: 0, pending: 0 } })
+    const records = ((await (await fetch(`${sandbox.url}/sandbox/inspect/payroll?source_code=sales_commission__c`)).json()) as { records: Array<{ period: string; employment_id: string; values: Record<string, string> }> }).records.filter((r) => r.period === '2022-07')
+    expect(records).toHaveLength(800)
+    expect(new Set(records.map((r) => r.employment_id)).size).toBe(800)
+    for (const [i, e] of people.entries()) expect(records.find((r) => r.employment_id === e.employment_id)?.values).toMatchObject({ deals_closed__c: String(i), client_note__c: `n${i}` })
+  }, 180_000)
 })
