@@ -68,6 +68,28 @@ function unchanged(r: LoadedRow<PayrollRowInput>): boolean {
 }
 
 /**
+ * Reads and commits the current records of the rows that have no before-values yet (§4.3). The
+ * runner also calls this a few batches ahead of the saves, so the reads (their own 10/s limit)
+ * overlap the saves instead of doubling each batch's time. The store keeps the first capture
+ * only, so a late read can never replace a row's before-values with what this job wrote.
+ */
+export async function captureBefore(ctx: Pick<BatchContext, 'job' | 'feishu' | 'call' | 'saveBefore'>, rows: LoadedRow<PayrollRowInput>[]): Promise<void> {
+  if (ctx.job.target.type !== 'payroll') return
+  const target = ctx.job.target
+  const uncaptured = rows.filter((r) => r.before === undefined)
+  if (!uncaptured.length) return
+  try {
+    const current = await ctx.call('payroll.record.query', (token) => currentRecords(ctx.feishu, token, target.source_code, target, uncaptured.map((r) => r.input.employment_id)))
+    const captured = uncaptured.map((r) => ({ idx: r.idx, before: current.get(r.input.employment_id) ?? null }))
+    await ctx.saveBefore(captured)
+    for (const c of captured) rows.find((r) => r.idx === c.idx)!.before = c.before
+  } catch (e) {
+    if (e instanceof FeishuError && e.code !== null && JOB_LEVEL.has(e.code)) throw new JobFailure('feishu_refused', e.code, e.feishuMessage)
+    throw e
+  }
+}
+
+/**
  * Saves one batch (≤ 50 records). Feishu saves all-or-nothing, so a record-level error that names
  * its index fails that row alone and the rest is resent; an error without an index is narrowed
  * down by halving the group, so one bad row never sinks 49 good ones.
@@ -83,18 +105,7 @@ export async function runPayrollBatch(ctx: BatchContext): Promise<BatchOutcome> 
   // Before-values are read and committed before the save, once: after a crash the resent batch
   // keeps the values captured the first time, not the ones this job already wrote. A revert
   // writes back values that were captured by the job it reverts, so it captures none.
-  const uncaptured = ctx.job.kind === 'payroll_save' ? pending.filter((r) => r.before === undefined) : []
-  if (uncaptured.length) {
-    try {
-      const current = await ctx.call('payroll.record.query', (token) => currentRecords(ctx.feishu, token, source, key, uncaptured.map((r) => r.input.employment_id)))
-      const captured = uncaptured.map((r) => ({ idx: r.idx, before: current.get(r.input.employment_id) ?? null }))
-      await ctx.saveBefore(captured)
-      for (const c of captured) pending.find((r) => r.idx === c.idx)!.before = c.before
-    } catch (e) {
-      if (e instanceof FeishuError && e.code !== null && JOB_LEVEL.has(e.code)) throw new JobFailure('feishu_refused', e.code, e.feishuMessage)
-      throw e
-    }
-  }
+  if (ctx.job.kind === 'payroll_save') await captureBefore(ctx, pending)
   const toSend: LoadedRow<PayrollRowInput>[] = []
   for (const r of pending) {
     if (unchanged(r)) updates.push({ idx: r.idx, status: 'succeeded', feishu_code: 0, message: 'unchanged' })

@@ -7,7 +7,7 @@ import type { Logger } from '../logger'
 import type { BatchRow, JobsRepo, Owner, RowUpdate } from '../store/jobs-repo'
 import { callFeishu, DEFAULT_RETRY, GaveUp, NeedsSignIn, type RetryPolicy } from './call'
 import { runAttendanceDelete, runAttendanceUpload } from './execute-attendance'
-import { runPayrollBatch } from './execute-payroll'
+import { captureBefore, runPayrollBatch } from './execute-payroll'
 import { JobFailure, loadRow, parseJob, type BatchContext, type BatchOutcome, type ParsedJob } from './job-context'
 import type { KeyedSerialiser, Pacer } from './pacer'
 import { RateMeter, type ProgressBus } from './progress'
@@ -118,19 +118,49 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
     return ok
   }
 
-  async function runBatch(job: ParsedJob, batch: BatchRow, isLastChunk: boolean) {
+  const callerFor = (job: ParsedJob, onAttempt: () => void) => <T,>(api: FeishuApi, fn: (token: string) => Promise<T>, serialKey?: string) =>
+    callFeishu(
+      { tokens: deps.tokens, pacer: deps.pacer, serialiser: deps.serialiser, clock, sleep, retry },
+      job.owner, api, fn,
+      { serialKey, onAttempt: () => { onAttempt(); meterOf(job.id).add(clock.now(), 1, 0) } },
+    )
+
+  /**
+   * Payroll saves: read the before-values of the next batches while the current one saves (reads
+   * have their own limit), at most LOOKAHEAD batches ahead. Best effort: a batch whose capture is
+   * not done yet captures for itself before saving.
+   */
+  const LOOKAHEAD = 3
+  async function prefetchBefore(job: ParsedJob, batches: BatchRow[], progress: { saved: number; stop: boolean; capturing: Map<number, Promise<unknown>> }) {
+    for (let i = 0; i < batches.length && !progress.stop; i++) {
+      while (i > progress.saved + LOOKAHEAD && !progress.stop) await sleep(10)
+      if (progress.stop) return
+      const b = batches[i]!
+      const rows = (await repo.rowsInRange(job.id, b.idx_from, b.idx_to)).map((r) => loadRow<import('../../src/domain/jobs').PayrollRowInput>(r)).filter((r) => r.status === 'pending')
+      let calls = 0
+      try {
+        const capture = captureBefore({ job, feishu: deps.feishu, call: callerFor(job, () => { calls++ }), saveBefore: (captured) => repo.setBefore(job.id, captured) }, rows)
+        // The batch's own run waits for this read instead of making the same one.
+        progress.capturing.set(b.idx_from, capture.catch(() => undefined))
+        await capture
+      } catch (e) {
+        logger.debug('before-values look-ahead stopped; batches capture for themselves', { jobId: job.id, error: e })
+        return
+      } finally {
+        await repo.addCalls(job.id, calls).catch(() => undefined)
+      }
+    }
+  }
+
+  async function runBatch(job: ParsedJob, batch: BatchRow, isLastChunk: boolean, capturing?: Map<number, Promise<unknown>>) {
+    await capturing?.get(batch.idx_from)
     const rows = (await repo.rowsInRange(job.id, batch.idx_from, batch.idx_to)).map(loadRow)
     // Committed before the call: after a crash this batch is known to need resending.
     await repo.markInFlight(job.id, batch.seq, clock.now())
     let calls = 0
     const ctx: BatchContext = {
       job, batch, rows, feishu: deps.feishu, isLastChunk,
-      call: <T,>(api: FeishuApi, fn: (token: string) => Promise<T>, serialKey?: string) =>
-        callFeishu(
-          { tokens: deps.tokens, pacer: deps.pacer, serialiser: deps.serialiser, clock, sleep, retry },
-          job.owner, api, fn,
-          { serialKey, onAttempt: () => { calls++; meterOf(job.id).add(clock.now(), 1, 0) } },
-        ),
+      call: callerFor(job, () => { calls++ }),
       saveBefore: (captured) => repo.setBefore(job.id, captured),
       failRows: async (updates: RowUpdate[]) => {
         await repo.updateRows(job.id, updates)
@@ -190,6 +220,8 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
     for (const b of open) groups.set(b.idx_from, [...(groups.get(b.idx_from) ?? []), b])
     const queue = [...groups.values()]
     let stopped: Error | null = null
+    const lookahead = { saved: 0, stop: false, capturing: new Map<number, Promise<unknown>>() }
+    const prefetching = job.kind === 'payroll_save' ? prefetchBefore(job, open, lookahead) : Promise.resolve()
     const worker = async () => {
       while (!stopped) {
         const group = queue.shift()
@@ -201,7 +233,8 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
           if (current && current.status !== 'running') { stopRequests.set(jobId, current.status === 'cancelled' ? 'cancel' : 'pause'); stopped ??= new Error('stop requested'); return }
           const lastChunk = job.kind !== 'attendance_upload' || b.field_to >= lastField
           try {
-            await runBatch(job, b, lastChunk)
+            await runBatch(job, b, lastChunk, lookahead.capturing)
+            lookahead.saved++
           } catch (e) {
             stopped ??= e instanceof Error ? e : new Error(String(e))
             return
@@ -210,6 +243,8 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
       }
     }
     await Promise.all(Array.from({ length: WORKERS[job.kind] }, worker))
+    lookahead.stop = true
+    await prefetching
 
     const request = stopRequests.get(jobId)
     stopRequests.delete(jobId)

@@ -126,7 +126,8 @@ export function jobsRepo(db: Kysely<Database>): JobsRepo {
     async setBefore(jobId, rows) {
       if (!rows.length) return
       await db.transaction().execute(async (trx) => {
-        for (const r of rows) await trx.updateTable('job_rows').set({ before_json: JSON.stringify(r.before) }).where('job_id', '=', jobId).where('idx', '=', r.idx).execute()
+        // First capture wins: a later read could only see what the job itself wrote.
+        for (const r of rows) await trx.updateTable('job_rows').set({ before_json: JSON.stringify(r.before) }).where('job_id', '=', jobId).where('idx', '=', r.idx).where('before_json', 'is', null).execute()
       })
     },
     async updateRows(jobId, updates) {
