@@ -1,88 +1,122 @@
 // `npm run bench:jobs [-- --processes N]`: how close the job runner gets to Feishu's documented
-// ceilings, against the sandbox (in its own process) over real HTTP with a realistic 40 ms per call:
-// payroll saves (10 calls/s per app, one save at a time per datasource) and archive report uploads
-// (50 calls/s). With --processes N, N server processes share PostgreSQL and Redis and the jobs are
-// spread over them. Prints calls/s, the ratio to the ceiling (target ≥ 0.95), and any 429 / 2500021
-// the app caused (target 0).
+// ceilings, against the sandbox in its own process over real HTTP, with 20 ms and with 300 ms added
+// to every call. Scenarios: payroll with 1 datasource (ceiling per datasource min(10/s, 1/latency)),
+// payroll with 3 datasources at once (10/s for the app), attendance (50/s). Prints achieved calls/s
+// and rows/s as a ratio of the ceiling (target ≥ 0.95), the 429 and 2500021 answers received
+// (target 0), and the peak memory (VmHWM) of each server process while a 100,000-row job runs
+// (target < 200 MB). The server runs as separate process(es): SQLite for one, PostgreSQL + Redis
+// for several (--processes N, which spreads the jobs over them).
+import { readFileSync } from 'node:fs'
 import { createSandboxApp } from '../server/sandbox/index'
-import { sandboxCalls, sandboxEmployees, sandboxProcess, setKnobs, startStack, waitForJob } from '../tests/server/harness'
-import { cluster } from '../tests/scale/cluster'
+import { sandboxCalls, sandboxEmployees, sandboxProcess, setKnobs, type SandboxCall } from '../tests/server/harness'
+import { cluster, type Node } from '../tests/scale/cluster'
 
 const flag = process.argv.indexOf('--processes')
 const processes = flag >= 0 ? Math.max(1, Number(process.argv[flag + 1]) || 1) : 1
+const latencies = (process.env.BENCH_LATENCIES ?? '20,300').split(',').map(Number)
 
-type Client = { request(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> }
-interface Driver { sandboxUrl: string; signIn(user: string, i: number): Promise<Client>; close(): Promise<void> }
-
-async function inProcess(): Promise<Driver> {
-  const stack = await startStack({ sandbox: await sandboxProcess() })
-  return { sandboxUrl: stack.sandbox.url, signIn: (user) => stack.signedIn(user), close: () => stack.close() }
+const sb = await sandboxProcess()
+const c = cluster(sb.url)
+const nodes: Node[] = []
+for (let i = 0; i < processes; i++) {
+  // One process: the embedded default (SQLite, in-process pacing). Several: PostgreSQL + Redis.
+  nodes.push(await c.start(`bench-${i}`, processes === 1 ? { DATABASE_URL: '', REDIS_URL: '' } : {}))
 }
+console.info(`bench:jobs — ${processes} server process${processes > 1 ? 'es on PostgreSQL + Redis' : ' on SQLite'}, sandbox in its own process`)
 
-async function multiProcess(n: number): Promise<Driver> {
-  const sb = await sandboxProcess()
-  const c = cluster(sb.url)
-  const nodes: Awaited<ReturnType<typeof c.start>>[] = []
-  for (let i = 0; i < n; i++) nodes.push(await c.start(`bench-${i}`))
-  return {
-    sandboxUrl: sb.url,
-    async signIn(user, i) {
-      const node = nodes[i % nodes.length]!
-      const cookie = await c.signIn(node, user)
-      return { request: (method, path, body) => c.call(node, cookie, method, path, body) }
-    },
-    async close() { await c.stop(); await sb.close() },
+const cookies = new Map<string, string>()
+async function client(user: string, i: number) {
+  const node = nodes[i % nodes.length]!
+  const k = `${user}@${node.name}`
+  if (!cookies.has(k)) cookies.set(k, await c.signIn(node, user))
+  const cookie = cookies.get(k)!
+  return (method: string, path: string, body?: unknown) => c.call(node, cookie, method, path, body)
+}
+type Call = Awaited<ReturnType<typeof client>>
+
+async function waitAll(jobs: Array<{ call: Call; id: string }>) {
+  for (const j of jobs) {
+    for (;;) {
+      const job = (await j.call('GET', `/api/jobs/${j.id}`)).json.job as { status: string }
+      if (['succeeded', 'finished_with_errors', 'failed', 'cancelled'].includes(job.status)) break
+      await new Promise((ok) => setTimeout(ok, 200))
+    }
   }
 }
 
-const driver = processes > 1 ? await multiProcess(processes) : await inProcess()
-const sb = driver.sandboxUrl
-await setKnobs(sb, { latencyMs: 40 })
-console.info(`bench:jobs with ${processes} server process${processes > 1 ? 'es (PostgreSQL + Redis)' : ' (SQLite)'}`)
-
-async function measure(label: string, api: string, ceiling: number, run: () => Promise<void>) {
-  const since = Math.max(0, ...(await sandboxCalls(sb)).map((c) => c.seq))
-  const t0 = performance.now()
-  await run()
-  const seconds = (performance.now() - t0) / 1000
-  const calls = await sandboxCalls(sb, { api, sinceSeq: since })
-  const starts = calls.map((c) => c.startMs).sort((a, b) => a - b)
-  // Calls per second over the whole 1 s windows the calls span (Feishu counts per window; the
-  // last, partial window would flatter the figure). Excludes job creation and the final poll.
+/** Calls per second over the whole 1 s windows the calls span (the last, partial window would flatter it). */
+function perSecond(calls: SandboxCall[]): number {
+  const starts = calls.map((x) => x.startMs).sort((a, b) => a - b)
   const windows = Math.floor((starts.at(-1)! - starts[0]!) / 1000)
-  const rate = windows >= 1 ? starts.filter((t) => t < starts[0]! + windows * 1000).length / windows : calls.length
-  const throttled = calls.filter((c) => c.code === 99991400 || c.code === 2500021).length
-  console.info(`${label.padEnd(40)} ${calls.length} calls in ${seconds.toFixed(2)} s · ${rate.toFixed(2)} calls/s · ceiling ${ceiling}/s · ratio ${(rate / ceiling).toFixed(3)} ${rate / ceiling >= 0.95 ? 'OK' : 'BELOW 0.95'} · 429/2500021 caused: ${throttled}`)
+  return windows >= 1 ? starts.filter((t) => t < starts[0]! + windows * 1000).length / windows : calls.length
 }
 
-const people = await sandboxEmployees(sb, { status: 'hired', limit: 2400 })
-await measure('payroll save, 4 jobs × 500 records', 'datasource_record.save', 10, async () => {
-  // Four jobs of two people on two datasources, spread over the processes: one app-wide limit.
-  const plans = [['wangfang', 'attendance_deduction__c'], ['chenjing', 'attendance_deduction__c'], ['wangfang', 'sales_commission__c'], ['chenjing', 'sales_commission__c']] as const
-  const jobs = await Promise.all(plans.map(async ([user, source], k) => {
-    const client = await driver.signIn(user, k)
-    const res = await client.request('POST', '/api/jobs', {
-      idempotency_key: `bench-payroll-${Date.now()}-${k}`, kind: 'payroll_save', target: { type: 'payroll', source_code: source, payroll_period: `2021-0${k + 1}` },
-      rows: people.slice(k * 500, k * 500 + 500).map((e, i) => ({ row: i, employment_id: e.employment_id, values: source === 'sales_commission__c' ? { deals_closed__c: String(i) } : { meal_allowance__c: String(i % 500) } })),
-    })
-    return { client, id: (res.json.job as { id: string }).id }
-  }))
-  for (const j of jobs) await waitForJob(j.client, j.id, undefined, 600_000)
-})
+async function scenario(label: string, api: string, ceiling: number, rowsPerCall: number, run: () => Promise<void>) {
+  const since = Math.max(0, ...(await sandboxCalls(sb.url)).map((x) => x.seq))
+  await run()
+  const calls = await sandboxCalls(sb.url, { api, sinceSeq: since })
+  const ok = calls.filter((x) => x.code === 0)
+  const throttled = calls.filter((x) => x.code === 99991400 || x.status === 429).length
+  const locked = calls.filter((x) => x.code === 2500021).length
+  const rate = perSecond(ok)
+  const span = (Math.max(...ok.map((x) => x.endMs ?? x.startMs)) - Math.min(...ok.map((x) => x.startMs))) / 1000
+  const rowsPerSecond = (ok.length * rowsPerCall) / span
+  const mark = (r: number) => `${r.toFixed(3)} ${r >= 0.95 ? 'OK' : 'BELOW 0.95'}`
+  console.info(`${label.padEnd(44)} ${String(ok.length).padStart(4)} calls · ${rate.toFixed(2)} calls/s of ${ceiling.toFixed(2)} → ${mark(rate / ceiling)} · ${rowsPerSecond.toFixed(0)} rows/s of ${(ceiling * rowsPerCall).toFixed(0)} → ${mark(rowsPerSecond / (ceiling * rowsPerCall))} · 429: ${throttled} · 2500021: ${locked}`)
+}
 
-const rnd = await sandboxEmployees(sb, { department: 'RND', limit: 2400 })
+const people = await sandboxEmployees(sb.url, { status: 'hired', limit: 2400 })
+const rnd = await sandboxEmployees(sb.url, { department: 'RND', limit: 2400 })
 // The seed is deterministic: a local copy knows the same report field codes.
-const codes = createSandboxApp({}).state.rules.get('7341290237441605652')!.fields.map((f) => f.code)
-await measure(`attendance upload, 8 jobs × ${rnd.length} members`, 'archive_rule.upload_report', 50, async () => {
-  const jobs = await Promise.all([0, 1, 2, 3, 4, 5, 6, 7].map(async (k) => {
-    const client = await driver.signIn('zhangwei', k)
-    const res = await client.request('POST', '/api/jobs', {
-      idempotency_key: `bench-att-${Date.now()}-${k}`, kind: 'attendance_upload', target: { type: 'attendance', archive_rule_id: '7341290237441605652', month: `20200${k + 1}`, employee_type: 'employee_id' },
-      rows: rnd.map((e, i) => ({ row: i, member_id: e.user_id, start_time: `20200${k + 1}01`, end_time: `20200${k + 1}28`, values: Object.fromEntries(codes.map((c, j) => [c, String((i + j) % 30)])) })),
-    })
-    return { client, id: (res.json.job as { id: string }).id }
-  }))
-  for (const j of jobs) await waitForJob(j.client, j.id, undefined, 600_000)
-})
+const codes = createSandboxApp({}).state.rules.get('7341290237441605652')!.fields.map((f) => f.code).slice(0, 40)
+const SOURCES = ['attendance_deduction__c', 'sales_commission__c', 'yache19_8680__c'] as const
+const valuesFor = (source: string, i: number) => (source === 'sales_commission__c' ? { deals_closed__c: String(i) } : source === 'yache19_8680__c' ? { yache22_8680__c: String(i % 9) } : { meal_allowance__c: String(i % 500) })
+let run = 0
 
-await driver.close()
+for (const latency of process.env.BENCH_ONLY === 'memory' ? [] : latencies) {
+  await setKnobs(sb.url, { latencyMs: latency })
+  run++
+  const perSource = Math.min(10, 1000 / latency)
+  const payrollRows = latency >= 100 ? 1000 : 2000
+  await scenario(`payroll, 1 datasource, ${latency} ms/call`, 'datasource_record.save', perSource, 50, async () => {
+    const call = await client('wangfang', 0)
+    const res = await call('POST', '/api/jobs', { idempotency_key: `bench-p1-${run}-${Date.now()}`, kind: 'payroll_save', target: { type: 'payroll', source_code: SOURCES[0], payroll_period: `2011-${String(run).padStart(2, '0')}` }, rows: people.slice(0, payrollRows).map((e, i) => ({ row: i, employment_id: e.employment_id, values: valuesFor(SOURCES[0], i) })) })
+    await waitAll([{ call, id: (res.json.job as { id: string }).id }])
+  })
+  await scenario(`payroll, 3 datasources at once, ${latency} ms/call`, 'datasource_record.save', Math.min(10, 3 * perSource), 50, async () => {
+    const jobs = await Promise.all(SOURCES.map(async (source, k) => {
+      const call = await client(k % 2 ? 'chenjing' : 'wangfang', k)
+      const res = await call('POST', '/api/jobs', { idempotency_key: `bench-p3-${run}-${k}-${Date.now()}`, kind: 'payroll_save', target: { type: 'payroll', source_code: source, payroll_period: `2012-${String(run).padStart(2, '0')}` }, rows: people.slice(0, payrollRows).map((e, i) => ({ row: i, employment_id: e.employment_id, values: valuesFor(source, i) })) })
+      return { call, id: (res.json.job as { id: string }).id }
+    }))
+    await waitAll(jobs)
+  })
+  await scenario(`attendance, 8 jobs × ${rnd.length} members, ${latency} ms/call`, 'archive_rule.upload_report', 50, 50, async () => {
+    const jobs = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map(async (m) => {
+      const call = await client('zhangwei', m)
+      const month = `20${10 + run}${String(m).padStart(2, '0')}`
+      const res = await call('POST', '/api/jobs', { idempotency_key: `bench-att-${run}-${m}-${Date.now()}`, kind: 'attendance_upload', target: { type: 'attendance', archive_rule_id: '7341290237441605652', month, employee_type: 'employee_id' }, rows: rnd.map((e, i) => ({ row: i, member_id: e.user_id, start_time: `${month}01`, end_time: `${month}28`, values: Object.fromEntries(codes.map((code, j) => [code, String((i + j) % 30)])) })) })
+      return { call, id: (res.json.job as { id: string }).id }
+    }))
+    await waitAll(jobs)
+  })
+}
+
+// Memory: a 100,000-row job (attendance, 100,000 members — unknown to the sandbox, so each answer
+// names them all — × 5 fields), created and run to the end; then each process's peak RSS.
+await setKnobs(sb.url, { latencyMs: 20 })
+const big = await client('zhangwei', 0)
+const t0 = performance.now()
+const res = await big('POST', '/api/jobs', { idempotency_key: `bench-big-${Date.now()}`, kind: 'attendance_upload', target: { type: 'attendance', archive_rule_id: '7341290237441605652', month: '201001', employee_type: 'employee_id' }, rows: Array.from({ length: 100_000 }, (_, i) => ({ row: i + 2, member_id: `m${String(i).padStart(6, '0')}`, start_time: '20100101', end_time: '20100131', values: Object.fromEntries(codes.slice(0, 5).map((code, j) => [code, String((i + j) % 30)])) })) })
+const peakOf = (n: Node) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${n.child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
+const afterCreate = nodes.map(peakOf)
+await waitAll([{ call: big, id: (res.json.job as { id: string }).id }])
+console.info(`peak RSS once the job was created: ${afterCreate.map((m) => m.toFixed(0)).join(', ')} MB`)
+for (const n of nodes) {
+  const status = readFileSync(`/proc/${n.child.pid}/status`, 'utf8')
+  const peakMb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024
+  console.info(`100,000-row job (${((performance.now() - t0) / 1000).toFixed(0)} s): ${n.name} peak RSS ${peakMb.toFixed(0)} MB · limit 200 MB → ${peakMb < 200 ? 'OK' : 'OVER'}`)
+}
+
+await c.stop()
+await sb.close()

@@ -143,16 +143,20 @@ export async function insertJob(
   return { job, created: true }
 }
 
+/**
+ * Parses the rows in place: each raw row is replaced by its parsed copy at once, so a 100,000-row
+ * job never holds two copies of its rows (memory, issue 3 §8).
+ */
 function parseRows(rows: unknown[], schema: z.ZodType): unknown[] {
-  const out: unknown[] = []
   const problems: JobRowError[] = []
-  rows.forEach((r, i) => {
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]
     const p = schema.safeParse(r)
-    if (p.success) out.push(p.data)
+    if (p.success) rows[i] = p.data
     else for (const issue of p.error.issues.slice(0, 3)) problems.push({ row: (r as { row?: number } | null)?.row ?? i, field: issue.path.join('.') || null, code: 'invalid_request', message: issue.message })
-  })
+  }
   if (problems.length) throw new AppError(400, 'invalid_rows', `${problems.length} row(s) are malformed; nothing was written.`, { total: problems.length, rows: problems.slice(0, 1000) })
-  return out
+  return rows
 }
 
 async function findDatasource(feishu: FeishuClient, pacer: Pacer, token: string, code: string): Promise<Datasource> {
