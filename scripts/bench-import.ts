@@ -72,35 +72,68 @@ function serve(pageDir: string, files: Record<string, string>): Promise<{ url: s
   }))
 }
 
-/** Samples every worker's heap (JS heap + ArrayBuffer backing stores) over CDP. */
+/**
+ * Samples every worker's heap (JS heap + ArrayBuffer backing stores) over CDP, including workers
+ * started by workers (the import worker's inflate helper): the figure is the sum over all live
+ * workers of each one's latest sample, so memory moved to a helper is still counted.
+ */
 async function memorySampler(cdp: CDPSession) {
-  const workers = new Set<string>()
+  /** Worker sessions by key (path of session ids from the page), with each one's latest sample. */
+  const workers = new Map<string, { path: string[]; bytes: number }>()
   let peak = 0
   let seq = 1
   let t0 = Date.now()
-  /** BENCH_TRACE=1: every sample (ms since reset, bytes), to see where a peak happens. */
-  const trace: Array<[number, number]> = []
-  cdp.on('Target.attachedToTarget', (e) => { if (e.targetInfo.type === 'worker') workers.add(e.sessionId) })
-  cdp.on('Target.detachedFromTarget', (e) => { workers.delete(e.sessionId) })
-  cdp.on('Target.receivedMessageFromTarget', (e) => {
-    const msg = JSON.parse(e.message) as { result?: { usedSize?: number; backingStorageSize?: number } }
-    if (msg.result?.usedSize === undefined) return
-    const bytes = msg.result.usedSize + (msg.result.backingStorageSize ?? 0)
-    peak = Math.max(peak, bytes)
-    if (process.env.BENCH_TRACE === '1') trace.push([Date.now() - t0, bytes])
-  })
+  /** BENCH_TRACE=1: every sample (ms since reset, bytes summed over workers, workers), to see where a peak happens. */
+  const trace: Array<[number, number, number]> = []
+  /** Sends a CDP message to the worker at `path`, wrapping it once per level of nesting. */
+  const sendTo = (path: string[], message: string): void => {
+    let msg = message
+    for (let i = path.length - 1; i > 0; i--) {
+      msg = JSON.stringify({ id: seq++, method: 'Target.sendMessageToTarget', params: { sessionId: path[i], message: msg } })
+    }
+    void cdp.send('Target.sendMessageToTarget', { sessionId: path[0] as string, message: msg }).catch(() => undefined)
+  }
+  const attached = (path: string[]): void => {
+    workers.set(path.join('/'), { path, bytes: 0 })
+    // Nested workers are only auto-attached when their parent asks for it.
+    sendTo(path, JSON.stringify({ id: seq++, method: 'Target.setAutoAttach', params: { autoAttach: true, waitForDebuggerOnStart: false, flatten: false } }))
+  }
+  const detached = (path: string[]): void => {
+    const key = path.join('/')
+    for (const k of [...workers.keys()]) if (k === key || k.startsWith(`${key}/`)) workers.delete(k)
+  }
+  const fromWorker = (path: string[], raw: string): void => {
+    const msg = JSON.parse(raw) as {
+      method?: string
+      params?: { sessionId?: string; message?: string; targetInfo?: { type: string } }
+      result?: { usedSize?: number; backingStorageSize?: number }
+    }
+    if (msg.method === 'Target.attachedToTarget' && msg.params?.targetInfo?.type === 'worker' && msg.params.sessionId) attached([...path, msg.params.sessionId])
+    else if (msg.method === 'Target.detachedFromTarget' && msg.params?.sessionId) detached([...path, msg.params.sessionId])
+    else if (msg.method === 'Target.receivedMessageFromTarget' && msg.params?.sessionId && msg.params.message) fromWorker([...path, msg.params.sessionId], msg.params.message)
+    else if (msg.result?.usedSize !== undefined) {
+      const w = workers.get(path.join('/'))
+      if (!w) return
+      w.bytes = msg.result.usedSize + (msg.result.backingStorageSize ?? 0)
+      let sum = 0
+      for (const x of workers.values()) sum += x.bytes
+      peak = Math.max(peak, sum)
+      if (process.env.BENCH_TRACE === '1') trace.push([Date.now() - t0, sum, workers.size])
+    }
+  }
+  cdp.on('Target.attachedToTarget', (e) => { if (e.targetInfo.type === 'worker') attached([e.sessionId]) })
+  cdp.on('Target.detachedFromTarget', (e) => { if (e.sessionId) detached([e.sessionId]) })
+  cdp.on('Target.receivedMessageFromTarget', (e) => { if (e.sessionId) fromWorker([e.sessionId], e.message) })
   await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false })
   const timer = setInterval(() => {
     if (process.env.BENCH_MEM === '0') return
-    for (const sessionId of workers) {
-      void cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: seq++, method: 'Runtime.getHeapUsage' }) }).catch(() => undefined)
-    }
+    for (const { path } of workers.values()) sendTo(path, JSON.stringify({ id: seq++, method: 'Runtime.getHeapUsage' }))
   }, 20)
   return {
     reset: () => { peak = 0; t0 = Date.now(); trace.length = 0 },
     peak: () => peak,
     stop: () => clearInterval(timer),
-    trace: () => trace.filter((_, i) => i % 5 === 0).map(([t, b]) => `${t}:${(b / 1048576).toFixed(0)}`).join(' '),
+    trace: () => trace.filter((_, i) => i % 5 === 0).map(([t, b, n]) => `${t}:${(b / 1048576).toFixed(0)}${n > 1 ? `(${n}w)` : ''}`).join(' '),
   }
 }
 

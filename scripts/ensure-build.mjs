@@ -1,10 +1,8 @@
-// `npm start` builds the app only when dist/ is missing or older than its sources,
-// so a fresh clone needs just `npm install && npm start`.
+// `npm start` builds only what is missing or older than its sources — the app (dist/) and the
+// bundled server (dist-server/) — so a fresh clone needs just `npm install && npm start`.
 import { existsSync, statSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
-
-const inputs = ['src', 'public', 'index.html', 'vite.config.ts', 'app.json', 'package.json']
 
 function newest(path) {
   if (!existsSync(path)) return 0
@@ -15,10 +13,17 @@ function newest(path) {
   return max
 }
 
-const built = existsSync('dist/index.html') ? statSync('dist/index.html').mtimeMs : 0
-const source = Math.max(...inputs.map(newest))
-if (built < source) {
-  console.info(built ? 'Sources changed since the last build; rebuilding the app…' : 'Building the app…')
-  const r = spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' })
+function stale(output, inputs) {
+  const built = existsSync(output) ? statSync(output).mtimeMs : 0
+  return built < Math.max(...inputs.map(newest))
+}
+
+function run(script, message) {
+  console.info(message)
+  const r = spawnSync('npm', ['run', '--silent', script], { stdio: 'inherit' })
   if (r.status !== 0) process.exit(r.status ?? 1)
 }
+
+const shared = ['package.json', 'app.json', 'src/domain']
+if (stale('dist/index.html', [...shared, 'src', 'public', 'index.html', 'vite.config.ts'])) run('build:app', 'Building the app…')
+if (stale('dist-server/index.mjs', [...shared, 'server'])) run('build:server', 'Building the server…')

@@ -18,7 +18,7 @@ export interface Node { name: string; port: number; child: ChildProcess; url: st
  * Several real server processes sharing one PostgreSQL schema and one Redis key prefix of their
  * own (so tests never see each other's data), all using `sandboxUrl` as their Feishu.
  */
-export function cluster(sandboxUrl: string) {
+export function cluster(sandboxUrl: string, opts: { entry?: string } = {}) {
   const id = randomBytes(4).toString('hex')
   const schema = `t_${id}`
   const prefix = `t${id}`
@@ -26,7 +26,8 @@ export function cluster(sandboxUrl: string) {
 
   async function start(name: string, extraEnv: Record<string, string> = {}): Promise<Node> {
     const port = await freePort()
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+    // Tests run the TypeScript sources; the benchmark runs the production bundle (`npm run build:server`).
+    const child = spawn(process.execPath, opts.entry ? [opts.entry] : ['--import', 'tsx', 'server/index.ts'], {
       env: {
         ...process.env,
         FEISHU_APP_ID: SANDBOX_APP_ID, FEISHU_APP_SECRET: SANDBOX_APP_SECRET, FEISHU_BASE_URL: sandboxUrl,

@@ -26,8 +26,8 @@ describe('the per-API pacer under a burst of arrivals', () => {
     expect(starts).toHaveLength(100)
     expect(maxInWindow(starts, 1000)).toBeLessThanOrEqual(10)
     expect(maxInWindow(starts, 100)).toBeLessThanOrEqual(1)
-    // Close to the ceiling: 100 calls take about 10.5 s (a 5 % margin against arrival jitter).
-    expect(starts.at(-1)!).toBeGreaterThanOrEqual(9 * 1050)
+    // Close to the ceiling: 100 calls take about 10.3 s (a 3 % margin against arrival jitter).
+    expect(starts.at(-1)!).toBeGreaterThanOrEqual(9 * 1030)
     expect(starts.at(-1)!).toBeLessThan(11_000)
   })
 
