@@ -38,21 +38,35 @@ const MASK = BLOCK - 1
 /**
  * A block's values start as 32-bit integers (string indexes, booleans: what most text columns
  * hold) and become doubles the first time a number, date or the like is stored in the block.
+ * A block whose first value is a number, date or the like starts as doubles with no tag bytes
+ * (tags[b] = null): every cell has the tag only[b] and NaN marks an empty cell (a cell's number
+ * is never NaN). It gets tag bytes the first time anything else is stored in it. Most numeric
+ * columns never do, which saves one byte a cell.
  */
 type Nums = Int32Array | Float64Array
 
 class Column {
-  tags: Uint8Array[] = []
+  tags: Array<Uint8Array | null> = []
   nums: Nums[] = []
   /** Whether nums[b] is a Float64Array. */
   wide: boolean[] = []
-  /** Makes sure the block holding `row` exists. */
-  ensure(row: number): void {
+  /** The tag of every non-empty cell of a block without tag bytes. */
+  only: number[] = []
+  /** Makes sure the block holding `row` exists; new blocks suit a first value tagged `tag`. */
+  ensure(row: number, tag: Tag): void {
     const b = row >>> BLOCK_BITS
+    const uniform = tag !== Tag.String && tag !== Tag.Bool && tag !== Tag.Empty
     while (this.tags.length <= b) {
-      this.tags.push(new Uint8Array(BLOCK))
-      this.nums.push(new Int32Array(BLOCK))
-      this.wide.push(false)
+      if (uniform) {
+        this.tags.push(null)
+        this.nums.push(new Float64Array(BLOCK).fill(NaN))
+        this.wide.push(true)
+      } else {
+        this.tags.push(new Uint8Array(BLOCK))
+        this.nums.push(new Int32Array(BLOCK))
+        this.wide.push(false)
+      }
+      this.only.push(tag)
     }
   }
 
@@ -61,6 +75,33 @@ class Column {
     wide.set(this.nums[b] as Int32Array)
     this.nums[b] = wide
     this.wide[b] = true
+  }
+
+  /** Gives a block without tag bytes its tag bytes (empty cells back to 0). */
+  mix(b: number): Uint8Array {
+    const tags = new Uint8Array(BLOCK)
+    const nums = this.nums[b] as Float64Array
+    const tag = this.only[b] as number
+    for (let i = 0; i < BLOCK; i++) {
+      if (Number.isNaN(nums[i])) nums[i] = 0
+      else tags[i] = tag
+    }
+    this.tags[b] = tags
+    return tags
+  }
+
+  /** The tag of cell i of block b (Empty where the block does not exist). */
+  tagAt(b: number, i: number): Tag {
+    const tags = this.tags[b]
+    if (tags === undefined) return Tag.Empty
+    if (tags === null) return Number.isNaN((this.nums[b] as Float64Array)[i]) ? Tag.Empty : (this.only[b] as Tag)
+    return tags[i] as Tag
+  }
+
+  /** The number of cell i of block b; 0 when empty. */
+  numAt(b: number, i: number): number {
+    const v = this.nums[b]?.[i] ?? 0
+    return v === v ? v : 0
   }
 }
 
@@ -95,6 +136,7 @@ export class CellStore {
     for (const col of this.columns) {
       const tags = col.tags[b]
       if (tags) { tags[r & MASK] = Tag.Empty; (col.nums[b] as Nums)[r & MASK] = 0 }
+      else if (tags === null) (col.nums[b] as Float64Array)[r & MASK] = NaN
     }
   }
 
@@ -118,9 +160,15 @@ export class CellStore {
   set(row: number, col: number, tag: Tag, num: number): void {
     const column = this.column(col)
     const b = row >>> BLOCK_BITS
-    if (b >= column.tags.length) column.ensure(row)
+    if (b >= column.tags.length) column.ensure(row, tag)
+    let tags = column.tags[b] as Uint8Array | null
+    if (tags === null) {
+      if (tag === column.only[b] && num === num) { (column.nums[b] as Float64Array)[row & MASK] = num; return }
+      if (tag === Tag.Empty) { (column.nums[b] as Float64Array)[row & MASK] = NaN; return }
+      tags = column.mix(b)
+    }
     if (!column.wide[b] && tag !== Tag.String && tag !== Tag.Bool && tag !== Tag.Empty) column.widen(b)
-    ;(column.tags[b] as Uint8Array)[row & MASK] = tag
+    tags[row & MASK] = tag
     ;(column.nums[b] as Nums)[row & MASK] = num
   }
 
@@ -130,25 +178,25 @@ export class CellStore {
   }
 
   tag(row: number, col: number): Tag {
-    const tags = this.columns[col]?.tags[row >>> BLOCK_BITS]
-    return tags ? (tags[row & MASK] as Tag) : Tag.Empty
+    const column = this.columns[col]
+    return column ? column.tagAt(row >>> BLOCK_BITS, row & MASK) : Tag.Empty
   }
 
   /** The stored number of a cell (a string's index for Tag.String); 0 when empty. */
   num(row: number, col: number): number {
-    return this.columns[col]?.nums[row >>> BLOCK_BITS]?.[row & MASK] ?? 0
+    const column = this.columns[col]
+    return column ? column.numAt(row >>> BLOCK_BITS, row & MASK) : 0
   }
 
   get(row: number, col: number): CellValue {
     const column = this.columns[col]
     if (!column || row >= this.rowCount) return null
     const b = row >>> BLOCK_BITS
-    const tags = column.tags[b]
-    if (!tags) return null
+    const tag = column.tagAt(b, row & MASK)
+    if (tag === Tag.Empty) return null
     const num = (column.nums[b] as Nums)[row & MASK] as number
-    switch (tags[row & MASK] as Tag) {
+    switch (tag) {
       default: return null
-      case Tag.Empty: return null
       case Tag.Number: return num
       case Tag.String: return this.strings[num] ?? null
       case Tag.Bool: return num !== 0
@@ -189,7 +237,7 @@ export class CellStore {
     let strings = 0
     for (const s of this.strings) strings += 16 + s.length * 2
     let cells = 0
-    for (const col of this.columns) for (const n of col.nums) cells += BLOCK * (1 + n.BYTES_PER_ELEMENT)
+    for (const col of this.columns) col.nums.forEach((n, b) => { cells += BLOCK * ((col.tags[b] ? 1 : 0) + n.BYTES_PER_ELEMENT) })
     return cells + this.capacity * 4 + strings
   }
 }
@@ -208,20 +256,17 @@ function timeOfDay(serial: number): string {
  * are handed over unboxed; everything else as getRaw gives it.
  */
 export class StoreColumn implements ColumnCells {
-  private readonly tags: Uint8Array[]
+  private readonly column: Column
   private readonly nums: Nums[]
   constructor(private readonly store: CellStore, private readonly col: number, private readonly offset: number) {
-    const column = store.columns[col]
-    this.tags = column ? column.tags : []
-    this.nums = column ? column.nums : []
+    this.column = store.columns[col] ?? new Column()
+    this.nums = this.column.nums
   }
 
   type(row: number): number {
     const r = row + this.offset
     if (r >= this.store.rowCount) return 0
-    const tags = this.tags[r >>> BLOCK_BITS]
-    if (tags === undefined) return 0
-    const tag = tags[r & MASK]
+    const tag = this.column.tagAt(r >>> BLOCK_BITS, r & MASK)
     if (tag === Tag.Number || tag === Tag.NumericText) return 1
     return tag === Tag.Empty ? 0 : 2
   }

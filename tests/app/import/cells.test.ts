@@ -27,4 +27,37 @@ describe('CellStore blocks', () => {
     const col = new StoreColumn(store, 0, 1)
     expect([col.type(0), col.number(0), col.type(1), col.value(1), col.type(2), col.type(rows)]).toEqual([1, 1.25, 2, false, 2, 0])
   })
+
+  it('a block that starts with numbers keeps no tag bytes until it holds something else, and loses nothing when it does', () => {
+    const store = new CellStore(16)
+    const rows = 9000
+    for (let r = 0; r < rows; r++) {
+      store.addRow(r + 1)
+      if (r % 7 !== 3) store.set(r, 0, Tag.Number, r % 5 === 0 ? 0 : r - 0.5)
+      if (r % 2 === 0) store.set(r, 1, Tag.Date, 45292)
+    }
+    const before = store.byteSize()
+    // Column 0, block 0 gets text and a boolean late: it needs tag bytes from then on.
+    store.set(4000, 0, Tag.String, store.addString('late'))
+    store.set(4001, 0, Tag.Bool, 1)
+    // Column 1: a number in a date-only block.
+    store.set(8001, 1, Tag.Number, 7)
+    expect(store.byteSize()).toBeGreaterThan(before)
+    for (let r = 0; r < rows; r++) {
+      const want0 = r === 4000 ? 'late' : r === 4001 ? true : r % 7 === 3 ? null : r % 5 === 0 ? 0 : r - 0.5
+      expect(store.get(r, 0)).toBe(want0)
+      expect(store.tag(r, 0)).toBe(want0 === null ? Tag.Empty : r === 4000 ? Tag.String : r === 4001 ? Tag.Bool : Tag.Number)
+      expect(store.num(r, 0)).toBe(want0 === null ? 0 : r === 4001 ? 1 : r === 4000 ? store.strings.indexOf('late') : want0)
+      expect(store.get(r, 1)).toBe(r === 8001 ? 7 : r % 2 === 0 ? '2024-01-01' : null)
+    }
+    const col = new StoreColumn(store, 0, 0)
+    expect([col.type(3), col.type(5), col.number(5), col.type(4000), col.type(8000), col.number(8001)]).toEqual([0, 1, 0, 2, 1, 8000.5])
+    // Dropping the last row clears it in a block without tag bytes too.
+    store.addRow(rows + 1)
+    store.set(rows, 0, Tag.Number, 3)
+    store.set(rows, 1, Tag.Date, 45000)
+    store.dropLastRow()
+    store.addRow(rows + 1)
+    expect([store.get(rows, 0), store.get(rows, 1), store.tag(rows, 0)]).toEqual([null, null, Tag.Empty])
+  })
 })
