@@ -48,9 +48,12 @@ async function waitAll(jobs: Array<{ call: Call; id: string }>) {
   }
 }
 
-/** Calls per second over the whole 1 s windows the calls span (the last, partial window would flatter it). */
-function perSecond(calls: SandboxCall[]): number {
-  const starts = calls.map((x) => x.startMs).sort((a, b) => a - b)
+/**
+ * Events per second over the whole 1 s windows they span (the last, partial window would flatter
+ * it): call starts for the call rate, call ends for the rows written per second.
+ */
+function perSecond(calls: SandboxCall[], at: (c: SandboxCall) => number = (c) => c.startMs): number {
+  const starts = calls.map(at).sort((a, b) => a - b)
   const windows = Math.floor((starts.at(-1)! - starts[0]!) / 1000)
   return windows >= 1 ? starts.filter((t) => t < starts[0]! + windows * 1000).length / windows : calls.length
 }
@@ -67,9 +70,8 @@ async function scenario(label: string, api: string, ceiling: number, rowsPerCall
   const throttled = calls.filter((x) => x.code === 99991400 || x.status === 429).length
   const locked = calls.filter((x) => x.code === 2500021).length
   const rate = perSecond(ok)
-  const span = (Math.max(...ok.map((x) => x.endMs ?? x.startMs)) - Math.min(...ok.map((x) => x.startMs))) / 1000
   // rowsPerCall: the average as planned (the last call of a job carries the remainder).
-  const rowsPerSecond = (ok.length * rowsPerCall) / span
+  const rowsPerSecond = perSecond(ok, (x) => x.endMs ?? x.startMs) * rowsPerCall
   const mark = (r: number) => `${r.toFixed(3)} ${r >= 0.95 ? 'OK' : 'BELOW 0.95'}`
   console.info(`${label.padEnd(44)} ${String(ok.length).padStart(4)} calls · ${rate.toFixed(2)} calls/s of ${ceiling.toFixed(2)} → ${mark(rate / ceiling)} · ${rowsPerSecond.toFixed(0)} rows/s of ${(ceiling * rowsPerCall).toFixed(0)} → ${mark(rowsPerSecond / (ceiling * rowsPerCall))} · 429: ${throttled} · 2500021: ${locked}`)
 }
