@@ -124,10 +124,15 @@ for (const latency of process.env.BENCH_ONLY === 'memory' ? [] : latencies) {
 await setKnobs(sb.url, { latencyMs: 20 })
 const big = await client('zhangwei', 0)
 const t0 = performance.now()
-const res = await big('POST', '/api/jobs', { idempotency_key: `bench-big-${Date.now()}`, kind: 'attendance_upload', target: { type: 'attendance', archive_rule_id: '7341290237441605652', month: '201001', employee_type: 'employee_id' }, rows: Array.from({ length: 100_000 }, (_, i) => ({ row: i + 2, member_id: `m${String(i).padStart(6, '0')}`, start_time: '20100101', end_time: '20100131', values: Object.fromEntries(codes.slice(0, 5).map((code, j) => [code, String((i + j) % 30)])) })) })
+// Sent in parts of 5,000 rows, as the app's createJob does (src/api/jobs.ts).
+const bigRows = Array.from({ length: 100_000 }, (_, i) => ({ row: i + 2, member_id: `m${String(i).padStart(6, '0')}`, start_time: '20100101', end_time: '20100131', values: Object.fromEntries(codes.slice(0, 5).map((code, j) => [code, String((i + j) % 30)])) }))
+const res = await big('POST', '/api/jobs', { idempotency_key: `bench-big-${Date.now()}`, kind: 'attendance_upload', target: { type: 'attendance', archive_rule_id: '7341290237441605652', month: '201001', employee_type: 'employee_id' }, rows: bigRows.slice(0, 5000), draft: true })
+const bigId = (res.json.job as { id: string }).id
+for (let offset = 5000; offset < bigRows.length; offset += 5000) await big('POST', `/api/jobs/${bigId}/rows`, { offset, rows: bigRows.slice(offset, offset + 5000) })
+await big('POST', `/api/jobs/${bigId}/start`)
 const peakOf = (n: Node) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${n.child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
 const afterCreate = nodes.map(peakOf)
-await waitAll([{ call: big, id: (res.json.job as { id: string }).id }])
+await waitAll([{ call: big, id: bigId }])
 console.info(`peak RSS once the job was created: ${afterCreate.map((m) => m.toFixed(0)).join(', ')} MB`)
 for (const n of nodes) {
   const status = readFileSync(`/proc/${n.child.pid}/status`, 'utf8')

@@ -79,7 +79,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
 
   const api = new Hono()
     // A job carries a whole file's rows; everything else is small.
-    .use((c, next) => (c.req.method === 'POST' && c.req.path === '/api/jobs' ? jobBodyLimit(c, next) : bodyLimit(c, next)))
+    .use((c, next) => (c.req.method === 'POST' && /^\/api\/jobs(\/[^/]+\/rows)?$/.test(c.req.path) ? jobBodyLimit(c, next) : bodyLimit(c, next)))
     .use(csrfGuard({ allowedOrigins: [new URL(config.publicUrl).origin] }))
     .route('/', configRoutes({ config, sandboxUsers: deps.sandboxUsers }))
     .route('/', sessionRoutes({ sessions, tokens, feishu, cookie, redirectUris: [`${config.publicUrl}/auth/callback`], onSignedIn: (owner) => runner.resumeAfterSignIn(owner) }))

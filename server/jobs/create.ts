@@ -42,7 +42,14 @@ export const createJobBody = z.object({
   ]),
   rows: z.array(z.unknown()).min(1).max(MAX_JOB_ROWS),
   source: z.strictObject({ file_name: z.string().max(300).optional(), sheet: z.string().max(300).optional(), reverts_job_id: z.string().max(64).optional() }).optional(),
+  /**
+   * A large import is sent in parts, so no request holds a whole file's rows: `draft: true` creates
+   * the job with its first rows, `POST /api/jobs/:id/rows` appends, `POST /api/jobs/:id/start` queues it.
+   */
+  draft: z.boolean().optional(),
 })
+
+export const appendRowsBody = z.strictObject({ offset: z.number().int().min(0).max(MAX_JOB_ROWS), rows: z.array(z.unknown()).min(1).max(MAX_JOB_ROWS) })
 export type CreateJobBody = z.infer<typeof createJobBody>
 
 const TARGET_OF: Record<JobKind, JobTarget['type']> = { payroll_save: 'payroll', payroll_revert: 'payroll', attendance_upload: 'attendance', attendance_delete: 'attendance' }
@@ -67,24 +74,35 @@ export async function createJob(deps: CreateDeps, session: Session, body: Create
   if (TARGET_OF[body.kind] !== body.target.type) throw new AppError(400, 'invalid_request', `A ${body.kind} job needs a ${TARGET_OF[body.kind]} target.`)
 
   const token = await deps.tokens.get(owner)
+  const { rows, fields } = await checkRows(deps, token, body.kind, body.target, body.rows)
+  let employeeNo: string | null = null
+  if (body.target.type === 'attendance' && body.target.employee_type === 'employee_no') {
+    // operator_id is typed by employee_type: the owner's own employee number, never one from the request.
+    employeeNo = (await deps.feishu.userInfo(token).catch(() => null))?.employee_no ?? null
+  }
+
+  return insertJob(deps, session, { key: body.idempotency_key, kind: body.kind, target: body.target, rows, fields, source: body.source ?? null, employeeNo, draft: body.draft === true })
+}
+
+/** The rows of one request, checked with the same src/domain rules as the app; errors refuse them all. */
+async function checkRows(deps: CreateDeps, token: string, kind: JobKind, target: JobTarget, raw: unknown[]): Promise<{ rows: JobRowInput[]; fields: string[] }> {
   let rows: JobRowInput[]
   let errors: JobRowError[]
   let fields: string[]
-  let employeeNo: string | null = null
-  if (body.target.type === 'payroll') {
-    const parsed = parseRows(body.rows, payrollRow) as PayrollRowInput[]
-    const schema = payrollTarget(await findDatasource(deps.feishu, deps.pacer, token, body.target.source_code))
-    const checked = checkPayrollRows(schema, body.target, parsed)
+  if (target.type === 'payroll') {
+    const parsed = parseRows(raw, payrollRow) as PayrollRowInput[]
+    const schema = payrollTarget(await findDatasource(deps.feishu, deps.pacer, token, target.source_code))
+    const checked = checkPayrollRows(schema, target, parsed)
     rows = checked.rows
     errors = checked.errors
     fields = [...new Set(checked.rows.flatMap((r) => Object.keys(r.values)))].sort()
-  } else if (body.kind === 'attendance_upload') {
-    const parsed = parseRows(body.rows, attendanceRow) as AttendanceRowInput[]
-    errors = checkAttendanceRows(body.target, parsed)
+  } else if (kind === 'attendance_upload') {
+    const parsed = parseRows(raw, attendanceRow) as AttendanceRowInput[]
+    errors = checkAttendanceRows(target, parsed)
     rows = parsed
     fields = [...new Set(parsed.flatMap((r) => Object.keys(r.values)))].sort()
   } else {
-    const parsed = parseRows(body.rows, attendanceDeleteRow) as AttendanceDeleteRowInput[]
+    const parsed = parseRows(raw, attendanceDeleteRow) as AttendanceDeleteRowInput[]
     errors = checkAttendanceDeleteRows(parsed)
     rows = parsed
     fields = []
@@ -92,18 +110,44 @@ export async function createJob(deps: CreateDeps, session: Session, body: Create
   if (errors.length) {
     throw new AppError(400, 'invalid_rows', `${errors.length} problem(s) in the rows; nothing was written.`, { total: errors.length, rows: errors.slice(0, 1000) })
   }
-  if (body.target.type === 'attendance' && body.target.employee_type === 'employee_no') {
-    // operator_id is typed by employee_type: the owner's own employee number, never one from the request.
-    employeeNo = (await deps.feishu.userInfo(token).catch(() => null))?.employee_no ?? null
-  }
+  return { rows, fields }
+}
 
-  return insertJob(deps, session, { key: body.idempotency_key, kind: body.kind, target: body.target, rows, fields, source: body.source ?? null, employeeNo })
+const keyOf = (r: JobRowInput): string | null => ('employment_id' in r ? r.employment_id : 'member_id' in r ? r.member_id : null)
+const stored = (rows: JobRowInput[]) => rows.map((r) => ({ row: r.row, key: keyOf(r), input: r }))
+
+/** Appends a part of a draft job's rows. Sending the same part again (a retry) changes nothing. */
+export async function appendRows(deps: CreateDeps, session: Session, job: JobRow, body: z.infer<typeof appendRowsBody>): Promise<void> {
+  if (job.status !== 'draft') throw new AppError(409, 'job_state_conflict', 'Rows can only be added to a job that has not started.')
+  const count = Number(job.row_count)
+  if (body.offset + body.rows.length <= count) return
+  if (body.offset !== count) throw new AppError(409, 'job_state_conflict', `The job has ${count} rows; the next part must start there.`, { row_count: count })
+  if (count + body.rows.length > MAX_JOB_ROWS) throw new AppError(400, 'invalid_request', `A job takes at most ${MAX_JOB_ROWS} rows; split the file.`)
+  const target = JSON.parse(job.target_json) as JobTarget
+  const { rows, fields } = await checkRows(deps, await deps.tokens.get({ tenantKey: session.user.tenantKey, openId: session.user.openId }), job.kind as JobKind, target, body.rows)
+  const all = [...new Set([...(JSON.parse(job.fields_json) as string[]), ...fields])].sort()
+  await deps.repo.appendRows(job.id, count, stored(rows), all, deps.clock.now())
+}
+
+/** Queues a draft job once all its parts are in: the key must be unique across all of them. */
+export async function startDraft(deps: CreateDeps, job: JobRow): Promise<void> {
+  if (job.status !== 'draft') throw new AppError(409, 'job_state_conflict', 'This job has already started.')
+  const dupes = await deps.repo.duplicateKeys(job.id, 1000)
+  if (dupes.length) {
+    throw new AppError(400, 'invalid_rows', 'The same employee or member appears more than once; nothing was written.', {
+      total: dupes.length, rows: dupes.map((d) => ({ row: d.row, field: job.kind.startsWith('payroll') ? 'employment_id' : 'member_id', code: 'duplicate_key', message: `${d.key} appears more than once.` })),
+    })
+  }
+  const fields = JSON.parse(job.fields_json) as string[]
+  if (!(await deps.repo.startDraft(job.id, planBatches(job.kind as JobKind, Number(job.row_count), fields.length), deps.clock.now()))) {
+    throw new AppError(409, 'job_state_conflict', 'This job has already started.')
+  }
 }
 
 /** Stores a checked job with its rows and planned batches; a raced duplicate key answers the other job. */
 export async function insertJob(
   deps: CreateDeps, session: Session,
-  j: { key: string; kind: JobKind; target: JobTarget; rows: JobRowInput[]; fields: string[]; source: JobSummary['source']; employeeNo: string | null },
+  j: { key: string; kind: JobKind; target: JobTarget; rows: JobRowInput[]; fields: string[]; source: JobSummary['source']; employeeNo: string | null; draft?: boolean },
 ): Promise<{ job: JobRow; created: boolean }> {
   const owner = { tenantKey: session.user.tenantKey, openId: session.user.openId }
   const { rows, fields } = j
@@ -119,7 +163,7 @@ export async function insertJob(
     target_json: JSON.stringify(j.target),
     fields_json: JSON.stringify(fields),
     source_json: j.source ? JSON.stringify(j.source) : null,
-    status: 'queued',
+    status: j.draft ? 'draft' : 'queued',
     pause_reason: null,
     error_json: null,
     affect_count: 0,
@@ -133,7 +177,7 @@ export async function insertJob(
     finished_at: null,
   }
   try {
-    await deps.repo.insert(job, rows.map((r) => ({ row: r.row, input: r })), planBatches(j.kind, rows.length, fields.length))
+    await deps.repo.insert(job, stored(rows), j.draft ? [] : planBatches(j.kind, rows.length, fields.length))
   } catch (e) {
     // Two requests with the same key raced: the other one won; answer its job.
     const raced = await deps.repo.byIdempotencyKey(owner, j.key)

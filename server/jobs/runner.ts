@@ -320,7 +320,7 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
       return ok
     },
     async cancel(jobId) {
-      const ok = await setStatus(jobId, 'cancelled', { pause_reason: null }, ['queued', 'running', 'paused', 'needs_signin', 'failed'])
+      const ok = await setStatus(jobId, 'cancelled', { pause_reason: null }, ['draft', 'queued', 'running', 'paused', 'needs_signin', 'failed'])
       if (!ok) return false
       if (active.has(jobId)) stopRequests.set(jobId, 'cancel')
       // Rows not yet written are cancelled at once, wherever the job runs; a batch in flight

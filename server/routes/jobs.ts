@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { FINAL_JOB_STATUSES, type JobRowResult, type JobStatus, type RowStatus } from '../../src/domain/jobs'
 import { ownerOf, type SessionService } from '../auth/sessions'
 import { AppError } from '../errors'
-import { createJob, createJobBody, toSummary, type CreateDeps } from '../jobs/create'
+import { appendRows, appendRowsBody, createJob, createJobBody, startDraft, toSummary, type CreateDeps } from '../jobs/create'
 import type { ProgressBus } from '../jobs/progress'
 import type { JobRunner } from '../jobs/runner'
 import { requireSession, type CookieOptions } from '../middleware/session'
@@ -87,6 +87,17 @@ export function jobRoutes(deps: CreateDeps & { sessions: SessionService; cookie:
           unsubscribe()
         }
       })
+    })
+    .post('/:id/rows', validateJson(appendRowsBody), async (c) => {
+      const job = await ownJob(c)
+      await appendRows(deps, c.get('session'), job, bodyOf(c, appendRowsBody))
+      return c.json({ job: await summary((await repo.get(job.id))!) })
+    })
+    .post('/:id/start', async (c) => {
+      const job = await ownJob(c)
+      await startDraft(deps, job)
+      runner.kick(job.id)
+      return c.json({ job: await summary((await repo.get(job.id))!) })
     })
     .post('/:id/:action{revert|undo}', async (c) => {
       const job = await ownJob(c)

@@ -18,7 +18,13 @@ export interface RowUpdate {
 /** The only code that reads and writes the job tables. */
 export interface JobsRepo {
   /** Inserts the job, its rows and its planned batches in one transaction. */
-  insert(job: JobRow, rows: Array<{ row: number; input: unknown }>, batches: Array<Pick<BatchRow, 'idx_from' | 'idx_to' | 'field_from' | 'field_to'>>): Promise<void>
+  insert(job: JobRow, rows: Array<{ row: number; key: string | null; input: unknown }>, batches: Array<Pick<BatchRow, 'idx_from' | 'idx_to' | 'field_from' | 'field_to'>>): Promise<void>
+  /** A draft job (rows sent in parts): appends rows at `offset` and records the new count and fields. */
+  appendRows(jobId: string, offset: number, rows: Array<{ row: number; key: string | null; input: unknown }>, fields: string[], now: number): Promise<void>
+  /** Keys that appear on more than one row of the job, with those rows' file row numbers. */
+  duplicateKeys(jobId: string, limit: number): Promise<Array<{ key: string; row: number }>>
+  /** Plans a draft job's batches and queues it, in one transaction. */
+  startDraft(jobId: string, batches: Array<Pick<BatchRow, 'idx_from' | 'idx_to' | 'field_from' | 'field_to'>>, now: number): Promise<boolean>
   byIdempotencyKey(owner: Owner, key: string): Promise<JobRow | undefined>
   get(id: string): Promise<JobRow | undefined>
   listOwned(owner: Owner, before: { createdAt: number; id: string } | null, limit: number): Promise<JobRow[]>
@@ -55,6 +61,22 @@ export interface JobsRepo {
   ownedWithStatus(owner: Owner, statuses: string[]): Promise<JobRow[]>
 }
 
+async function insertRows(trx: Transaction<Database>, jobId: string, offset: number, rows: Array<{ row: number; key: string | null; input: unknown }>) {
+  for (let i = 0; i < rows.length; i += 500) {
+    await trx.insertInto('job_rows').values(rows.slice(i, i + 500).map((r, k) => ({
+      job_id: jobId, idx: offset + i + k, row: r.row, key: r.key, input_json: JSON.stringify(r.input), status: 'pending', feishu_code: null, message: null, field_errors_json: null, before_json: null,
+    }))).execute()
+  }
+}
+
+async function insertBatches(trx: Transaction<Database>, jobId: string, batches: Array<Pick<BatchRow, 'idx_from' | 'idx_to' | 'field_from' | 'field_to'>>, now: number) {
+  for (let i = 0; i < batches.length; i += 500) {
+    await trx.insertInto('job_batches').values(batches.slice(i, i + 500).map((b, k) => ({
+      job_id: jobId, seq: i + k, ...b, state: 'planned' as const, attempts: 0, last_error: null, updated_at: now,
+    }))).execute()
+  }
+}
+
 export function jobsRepo(db: Kysely<Database>): JobsRepo {
   const applyUpdates = async (trx: Transaction<Database> | Kysely<Database>, jobId: string, updates: RowUpdate[]) => {
     for (const u of updates) {
@@ -76,16 +98,26 @@ export function jobsRepo(db: Kysely<Database>): JobsRepo {
     async insert(job, rows, batches) {
       await db.transaction().execute(async (trx) => {
         await trx.insertInto('jobs').values(job).execute()
-        for (let i = 0; i < rows.length; i += 500) {
-          await trx.insertInto('job_rows').values(rows.slice(i, i + 500).map((r, k) => ({
-            job_id: job.id, idx: i + k, row: r.row, input_json: JSON.stringify(r.input), status: 'pending', feishu_code: null, message: null, field_errors_json: null, before_json: null,
-          }))).execute()
-        }
-        for (let i = 0; i < batches.length; i += 500) {
-          await trx.insertInto('job_batches').values(batches.slice(i, i + 500).map((b, k) => ({
-            job_id: job.id, seq: i + k, ...b, state: 'planned' as const, attempts: 0, last_error: null, updated_at: job.created_at,
-          }))).execute()
-        }
+        await insertRows(trx, job.id, 0, rows)
+        await insertBatches(trx, job.id, batches, job.created_at)
+      })
+    },
+    async appendRows(jobId, offset, rows, fields, now) {
+      await db.transaction().execute(async (trx) => {
+        await insertRows(trx, jobId, offset, rows)
+        await trx.updateTable('jobs').set({ row_count: offset + rows.length, fields_json: JSON.stringify(fields), updated_at: now }).where('id', '=', jobId).execute()
+      })
+    },
+    async duplicateKeys(jobId, limit) {
+      const dupes = db.selectFrom('job_rows').select('key').where('job_id', '=', jobId).where('key', 'is not', null).groupBy('key').having((eb) => eb.fn.countAll(), '>', 1)
+      return db.selectFrom('job_rows').select(['key', 'row']).where('job_id', '=', jobId).where('key', 'in', dupes).orderBy('idx').limit(limit).execute() as Promise<Array<{ key: string; row: number }>>
+    },
+    async startDraft(jobId, batches, now) {
+      return db.transaction().execute(async (trx) => {
+        const res = await trx.updateTable('jobs').set({ status: 'queued', updated_at: now }).where('id', '=', jobId).where('status', '=', 'draft').executeTakeFirst()
+        if (Number(res.numUpdatedRows) !== 1) return false
+        await insertBatches(trx, jobId, batches, now)
+        return true
       })
     },
     async byIdempotencyKey(owner, key) {

@@ -72,6 +72,7 @@ export interface JobRowsTable {
   idx: number
   /** The row number in the person's file, for messages and the result workbook. */
   row: number
+  key: string | null
   input_json: string
   status: string
   feishu_code: number | null

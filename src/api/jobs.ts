@@ -61,8 +61,24 @@ export function getJob(id: string, params: JobRowsParams = {}): Promise<JobDetai
   })
 }
 
+/** Rows per request: a large import goes in parts, so neither side ever holds a whole file in one body. */
+export const JOB_ROWS_PER_REQUEST = 5000
+
+/**
+ * Creates a job. More than JOB_ROWS_PER_REQUEST rows are sent in parts: a draft job with the first
+ * part, then each next part (a retried part is a no-op on the server), then start.
+ */
 export async function createJob(body: CreateJobBody): Promise<JobSummary> {
-  return (await request<{ job: JobSummary }>({ method: 'POST', url: '/api/jobs', data: body })).job
+  if (body.rows.length <= JOB_ROWS_PER_REQUEST) {
+    return (await request<{ job: JobSummary }>({ method: 'POST', url: '/api/jobs', data: body })).job
+  }
+  const first = body.rows.slice(0, JOB_ROWS_PER_REQUEST)
+  const draft = (await request<{ job: JobSummary }>({ method: 'POST', url: '/api/jobs', data: { ...body, rows: first, draft: true } })).job
+  if (draft.status !== 'draft') return draft
+  for (let offset = draft.counts.total; offset < body.rows.length; offset += JOB_ROWS_PER_REQUEST) {
+    await request<{ job: JobSummary }>({ method: 'POST', url: jobPath(draft.id, '/rows'), data: { offset, rows: body.rows.slice(offset, offset + JOB_ROWS_PER_REQUEST) } })
+  }
+  return (await request<{ job: JobSummary }>({ method: 'POST', url: jobPath(draft.id, '/start') })).job
 }
 
 export async function cancelJob(id: string): Promise<JobSummary> {

@@ -29,10 +29,10 @@ export type JobTarget =
   | { type: 'attendance'; archive_rule_id: string; month: string; employee_type: EmployeeType }
 
 /**
- * queued → running → (paused | needs_signin)* → succeeded | finished_with_errors | cancelled | failed.
+ * (draft: rows still arriving in parts →) queued → running → (paused | needs_signin)* → succeeded | finished_with_errors | cancelled | failed.
  * `needs_signin`: the owner's Feishu authorization is gone; it continues after they sign in again.
  */
-export type JobStatus = 'queued' | 'running' | 'paused' | 'needs_signin' | 'succeeded' | 'finished_with_errors' | 'cancelled' | 'failed'
+export type JobStatus = 'draft' | 'queued' | 'running' | 'paused' | 'needs_signin' | 'succeeded' | 'finished_with_errors' | 'cancelled' | 'failed'
 
 export const FINAL_JOB_STATUSES: readonly JobStatus[] = ['succeeded', 'finished_with_errors', 'cancelled', 'failed']
 

@@ -126,6 +126,7 @@ const enUS = {
       attendance: 'Archive rule {rule} · month {month}',
     },
     status: {
+      draft: 'Uploading rows',
       queued: 'Waiting',
       running: 'Writing',
       paused: 'Paused',
@@ -136,6 +137,7 @@ const enUS = {
       failed: 'Stopped',
     },
     statusHint: {
+      draft: 'The rows are still being uploaded; the job starts when the last part has arrived.',
       queued: 'Waiting for its turn. It starts by itself.',
       running: 'Writing to Feishu at the pace Feishu allows. It keeps going if you leave this page.',
       paused: 'Nothing is being written until the job resumes.',

@@ -126,6 +126,7 @@ const zhCN: Messages = {
       attendance: '归档规则 {rule} · 月份 {month}',
     },
     status: {
+      draft: '正在上传行',
       queued: '排队中',
       running: '写入中',
       paused: '已暂停',
@@ -136,6 +137,7 @@ const zhCN: Messages = {
       failed: '已中止',
     },
     statusHint: {
+      draft: '正在分批上传各行，最后一批到达后任务开始。',
       queued: '正在排队，轮到时会自动开始。',
       running: '正在按飞书允许的速度写入。离开本页面后任务仍会继续。',
       paused: '任务恢复前不会写入任何数据。',

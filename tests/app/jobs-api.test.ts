@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ApiError, http } from '../../src/api'
-import { cancelJob, createJob, getJob, listJobs, openJobEvents, pauseJob, resumeJob } from '../../src/api/jobs'
+import { cancelJob, createJob, getJob, JOB_ROWS_PER_REQUEST, listJobs, openJobEvents, pauseJob, resumeJob } from '../../src/api/jobs'
 import type { JobProgress, JobSummary } from '../../src/domain/jobs'
 import { fakeServer } from './fake-server'
 
@@ -100,6 +100,26 @@ describe('the jobs API client', () => {
 
     for (const request of server.requests) expect(request.headers.get('X-Requested-With')).toBe('XMLHttpRequest')
     expect(JSON.parse(String(server.requests[3]!.data))).toEqual(body)
+  })
+
+  it('sends a large import in parts: a draft with the first part, the next parts at their offsets, then start', async () => {
+    const n = JOB_ROWS_PER_REQUEST * 2 + 7
+    const rows = Array.from({ length: n }, (_, i) => ({ row: i + 2, employment_id: `e${i}`, values: { bonus__c: '1' } }))
+    const body = { idempotency_key: 'import-big-0001', kind: 'payroll_save' as const, target: { type: 'payroll' as const, source_code: 'bonus__c', payroll_period: '2025-06' }, rows }
+    const draft = { ...job, id: 'big', status: 'draft' as const, counts: { ...job.counts, total: JOB_ROWS_PER_REQUEST } }
+    const server = fakeServer({
+      'POST /api/jobs': [{ status: 201, body: { job: draft } }],
+      'POST /api/jobs/big/rows': [{ status: 200, body: { job: draft } }, { status: 200, body: { job: draft } }],
+      'POST /api/jobs/big/start': [{ status: 200, body: { job: { ...draft, status: 'queued' } } }],
+    })
+    http.defaults.adapter = server.adapter
+    expect((await createJob(body)).status).toBe('queued')
+    expect(server.unexpected).toEqual([])
+    const sent = server.requests.map((r) => (r.data ? JSON.parse(String(r.data)) : null))
+    expect(sent[0]).toMatchObject({ draft: true, idempotency_key: 'import-big-0001' })
+    expect(sent[0].rows).toHaveLength(JOB_ROWS_PER_REQUEST)
+    expect([sent[1].offset, sent[1].rows.length, sent[2].offset, sent[2].rows.length]).toEqual([JOB_ROWS_PER_REQUEST, JOB_ROWS_PER_REQUEST, JOB_ROWS_PER_REQUEST * 2, 7])
+    expect(sent[2].rows[6]).toEqual(rows[n - 1])
   })
 
   it('turns a 404 for someone else’s job into an ApiError with status 404', async () => {

@@ -40,6 +40,8 @@ export const m003Jobs: Migration = {
       .addColumn('job_id', 'text', (c) => c.notNull().references('jobs.id').onDelete('cascade'))
       .addColumn('idx', 'integer', (c) => c.notNull())
       .addColumn('row', 'integer', (c) => c.notNull())
+      // The row's key in the target (employment_id / member_id): duplicates across a job's chunks.
+      .addColumn('key', 'text')
       .addColumn('input_json', 'text', (c) => c.notNull())
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('feishu_code', 'integer')
@@ -50,6 +52,7 @@ export const m003Jobs: Migration = {
       .addPrimaryKeyConstraint('job_rows_pk', ['job_id', 'idx'])
       .execute()
     await db.schema.createIndex('job_rows_by_status').on('job_rows').columns(['job_id', 'status', 'idx']).execute()
+    await db.schema.createIndex('job_rows_by_key').on('job_rows').columns(['job_id', 'key']).execute()
 
     await db.schema
       .createTable('job_batches')

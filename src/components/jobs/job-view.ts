@@ -15,7 +15,7 @@ export function jobActions(status: JobStatus): JobActionsView {
   return {
     pause: status === 'queued' || status === 'running',
     resume: status === 'paused',
-    cancel: status === 'queued' || status === 'running' || status === 'paused' || status === 'needs_signin',
+    cancel: status === 'draft' || status === 'queued' || status === 'running' || status === 'paused' || status === 'needs_signin',
   }
 }
 
@@ -28,6 +28,7 @@ export function statusColor(status: JobStatus): string {
       return 'orangered'
     case 'failed':
       return 'red'
+    case 'draft':
     case 'running':
     case 'queued':
       return 'arcoblue'
