@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { flushPromises, type VueWrapper } from '@vue/test-utils'
+import { describe, expect, it, vi } from 'vitest'
+import { flushPromises } from '@vue/test-utils'
 import * as api from '../../src/api'
 import { ApiError } from '../../src/api'
 import * as attendanceApi from '../../src/api/attendance'
@@ -8,44 +8,20 @@ import * as jobsApi from '../../src/api/jobs'
 import { previousMonth } from '../../src/domain/attendance'
 import type { AttendanceRowInput, JobRowResult, JobSummary } from '../../src/domain/jobs'
 import type { Me } from '../../src/api'
-import { resetFakeApi } from './fake-api'
-import { sandboxConfig } from './fixtures'
-import { mountApp, waitFor } from './mount-app'
+import { ATTENDANCE_CALLS, JOB_CALLS } from './loud-fakes'
+import { usePageHarness } from './page-harness'
+
+import { waitFor } from './mount-app'
 
 // Every endpoint fails loudly unless a test says what it answers.
-const fakes = vi.hoisted(() => ({ unexpected: [] as string[] }))
-
-function failing(name: string) {
-  return async (...args: unknown[]): Promise<never> => {
-    fakes.unexpected.push(`${name}(${JSON.stringify(args)})`)
-    throw new Error(`unexpected call to ${name}`)
-  }
-}
-
 vi.mock('../../src/api', async (importOriginal) => (await import('./fake-api')).fakeApiModule(await importOriginal()))
-vi.mock('../../src/api/attendance', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../src/api/attendance')>()
-  const fail = (name: string) => vi.fn(async (...args: unknown[]): Promise<never> => {
-    fakes.unexpected.push(`${name}(${JSON.stringify(args)})`)
-    throw new Error(`unexpected call to ${name}`)
-  })
-  return { ...actual, listArchiveRules: fail('listArchiveRules'), getReportFields: fail('getReportFields'), planUndo: fail('planUndo'), undoJob: fail('undoJob') }
-})
-vi.mock('../../src/api/jobs', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../src/api/jobs')>()
-  const fail = (name: string) => vi.fn(async (...args: unknown[]): Promise<never> => {
-    fakes.unexpected.push(`${name}(${JSON.stringify(args)})`)
-    throw new Error(`unexpected call to ${name}`)
-  })
-  return { ...actual, listJobs: fail('listJobs'), getJob: fail('getJob'), createJob: fail('createJob'), cancelJob: fail('cancelJob'), pauseJob: fail('pauseJob'), resumeJob: fail('resumeJob') }
-})
+vi.mock('../../src/api/attendance', async (importOriginal) => { const f = await import('./loud-fakes'); return f.loudModule(await importOriginal<object>(), f.ATTENDANCE_CALLS) })
+vi.mock('../../src/api/jobs', async (importOriginal) => { const f = await import('./loud-fakes'); return f.loudModule(await importOriginal<object>(), f.JOB_CALLS) })
 vi.mock('../../src/api/mappings', () => ({
   getMapping: vi.fn(async () => null),
   saveMapping: vi.fn(async () => undefined),
 }))
 
-const ATT_CALLS = ['listArchiveRules', 'getReportFields', 'planUndo', 'undoJob'] as const
-const JOB_CALLS = ['listJobs', 'getJob', 'createJob', 'cancelJob', 'pauseJob', 'resumeJob'] as const
 
 const zhangwei: Me = { name: '张伟', en_name: 'Zhang Wei', avatar_url: '', open_id: 'ou_zhangwei', user_id: 'zhangwei', tenant_key: 'tenant_sandbox' }
 
@@ -88,31 +64,8 @@ function job(overrides: Partial<JobSummary> = {}): JobSummary {
   }
 }
 
-let mounted: VueWrapper | null = null
-
-beforeEach(() => {
-  resetFakeApi(api)
-  fakes.unexpected.length = 0
-  for (const name of ATT_CALLS) vi.mocked(attendanceApi[name]).mockReset().mockImplementation(failing(name))
-  for (const name of JOB_CALLS) vi.mocked(jobsApi[name]).mockReset().mockImplementation(failing(name))
-  window.localStorage.clear()
-  window.sessionStorage.clear()
-  vi.mocked(api.getConfig).mockResolvedValue(sandboxConfig)
-  vi.mocked(api.getMe).mockResolvedValue(zhangwei)
-})
-
-afterEach(() => {
-  mounted?.unmount()
-  mounted = null
-  document.body.innerHTML = ''
-  expect(fakes.unexpected).toEqual([])
-})
-
-async function open(locale: 'en-US' | 'zh-CN' = 'en-US') {
-  const app = await mountApp('/attendance', locale)
-  mounted = app.wrapper
-  return app
-}
+const page = usePageHarness({ me: zhangwei, fakes: [[attendanceApi, ATTENDANCE_CALLS], [jobsApi, JOB_CALLS]] })
+const open = (locale: 'en-US' | 'zh-CN' = 'en-US') => page.open('/attendance', locale)
 
 describe('who may use the attendance page', () => {
   it('tells a person without the attendance admin role which Feishu role they need', async () => {
@@ -255,8 +208,7 @@ describe('undoing a finished job', () => {
   it('confirms with the member count and the whole-row warning, then starts the delete job and links to it', async () => {
     vi.mocked(jobsApi.getJob).mockResolvedValue({ job: job({ counts: { total: 300, pending: 0, succeeded: 292, partial: 3, failed: 5, cancelled: 0 } }), rows: [], next_cursor: null })
     vi.mocked(attendanceApi.planUndo).mockResolvedValue({ members: 295 })
-    const { wrapper } = await mountApp('/jobs/job-att', 'en-US')
-    mounted = wrapper
+    const { wrapper } = await page.open('/jobs/job-att')
     const button = await waitFor(() => wrapper.get('[data-testid="attendance-undo-button"]'))
     expect(attendanceApi.undoJob).not.toHaveBeenCalled()
     await button.trigger('click')
@@ -277,8 +229,7 @@ describe('undoing a finished job', () => {
 
   it('offers no undo for a job that wrote nothing or is not an archive report upload', async () => {
     vi.mocked(jobsApi.getJob).mockResolvedValue({ job: job({ status: 'failed', counts: { total: 3, pending: 0, succeeded: 0, partial: 0, failed: 3, cancelled: 0 } }), rows: [], next_cursor: null })
-    const { wrapper } = await mountApp('/jobs/job-att', 'en-US')
-    mounted = wrapper
+    const { wrapper } = await page.open('/jobs/job-att')
     await waitFor(() => wrapper.get('[data-testid="job-progress"]'))
     await flushPromises()
     expect(wrapper.find('[data-testid="attendance-undo"]').exists()).toBe(false)
@@ -292,8 +243,7 @@ describe('the home page', () => {
       attendance: { available: true, reason: { code: 'ok' } },
     })
     vi.mocked(attendanceApi.listArchiveRules).mockResolvedValue(rules)
-    const { wrapper, router } = await mountApp('/', 'en-US')
-    mounted = wrapper
+    const { wrapper, router } = await page.open('/')
     const link = await waitFor(() => wrapper.get('[data-testid="capability-open-attendance"]'))
     expect(link.text()).toBe('Open archive reports ›')
     await link.trigger('click')

@@ -1,6 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { mount, type VueWrapper } from '@vue/test-utils'
-import * as api from '../../src/api'
 import * as jobsApi from '../../src/api/jobs'
 import * as payrollApi from '../../src/api/payroll'
 import type { PayrollDatasource } from '../../src/api/payroll'
@@ -8,32 +7,16 @@ import PayrollPeriodPicker from '../../src/components/payroll/PayrollPeriodPicke
 import type { JobSummary, PayrollKey } from '../../src/domain/jobs'
 import { i18nText, payrollTarget, type FeishuDatasource } from '../../src/domain/payroll'
 import { createAppI18n } from '../../src/i18n'
-import { expectNoUnexpectedCalls, resetFakeApi } from './fake-api'
-import { sandboxConfig, wangfang } from './fixtures'
-import { mountApp, waitFor } from './mount-app'
-
-const fakes = vi.hoisted(() => ({ unexpected: [] as string[] }))
-
-function failing(name: string) {
-  return async (...args: unknown[]): Promise<never> => {
-    fakes.unexpected.push(`${name}(${JSON.stringify(args)})`)
-    throw new Error(`unexpected call to ${name}`)
-  }
-}
+import { JOB_CALLS, PAYROLL_CALLS } from './loud-fakes'
+import { usePageHarness } from './page-harness'
+import { wangfang } from './fixtures'
+import { waitFor } from './mount-app'
 
 vi.mock('../../src/api', async (importOriginal) => (await import('./fake-api')).fakeApiModule(await importOriginal()))
-vi.mock('../../src/api/payroll', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../src/api/payroll')>()
-  return { ...actual, listDatasources: vi.fn(), resolveEmployees: vi.fn(), currentRecords: vi.fn(), planRevert: vi.fn(), revertJob: vi.fn() }
-})
-vi.mock('../../src/api/jobs', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../src/api/jobs')>()
-  return { ...actual, listJobs: vi.fn(), getJob: vi.fn(), createJob: vi.fn(), cancelJob: vi.fn(), pauseJob: vi.fn(), resumeJob: vi.fn() }
-})
+vi.mock('../../src/api/payroll', async (importOriginal) => { const f = await import('./loud-fakes'); return f.loudModule(await importOriginal<object>(), f.PAYROLL_CALLS) })
+vi.mock('../../src/api/jobs', async (importOriginal) => { const f = await import('./loud-fakes'); return f.loudModule(await importOriginal<object>(), f.JOB_CALLS) })
 vi.mock('../../src/api/mappings', () => ({ getMapping: vi.fn(async () => null), saveMapping: vi.fn(async () => undefined) }))
 
-const PAYROLL_CALLS = ['listDatasources', 'resolveEmployees', 'currentRecords', 'planRevert', 'revertJob'] as const
-const JOB_CALLS = ['listJobs', 'getJob', 'createJob', 'cancelJob', 'pauseJob', 'resumeJob'] as const
 
 const n = (zh: string, en: string) => [{ locale: 'zh_cn', value: zh }, { locale: 'en_us', value: en }]
 function fromFeishu(ds: FeishuDatasource): PayrollDatasource {
@@ -61,32 +44,8 @@ const project = fromFeishu({
   ],
 })
 
-let mounted: VueWrapper | null = null
-
-beforeEach(() => {
-  resetFakeApi(api)
-  fakes.unexpected.length = 0
-  for (const name of PAYROLL_CALLS) vi.mocked(payrollApi[name]).mockReset().mockImplementation(failing(name))
-  for (const name of JOB_CALLS) vi.mocked(jobsApi[name]).mockReset().mockImplementation(failing(name))
-  window.localStorage.clear()
-  window.sessionStorage.clear()
-  vi.mocked(api.getConfig).mockResolvedValue(sandboxConfig)
-  vi.mocked(api.getMe).mockResolvedValue(wangfang)
-})
-
-afterEach(() => {
-  mounted?.unmount()
-  mounted = null
-  document.body.innerHTML = ''
-  expectNoUnexpectedCalls()
-  expect(fakes.unexpected).toEqual([])
-})
-
-async function open(path: string, locale: 'en-US' | 'zh-CN' = 'en-US') {
-  const app = await mountApp(path, locale)
-  mounted = app.wrapper
-  return app
-}
+const page = usePageHarness({ me: wangfang, fakes: [[payrollApi, PAYROLL_CALLS], [jobsApi, JOB_CALLS]] })
+const open = (path: string, locale: 'en-US' | 'zh-CN' = 'en-US') => page.open(path, locale)
 
 const T0 = Date.UTC(2026, 2, 9, 1, 0, 0)
 function job(target: JobSummary['target'], done = false): JobSummary {

@@ -1,75 +1,25 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
-import * as api from '../../src/api'
 import { ApiError } from '../../src/api'
 import * as jobsApi from '../../src/api/jobs'
 import * as payrollApi from '../../src/api/payroll'
 import type { JobRowResult, JobSummary } from '../../src/domain/jobs'
-import { expectNoUnexpectedCalls, resetFakeApi } from './fake-api'
-import { sandboxConfig, wangfang } from './fixtures'
-import { mountApp, waitFor } from './mount-app'
+import { JOB_CALLS, PAYROLL_CALLS } from './loud-fakes'
+import { usePageHarness } from './page-harness'
+import { wangfang } from './fixtures'
+import { waitFor } from './mount-app'
 import { bonus, stopped } from './payroll-fixtures'
 
-const fakes = vi.hoisted(() => ({ unexpected: [] as string[] }))
-
-function failing(name: string) {
-  return async (...args: unknown[]): Promise<never> => {
-    fakes.unexpected.push(`${name}(${JSON.stringify(args)})`)
-    throw new Error(`unexpected call to ${name}`)
-  }
-}
-
 vi.mock('../../src/api', async (importOriginal) => (await import('./fake-api')).fakeApiModule(await importOriginal()))
-vi.mock('../../src/api/payroll', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../src/api/payroll')>()
-  const fail = (name: string) => vi.fn(async (...args: unknown[]): Promise<never> => {
-    fakes.unexpected.push(`${name}(${JSON.stringify(args)})`)
-    throw new Error(`unexpected call to ${name}`)
-  })
-  return { ...actual, listDatasources: fail('listDatasources'), resolveEmployees: fail('resolveEmployees'), currentRecords: fail('currentRecords'), planRevert: fail('planRevert'), revertJob: fail('revertJob') }
-})
-vi.mock('../../src/api/jobs', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../src/api/jobs')>()
-  const fail = (name: string) => vi.fn(async (...args: unknown[]): Promise<never> => {
-    fakes.unexpected.push(`${name}(${JSON.stringify(args)})`)
-    throw new Error(`unexpected call to ${name}`)
-  })
-  return { ...actual, listJobs: fail('listJobs'), getJob: fail('getJob'), createJob: fail('createJob'), cancelJob: fail('cancelJob'), pauseJob: fail('pauseJob'), resumeJob: fail('resumeJob') }
-})
+vi.mock('../../src/api/payroll', async (importOriginal) => { const f = await import('./loud-fakes'); return f.loudModule(await importOriginal<object>(), f.PAYROLL_CALLS) })
+vi.mock('../../src/api/jobs', async (importOriginal) => { const f = await import('./loud-fakes'); return f.loudModule(await importOriginal<object>(), f.JOB_CALLS) })
 vi.mock('../../src/api/mappings', () => ({
   getMapping: vi.fn(async () => null),
   saveMapping: vi.fn(async () => undefined),
 }))
 
-const PAYROLL_CALLS = ['listDatasources', 'resolveEmployees', 'currentRecords', 'planRevert', 'revertJob'] as const
-const JOB_CALLS = ['listJobs', 'getJob', 'createJob', 'cancelJob', 'pauseJob', 'resumeJob'] as const
-
-let mounted: VueWrapper | null = null
-
-beforeEach(() => {
-  resetFakeApi(api)
-  fakes.unexpected.length = 0
-  for (const name of PAYROLL_CALLS) vi.mocked(payrollApi[name]).mockReset().mockImplementation(failing(name))
-  for (const name of JOB_CALLS) vi.mocked(jobsApi[name]).mockReset().mockImplementation(failing(name))
-  window.localStorage.clear()
-  window.sessionStorage.clear()
-  vi.mocked(api.getConfig).mockResolvedValue(sandboxConfig)
-  vi.mocked(api.getMe).mockResolvedValue(wangfang)
-})
-
-afterEach(() => {
-  mounted?.unmount()
-  mounted = null
-  document.body.innerHTML = ''
-  expectNoUnexpectedCalls()
-  expect(fakes.unexpected).toEqual([])
-})
-
-async function open(path: string, locale: 'en-US' | 'zh-CN' = 'en-US') {
-  const app = await mountApp(path, locale)
-  mounted = app.wrapper
-  return app
-}
+const page = usePageHarness({ me: wangfang, fakes: [[payrollApi, PAYROLL_CALLS], [jobsApi, JOB_CALLS]] })
+const open = (path: string, locale: 'en-US' | 'zh-CN' = 'en-US') => page.open(path, locale)
 
 const T0 = Date.UTC(2025, 5, 30, 1, 0, 0)
 
