@@ -5,13 +5,12 @@ import type { UserTokens } from '../auth/user-tokens'
 import type { Clock } from '../clock'
 import type { FeishuClient } from '../feishu/client'
 import { feishuToAppError } from '../feishu/errors-to-app'
-import { currentRecords } from '../jobs/execute-payroll'
 import type { Pacer } from '../jobs/pacer'
 import { requireSession, type CookieOptions } from '../middleware/session'
 import { bodyOf, validateJson } from '../middleware/validate'
 import { listDatasources } from '../payroll/datasources'
 import { employeeResolver } from '../payroll/resolve-employees'
-import { PAYROLL_QUERY_MAX_EMPLOYMENT_IDS } from '../../src/domain/feishu-limits'
+import { readCurrentRecords } from '../payroll/current-records'
 import { isIsoDay, payrollKeyOf } from '../../src/domain/payroll'
 
 const resolveBody = z.strictObject({ by: z.enum(['employee_no', 'work_email']), values: z.array(z.string().trim().min(1).max(200)).min(1).max(1000) })
@@ -59,17 +58,10 @@ export function payrollRoutes(deps: { sessions: SessionService; cookie: CookieOp
     .post('/records', validateJson(recordsBody), async (c) => {
       const body = bodyOf(c, recordsBody)
       const userToken = await token(c)
-      const records: Record<string, { active_status: number; values: Record<string, string> }> = {}
       try {
-        const ids = [...new Set(body.employment_ids)]
-        for (let i = 0; i < ids.length; i += PAYROLL_QUERY_MAX_EMPLOYMENT_IDS) {
-          const chunk = ids.slice(i, i + PAYROLL_QUERY_MAX_EMPLOYMENT_IDS)
-          const found = await pacer.schedule('payroll.record.query', () => currentRecords(feishu, userToken, body.source_code, payrollKeyOf(body), chunk))
-          for (const [id, r] of found) records[id] = r
-        }
+        return c.json({ records: await readCurrentRecords(feishu, pacer, userToken, body.source_code, payrollKeyOf(body), body.employment_ids) })
       } catch (e) {
         throw feishuToAppError(e, 'payroll')
       }
-      return c.json({ records })
     })
 }
