@@ -384,6 +384,16 @@ const enUS = {
     },
   },
   payroll: {
+    period: {
+      occurDay: 'Occur day',
+      occurDayHint: 'This datasource is written by occur day: every record in the file is written for the chosen day.',
+      customPeriod: 'Custom period',
+      customStart: 'Start',
+      customEnd: 'End',
+      customHint: 'This datasource is written by custom period: every record in the file is written for the chosen period (both days included).',
+      bad_date: 'Choose a day (yyyy-mm-dd).',
+      end_before_start: 'The end cannot be before the start.',
+    },
     homeLink: 'Open payroll datasources',
     page: {
       title: 'Payroll external datasources',

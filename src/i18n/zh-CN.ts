@@ -384,6 +384,16 @@ const zhCN: Messages = {
     },
   },
   payroll: {
+    period: {
+      occurDay: '数据发生日期',
+      occurDayHint: '该数据源按数据发生日期写入：文件中的每条记录都写入所选日期。',
+      customPeriod: '自定义数据周期',
+      customStart: '开始日期',
+      customEnd: '结束日期',
+      customHint: '该数据源按自定义数据周期写入：文件中的每条记录都写入所选周期（含首尾两天）。',
+      bad_date: '请选择日期（yyyy-mm-dd）。',
+      end_before_start: '结束日期不能早于开始日期。',
+    },
     homeLink: '打开外部数据源',
     page: {
       title: '外部算薪数据源',
