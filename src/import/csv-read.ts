@@ -5,8 +5,8 @@
  *
  * The file is read in chunks into one reused buffer and parsed as UTF-8 bytes (other encodings
  * are decoded chunk by chunk and re-encoded as UTF-8 first): neither the whole file nor its whole
- * text is ever held, numbers are parsed from the bytes, and each distinct text is decoded once
- * and stored once (a department named 100,000 times is one string).
+ * text is ever held, numbers are parsed from the bytes, and each distinct text of a column is
+ * decoded once and stored once (a department named 100,000 times is one string).
  */
 import { CellStore, Tag } from './cells'
 import { Cancelled, FileError, LIMITS } from './errors'
@@ -118,23 +118,77 @@ function canonicalNumber(b: Uint8Array, start: number, end: number): number {
 }
 
 /**
+ * Murmur3-style hash of bytes, four at a time (a byte-wise FNV loop was a fifth of the CSV read).
+ * The final mix spreads every input bit to the low bits the table masks with.
+ */
+/** Thrown when a file taken for UTF-8 turns out not to be; it is read again as GBK/GB18030. */
+class NotUtf8 extends Error {}
+
+function hashBytes(b: Uint8Array, start: number, end: number): number {
+  let h = end - start
+  let i = start
+  for (; i + 4 <= end; i += 4) {
+    let k = (b[i] as number) | ((b[i + 1] as number) << 8) | ((b[i + 2] as number) << 16) | ((b[i + 3] as number) << 24)
+    k = Math.imul(k, 0xcc9e2d51)
+    k = (k << 15) | (k >>> 17)
+    h ^= Math.imul(k, 0x1b873593)
+    h = (h << 13) | (h >>> 19)
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0
+  }
+  let k = 0
+  for (let shift = 0; i < end; i++, shift += 8) k |= (b[i] as number) << shift
+  k = Math.imul(k, 0xcc9e2d51)
+  k = (k << 15) | (k >>> 17)
+  h ^= Math.imul(k, 0x1b873593)
+  h ^= h >>> 16
+  h = Math.imul(h, 0x85ebca6b)
+  h ^= h >>> 13
+  h = Math.imul(h, 0xc2b2ae35)
+  return h ^ (h >>> 16)
+}
+
+/**
+ * Short ASCII text (employee numbers, codes) without a TextDecoder call; the rest through it.
+ * With a fatal decoder, invalid bytes mean the file is not UTF-8 (see CsvParser).
+ */
+function decodeUtf8(decoder: TextDecoder, b: Uint8Array, start: number, end: number): string {
+  if (end - start <= 24) {
+    let s = ''
+    for (let i = start; i < end; i++) {
+      const c = b[i] as number
+      if (c >= 0x80) return decodeOrNotUtf8(decoder, b, start, end)
+      s += String.fromCharCode(c)
+    }
+    return s
+  }
+  return decodeOrNotUtf8(decoder, b, start, end)
+}
+
+function decodeOrNotUtf8(decoder: TextDecoder, b: Uint8Array, start: number, end: number): string {
+  try {
+    return decoder.decode(b.subarray(start, end))
+  } catch {
+    throw new NotUtf8()
+  }
+}
+
+/**
  * Each distinct byte string once: an open-addressing table over the bytes, so a repeated text is
  * found without building a JS string for it; only a new one is decoded.
  */
 class Interner {
-  private slots = new Int32Array(1 << 12)
-  private hashes = new Int32Array(1 << 10)
-  private offsets = new Int32Array(1 << 10)
-  private lengths = new Int32Array(1 << 10)
-  private pool = new Uint8Array(1 << 16)
+  // Small to start: there is one per column, and most columns hold a few dozen distinct texts.
+  private slots = new Int32Array(1 << 8)
+  private hashes = new Int32Array(1 << 6)
+  private offsets = new Int32Array(1 << 6)
+  private lengths = new Int32Array(1 << 6)
+  private pool = new Uint8Array(1 << 10)
   private poolLen = 0
   private count = 0
-  private readonly decoder = new TextDecoder()
-  constructor(private readonly store: CellStore) {}
+  constructor(private readonly store: CellStore, private readonly decoder: TextDecoder) {}
 
   intern(b: Uint8Array, start: number, end: number): number {
-    let h = 0x811c9dc5
-    for (let i = start; i < end; i++) h = Math.imul(h ^ (b[i] as number), 0x01000193)
+    const h = hashBytes(b, start, end)
     const mask = this.slots.length - 1
     let slot = h & mask
     const len = end - start
@@ -146,11 +200,6 @@ class Interner {
       slot = (slot + 1) & mask
     }
     return this.add(b, start, end, h, slot)
-  }
-
-  /** Length in UTF-16 units of a field's text (only asked for very long fields). */
-  decodedLength(b: Uint8Array, start: number, end: number): number {
-    return this.decoder.decode(b.subarray(start, end)).length
   }
 
   /** Store string index of the id-th distinct text. */
@@ -182,7 +231,7 @@ class Interner {
     this.lengths[id] = len
     this.poolLen += len
     this.slots[slot] = id + 1
-    const index = this.store.addString(this.decoder.decode(b.subarray(start, end)))
+    const index = this.store.addString(decodeUtf8(this.decoder, b, start, end))
     this.ids.push(index)
     if (this.count * 2 > this.slots.length) this.rehash()
     return index
@@ -206,8 +255,6 @@ function grow(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
   return out
 }
 
-/** Thrown when a file taken for UTF-8 turns out not to be; it is read again as GBK/GB18030. */
-class NotUtf8 extends Error {}
 
 /**
  * The CSV grammar over UTF-8 bytes, fed a buffer that grows at its end: complete rows are
@@ -217,13 +264,24 @@ class CsvParser {
   line = 1
   done = false
   private scratch = new Uint8Array(1024)
+  /** One interner per column: a column's few distinct texts stay in a small, cache-warm table. */
+  private readonly interners: Interner[] = []
+  private readonly decoder: TextDecoder
+  /**
+   * strict: the bytes are taken for UTF-8 without a BOM saying so. Every byte outside a number
+   * belongs to a text that is decoded once (a repeated text has the very bytes of one decoded
+   * before), so a fatal decoder checks the whole file as it is parsed, instead of a second pass
+   * over every byte; the first invalid text throws NotUtf8.
+   */
   constructor(
     readonly store: CellStore,
-    readonly interner: Interner,
     readonly delimiter: number,
     readonly maxRows: number,
     readonly onRows: () => void,
-  ) {}
+    strict: boolean,
+  ) {
+    this.decoder = new TextDecoder('utf-8', { fatal: strict })
+  }
 
   /** Parses buf[pos..len); returns where the first incomplete row starts (len when none). */
   parse(buf: Uint8Array, pos: number, len: number, final: boolean): number {
@@ -307,7 +365,7 @@ class CsvParser {
   private put(b: Uint8Array, start: number, end: number, row: number, col: number): boolean {
     const len = end - start
     // A UTF-8 byte is at most one UTF-16 unit: only a field this long can be over the limit.
-    if (len > LIMITS.maxCellChars && this.interner.decodedLength(b, start, end) > LIMITS.maxCellChars) {
+    if (len > LIMITS.maxCellChars && decodeOrNotUtf8(this.decoder, b, start, end).length > LIMITS.maxCellChars) {
       throw new FileError('cell_too_large', { cell: `${columnName(col)}${this.line}`, limit: LIMITS.maxCellChars })
     }
     if (col >= LIMITS.maxColumns) throw new FileError('too_many_columns', { limit: LIMITS.maxColumns })
@@ -315,7 +373,8 @@ class CsvParser {
       const num = canonicalNumber(b, start, end)
       if (num === num) { this.store.set(row, col, Tag.NumericText, num); return true }
     }
-    this.store.set(row, col, Tag.String, this.interner.intern(b, start, end))
+    const interner = this.interners[col] ?? (this.interners[col] = new Interner(this.store, this.decoder))
+    this.store.set(row, col, Tag.String, interner.intern(b, start, end))
     return true
   }
 }
@@ -401,7 +460,10 @@ async function readAs(blob: Blob, encoding: DetectedEncoding, options: CsvOption
   const chunkBytes = options.chunkBytes ?? 1 << 20
   const total = blob.size
   const utf8 = encoding.encoding === 'utf-8'
-  const check = utf8 ? new StreamCheck('utf-8') : null
+  // Without a BOM the parser's fatal decoder is the UTF-8 check; with one the file is UTF-8 by its
+  // own word and read even if some bytes are not, so only whether it is exact is checked here.
+  const strict = utf8 && !encoding.bom
+  const check = utf8 && encoding.bom ? new StreamCheck('utf-8') : null
   const decoder = utf8 ? null : new TextDecoder(encoding.encoding as Exclude<TextEncodingName, 'utf-8'>)
   const encoder = utf8 ? null : new TextEncoder()
   const store = new CellStore(Math.min(1 << 20, Math.max(1024, Math.floor(total / 200))))
@@ -442,7 +504,7 @@ async function readAs(blob: Blob, encoding: DetectedEncoding, options: CsvOption
       const sep = /^sep=(.)\r?\n/.exec(prefix)
       if (sep && CANDIDATES.includes(sep[1] as Delimiter)) { delimiter = sep[1] as Delimiter; from += sep[0].length }
       else delimiter = detectDelimiter(prefix)
-      parser = new CsvParser(store, new Interner(store), delimiter.charCodeAt(0), maxRows, onRows)
+      parser = new CsvParser(store, delimiter.charCodeAt(0), maxRows, onRows, strict)
       pos = from
     }
     if (!final && len - pos > 1024 * 1024 && len < retryAt) return
@@ -453,7 +515,7 @@ async function readAs(blob: Blob, encoding: DetectedEncoding, options: CsvOption
   for await (const chunk of fileChunks(blob, chunkBytes)) {
     if (options.isCancelled?.()) throw new Cancelled()
     read += chunk.length
-    if (check && !check.push(chunk) && !encoding.bom) throw new NotUtf8()
+    check?.push(chunk)
     if (utf8) {
       room(chunk.length)
       buf.set(chunk, len)
@@ -479,8 +541,7 @@ async function readAs(blob: Blob, encoding: DetectedEncoding, options: CsvOption
     step(true)
   }
   const result = check ? check.end() : null
-  if (result && !result.valid && !encoding.bom && !parser?.done) throw new NotUtf8()
   options.onProgress?.({ done: total, total, rows: store.rowCount })
   const delimiter = String.fromCharCode(parser?.delimiter ?? 44) as Delimiter
-  return { store, encoding: result && encoding.bom ? { ...encoding, exact: result.valid } : encoding, delimiter }
+  return { store, encoding: result ? { ...encoding, exact: result.valid } : encoding, delimiter }
 }

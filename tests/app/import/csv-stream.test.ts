@@ -168,6 +168,12 @@ describe('the streaming CSV reader gives what the whole-text reader gave', () =>
     const broken = new Uint8Array([...utf8('a,b\n1,张三\n'), 0xff, 0x80, 0x2c, 0x31, 0x0a])
     await same(broken)
     await same(new Uint8Array([0xef, 0xbb, 0xbf, ...broken]))
+    // The UTF-8 check is the parser's own decoding of each distinct text: invalid bytes far into the
+    // file, inside a quoted field, or a sequence cut off by the end of the file are still caught.
+    const valid = utf8(Array.from({ length: 3000 }, (_, i) => `${i},张三${i % 5}`).join('\n') + '\n')
+    await same(new Uint8Array([...valid, 0x22, 0xd5, 0xc5, 0x2c, 0x22, 0x2c, 0x31, 0x0a]), [7, 4096, 1 << 20])
+    const cut = utf8('a,b\n1,张三')
+    await same(cut.subarray(0, cut.length - 1), [1, 2, 1 << 20])
   })
 
   it('with more than 50 lines before the delimiter is clear, and over many chunks', async () => {
