@@ -50,7 +50,7 @@ async function buildPage(): Promise<string> {
     root: join(root, 'src/import/bench'),
     base: './',
     logLevel: 'warn',
-    build: { outDir, emptyOutDir: true, target: 'es2022', minify: true, reportCompressedSize: false },
+    build: { outDir, emptyOutDir: true, target: 'es2022', minify: process.env.BENCH_MINIFY !== '0', reportCompressedSize: false },
     worker: { format: 'es' },
   })
   return outDir

@@ -96,7 +96,27 @@ export interface ColumnCells {
   type(row: number): number
   number(row: number): number
   value(row: number): CellValue
+  /**
+   * For a type-2 cell: a number that two cells share only when they hold the same value (a
+   * string-table index, say), or NaN. Lets a value that repeats down a column (a department, a
+   * date, a period) be checked once.
+   */
+  memoKey?(row: number): number
+  /**
+   * How many rows from `row` on (consecutive row numbers) are known without looking to be
+   * non-empty numbers under 1e15 with at most `places` decimal places (0 = look at this one).
+   */
+  plainNumbers?(row: number, places: number): number
 }
+
+/** A checked value, kept per memoKey; `text` is its length for the record text limit (-1 = not yet known). */
+interface Checked { found: ValueIssue[] | null; text: number }
+
+/** plainNumbers' `places` for a number field without decimal places: any (readers give at most 15). */
+const ANY_PLACES = 126
+
+/** Memoising stops for a column once this many cells have shown mostly distinct values (employee numbers). */
+const MEMO_PROBE = 4096
 
 export interface ColumnsCheck {
   /** Issues of rows[i], or undefined when it has none. */
@@ -142,16 +162,46 @@ export function checkColumns(
       afterField?.(f + 1, fields.length)
       continue
     }
+    let memo: Map<number, Checked> | null = col.memoKey ? new Map() : null
+    let looked = 0
+    // A writable number or money field passes whole runs of rows that the store knows hold plain
+    // numbers with few enough decimals: checkNumber finds nothing in them (a test holds the two together).
+    // (checkNumber looks at places up to 10; a number field without places takes any.)
+    const places = field.kind === 'money' ? field.decimalPlaces ?? 2 : field.kind === 'number' ? field.decimalPlaces ?? ANY_PLACES : -1
+    const runs = writable && ((places >= 0 && places <= 10) || places === ANY_PLACES) && col.plainNumbers ? col : null
     for (let i = 0; i < n; i++) {
       const row = rows[i] as number
+      if (runs !== null) {
+        const run = (runs.plainNumbers as (row: number, places: number) => number)(row, places)
+        if (run > 0) {
+          // Skip the rows of the run that are in `rows` one after another.
+          let k = i + 1
+          while (k < n && rows[k] === row + (k - i) && k - i < run) k++
+          i = k - 1
+          continue
+        }
+      }
       const type = col.type(row)
       let found: ValueIssue[] | null
       let cell: CellValue = null
+      let checked: Checked | undefined
       if (type === 0) found = null
       else if (type === 1) found = checkNumber(field, col.number(row))
       else {
-        cell = col.value(row)
-        found = checkValue(field, cell)
+        const key = memo !== null ? (col.memoKey as (row: number) => number)(row) : NaN
+        if (key === key) {
+          checked = (memo as Map<number, Checked>).get(key)
+          if (checked === undefined) {
+            cell = col.value(row)
+            checked = { found: checkValue(field, cell), text: -1 }
+            ;(memo as Map<number, Checked>).set(key, checked)
+          }
+          if (++looked === MEMO_PROBE && (memo as Map<number, Checked>).size > MEMO_PROBE / 2) memo = null
+          found = checked.found
+        } else {
+          cell = col.value(row)
+          found = checkValue(field, cell)
+        }
       }
       if (!writable) {
         if (found !== null && !found.some((it) => it.severity === 'error')) push(i, { row, field: code, severity: 'warning', code: 'field_stopped', params: stoppedParams(field) })
@@ -169,8 +219,14 @@ export function checkColumns(
         }
       }
       if (!hasError && isText && textTotal !== null) {
-        if (type === 1) cell = col.number(row)
-        textTotal[i] = (textTotal[i] as number) + (typeof cell === 'string' ? textLength(cell) : textLength(normaliseValue(field, cell).value ?? ''))
+        let length = checked ? checked.text : -1
+        if (length < 0) {
+          if (type === 1) cell = col.number(row)
+          else if (checked) cell = col.value(row)
+          length = typeof cell === 'string' ? textLength(cell) : textLength(normaliseValue(field, cell).value ?? '')
+          if (checked) checked.text = length
+        }
+        textTotal[i] = (textTotal[i] as number) + length
       }
     }
     afterField?.(f + 1, fields.length)
@@ -195,11 +251,26 @@ function columnKeys(schema: TargetSchema, columns: ReadonlyArray<ColumnCells | n
     const field = schema.fields[index]
     const col = columns[index] ?? null
     if (!field || !field.writable || col === null) return new Array(n).fill(null)
+    let memo: Map<number, string | null> | null = col.memoKey ? new Map() : null
+    let looked = 0
     for (let i = 0; i < n; i++) {
       if (k > 0 && keys[i] === null) continue
       const row = rows[i] as number
       const type = col.type(row)
-      const v = type === 0 ? null : normaliseValue(field, type === 1 ? col.number(row) : col.value(row)).value
+      let v: string | null
+      if (type === 0) v = null
+      else if (type === 1) v = normaliseValue(field, col.number(row)).value
+      else {
+        const key = memo !== null ? (col.memoKey as (row: number) => number)(row) : NaN
+        if (key === key) {
+          const known = (memo as Map<number, string | null>).get(key)
+          if (known === undefined) {
+            v = normaliseValue(field, col.value(row)).value
+            ;(memo as Map<number, string | null>).set(key, v)
+          } else v = known
+          if (++looked === MEMO_PROBE && (memo as Map<number, string | null>).size > MEMO_PROBE / 2) memo = null
+        } else v = normaliseValue(field, col.value(row)).value
+      }
       if (v === null) keys[i] = null
       else keys[i] = k === 0 ? v : keys[i] + '\u0000' + v
     }

@@ -31,6 +31,9 @@ export type Tag = (typeof Tag)[keyof typeof Tag]
  * doubling and copying whole columns (which at 100k rows held the old and the new arrays at once,
  * and left up to half of the last doubling unused).
  */
+/** Decimal places of a number whose text was not seen (set's default): never passes a block check. */
+export const UNKNOWN_PLACES = 127
+
 const BLOCK_BITS = 12
 const BLOCK = 1 << BLOCK_BITS
 const MASK = BLOCK - 1
@@ -52,6 +55,13 @@ class Column {
   wide: boolean[] = []
   /** The tag of every non-empty cell of a block without tag bytes. */
   only: number[] = []
+  /**
+   * Per block without tag bytes: how many cells hold a value, and the most decimal places any of
+   * them was written with (UNKNOWN_PLACES when a reader did not say). Lets validation pass a whole
+   * block of money at once (StoreColumn.plainNumbers).
+   */
+  filled: number[] = []
+  places: number[] = []
   /** Makes sure the block holding `row` exists; new blocks suit a first value tagged `tag`. */
   ensure(row: number, tag: Tag): void {
     const b = row >>> BLOCK_BITS
@@ -67,6 +77,8 @@ class Column {
         this.wide.push(false)
       }
       this.only.push(tag)
+      this.filled.push(0)
+      this.places.push(0)
     }
   }
 
@@ -136,7 +148,11 @@ export class CellStore {
     for (const col of this.columns) {
       const tags = col.tags[b]
       if (tags) { tags[r & MASK] = Tag.Empty; (col.nums[b] as Nums)[r & MASK] = 0 }
-      else if (tags === null) (col.nums[b] as Float64Array)[r & MASK] = NaN
+      else if (tags === null) {
+        const nums = col.nums[b] as Float64Array
+        if (nums[r & MASK] === nums[r & MASK]) col.filled[b]--
+        nums[r & MASK] = NaN
+      }
     }
   }
 
@@ -157,14 +173,29 @@ export class CellStore {
     return this.columns[c] as Column
   }
 
-  set(row: number, col: number, tag: Tag, num: number): void {
+  /**
+   * Stores a cell. `places`: for a number read from text, how many decimal places the text had
+   * (readers know it for free; validation uses it to pass whole blocks, see plainNumbers).
+   */
+  set(row: number, col: number, tag: Tag, num: number, places = UNKNOWN_PLACES): void {
     const column = this.column(col)
     const b = row >>> BLOCK_BITS
     if (b >= column.tags.length) column.ensure(row, tag)
     let tags = column.tags[b] as Uint8Array | null
     if (tags === null) {
-      if (tag === column.only[b] && num === num) { (column.nums[b] as Float64Array)[row & MASK] = num; return }
-      if (tag === Tag.Empty) { (column.nums[b] as Float64Array)[row & MASK] = NaN; return }
+      const nums = column.nums[b] as Float64Array
+      const i = row & MASK
+      if (tag === column.only[b] && num === num) {
+        if (nums[i] !== nums[i]) column.filled[b]++
+        if (places > (column.places[b] as number)) column.places[b] = places
+        nums[i] = num
+        return
+      }
+      if (tag === Tag.Empty) {
+        if (nums[i] === nums[i]) column.filled[b]--
+        nums[i] = NaN
+        return
+      }
       tags = column.mix(b)
     }
     if (!column.wide[b] && tag !== Tag.String && tag !== Tag.Bool && tag !== Tag.Empty) column.widen(b)
@@ -278,5 +309,34 @@ export class StoreColumn implements ColumnCells {
 
   value(row: number): CellValue {
     return this.store.get(row + this.offset, this.col)
+  }
+
+  /**
+   * How many data rows from `row` on (to the end of its block) hold numbers with at most `places`
+   * decimal places, as the reader saw them written, and under 1e15 (readers only give places
+   * for numbers of ≤ 15 digits): 0 unless the whole block is such numbers, no cell empty.
+   */
+  plainNumbers(row: number, places: number): number {
+    const r = row + this.offset
+    const b = r >>> BLOCK_BITS
+    const column = this.column
+    if (column.tags[b] !== null) return 0 // mixed block, or past the last one (undefined)
+    const only = column.only[b]
+    if ((only !== Tag.Number && only !== Tag.NumericText) || (column.places[b] as number) > places) return 0
+    const first = b << BLOCK_BITS
+    const end = Math.min(first + BLOCK, this.store.rowCount)
+    return column.filled[b] === end - first && r < end ? end - r : 0
+  }
+
+  /** Strings by their string-table index (≥ 0), whole-day dates by their serial (≤ -1); NaN otherwise. */
+  memoKey(row: number): number {
+    const r = row + this.offset
+    if (r >= this.store.rowCount) return NaN
+    const b = r >>> BLOCK_BITS
+    const tag = this.column.tagAt(b, r & MASK)
+    const num = (this.nums[b] as Nums)[r & MASK] as number
+    if (tag === Tag.String) return num
+    if (tag === Tag.Date && num >= 0 && Math.floor(num) === num) return -1 - num
+    return NaN
   }
 }

@@ -4,7 +4,7 @@
  * strings are decoded once. This is what makes 100k × 30 readable in about a second where
  * DOM/SAX-based readers take 10 s and gigabytes (design.md §4).
  */
-import { CellStore, Tag } from './cells'
+import { CellStore, Tag, UNKNOWN_PLACES } from './cells'
 import { Cancelled, FileError, LIMITS } from './errors'
 import { StyleKind, parseStyles } from './styles'
 import { attributes, columnName, parseRef, tags, unescapeXml } from './xml'
@@ -237,8 +237,12 @@ function isNameEnd(b: number | undefined): boolean {
   return b === 32 || b === GT || b === SLASH || b === 9 || b === 10 || b === 13
 }
 
+/** Decimal places of the last number parseNumber read exactly (UNKNOWN_PLACES when it did not). */
+let lastPlaces = 0
+
 /** Number from ASCII bytes; exact for ≤ 15 digits without exponent, else via parseFloat. */
 function parseNumber(buf: Uint8Array, start: number, end: number): number {
+  lastPlaces = UNKNOWN_PLACES
   let i = start
   let neg = false
   if (buf[i] === 45) { neg = true; i++ }
@@ -254,6 +258,7 @@ function parseNumber(buf: Uint8Array, start: number, end: number): number {
   if (digits === 0) return NaN
   if (digits > 15) return parseFloat(latin1.decode(buf.subarray(start, end)))
   const v = frac > 0 ? mant / (POW10[frac] as number) : mant
+  lastPlaces = frac > 0 ? frac : 0
   return neg ? -v : v
 }
 
@@ -460,7 +465,7 @@ class SheetScanner {
       const kind = this.styles[style] ?? StyleKind.Plain
       const tag = kind === StyleKind.Plain ? Tag.Number : kind === StyleKind.Date ? Tag.Date : kind === StyleKind.DateTime ? Tag.DateTime
         : kind === StyleKind.Time ? Tag.Time : Tag.Percent
-      this.put(col, tag, num)
+      this.put(col, tag, num, tag === Tag.Number ? lastPlaces : UNKNOWN_PLACES)
     } else if (type === 115 /* s */ && typeLen === 1) {
       let idx = 0
       for (let p = v; p < vEnd; p++) idx = idx * 10 + ((buf[p] as number) - 48)
@@ -489,8 +494,8 @@ class SheetScanner {
     return unescapeXml(out)
   }
 
-  private put(col: number, tag: Tag, num: number): void {
-    this.store.set(this.row, col, tag, num)
+  private put(col: number, tag: Tag, num: number, places = UNKNOWN_PLACES): void {
+    this.store.set(this.row, col, tag, num, places)
     this.rowHasValue = true
   }
 
