@@ -79,12 +79,12 @@ function serve(pageDir: string, files: Record<string, string>): Promise<{ url: s
  */
 async function memorySampler(cdp: CDPSession) {
   /** Worker sessions by key (path of session ids from the page), with each one's latest sample. */
-  const workers = new Map<string, { path: string[]; bytes: number }>()
+  const workers = new Map<string, { path: string[]; bytes: number; buffers: number }>()
   let peak = 0
   let seq = 1
   let t0 = Date.now()
   /** BENCH_TRACE=1: every sample (ms since reset, bytes summed over workers, workers), to see where a peak happens. */
-  const trace: Array<[number, number, number]> = []
+  const trace: Array<[number, number, number, number]> = []
   /** Sends a CDP message to the worker at `path`, wrapping it once per level of nesting. */
   const sendTo = (path: string[], message: string): void => {
     let msg = message
@@ -94,7 +94,7 @@ async function memorySampler(cdp: CDPSession) {
     void cdp.send('Target.sendMessageToTarget', { sessionId: path[0] as string, message: msg }).catch(() => undefined)
   }
   const attached = (path: string[]): void => {
-    workers.set(path.join('/'), { path, bytes: 0 })
+    workers.set(path.join('/'), { path, bytes: 0, buffers: 0 })
     // Nested workers are only auto-attached when their parent asks for it.
     sendTo(path, JSON.stringify({ id: seq++, method: 'Target.setAutoAttach', params: { autoAttach: true, waitForDebuggerOnStart: false, flatten: false } }))
   }
@@ -115,10 +115,12 @@ async function memorySampler(cdp: CDPSession) {
       const w = workers.get(path.join('/'))
       if (!w) return
       w.bytes = msg.result.usedSize + (msg.result.backingStorageSize ?? 0)
+      w.buffers = msg.result.backingStorageSize ?? 0
       let sum = 0
-      for (const x of workers.values()) sum += x.bytes
+      let buffers = 0
+      for (const x of workers.values()) { sum += x.bytes; buffers += x.buffers }
       peak = Math.max(peak, sum)
-      if (process.env.BENCH_TRACE === '1') trace.push([Date.now() - t0, sum, workers.size])
+      if (process.env.BENCH_TRACE === '1') trace.push([Date.now() - t0, sum, workers.size, buffers])
     }
   }
   cdp.on('Target.attachedToTarget', (e) => { if (e.targetInfo.type === 'worker') attached([e.sessionId]) })
@@ -133,7 +135,8 @@ async function memorySampler(cdp: CDPSession) {
     reset: () => { peak = 0; t0 = Date.now(); trace.length = 0 },
     peak: () => peak,
     stop: () => clearInterval(timer),
-    trace: () => trace.filter((_, i) => i % 5 === 0).map(([t, b, n]) => `${t}:${(b / 1048576).toFixed(0)}${n > 1 ? `(${n}w)` : ''}`).join(' '),
+    /** ms:total MB/of which ArrayBuffers MB, every 5th sample. */
+    trace: () => trace.filter((_, i) => i % 5 === 0).map(([t, b, n, ab]) => `${t}:${(b / 1048576).toFixed(0)}/${(ab / 1048576).toFixed(0)}${n > 1 ? `(${n}w)` : ''}`).join(' '),
   }
 }
 
