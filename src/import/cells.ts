@@ -150,7 +150,7 @@ export class CellStore {
       if (tags) { tags[r & MASK] = Tag.Empty; (col.nums[b] as Nums)[r & MASK] = 0 }
       else if (tags === null) {
         const nums = col.nums[b] as Float64Array
-        if (nums[r & MASK] === nums[r & MASK]) col.filled[b]--
+        if (nums[r & MASK] === nums[r & MASK]) col.filled[b] = (col.filled[b] as number) - 1
         nums[r & MASK] = NaN
       }
     }
@@ -186,13 +186,13 @@ export class CellStore {
       const nums = column.nums[b] as Float64Array
       const i = row & MASK
       if (tag === column.only[b] && num === num) {
-        if (nums[i] !== nums[i]) column.filled[b]++
+        if (nums[i] !== nums[i]) column.filled[b] = (column.filled[b] as number) + 1
         if (places > (column.places[b] as number)) column.places[b] = places
         nums[i] = num
         return
       }
       if (tag === Tag.Empty) {
-        if (nums[i] === nums[i]) column.filled[b]--
+        if (nums[i] === nums[i]) column.filled[b] = (column.filled[b] as number) - 1
         nums[i] = NaN
         return
       }

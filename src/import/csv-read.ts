@@ -402,7 +402,7 @@ class CsvParser {
     this.store.set(row, col, Tag.String, it.intern(b, start, end))
     // A column of mostly distinct texts (employee numbers, ID card numbers) gains nothing from the
     // table but its cost: its texts are stored as they come from then on.
-    if (it.lookups === DISTINCT_PROBE && it.count > DISTINCT_PROBE * 0.75) this.interners[col] = null
+    if (it.lookups === DISTINCT_PROBE && it.count > DISTINCT_PROBE * 0.95) this.interners[col] = null
     return true
   }
 }

@@ -7,7 +7,7 @@ import type { Issue } from '../domain/issues'
 import { issueMessage } from '../domain/issues'
 import type { CellValue, TargetSchema, TargetField } from '../domain/target'
 import { fieldTitle } from '../domain/target'
-import { checkColumns, checkRow, duplicateParams, validateRow, type RawRow, type WireRow } from '../domain/validate'
+import { checkColumns, checkRow, duplicateParams, sameKeyGroups, validateRow, type RawRow, type WireRow } from '../domain/validate'
 import { StoreColumn, type CellStore } from './cells'
 import { readCsv } from './csv-read'
 import { Cancelled, FileError } from './errors'
@@ -67,7 +67,12 @@ export class ImportSession {
    * Rows per key: a row number while the key has one row (nearly all of them: no Set per row for
    * 100k rows), a Set once a second row shares it.
    */
-  private keyGroups = new Map<string, number | Set<number>>()
+  /**
+   * Rows by key, for re-checking duplicates when a row is edited or deleted. Built on the first
+   * edit, not by validateAll (which finds duplicates with sameKeyGroups): for 100,000 keys the
+   * Map costs more than the rest of the check, and most files are never edited. null = not built.
+   */
+  private keyGroups: Map<string, number | Set<number>> | null = null
   private validated = false
   private validateMs = 0
   private version = 0
@@ -182,7 +187,7 @@ export class ImportSession {
     this.deleted = new Uint8Array(this.dataRowCount())
     this.rowIssues.clear()
     this.keys = []
-    this.keyGroups.clear()
+    this.keyGroups = null
     this.validated = false
     this.version++
   }
@@ -250,7 +255,7 @@ export class ImportSession {
     const n = this.dataRowCount()
     this.rowIssues.clear()
     this.keys = new Array(n).fill(null)
-    this.keyGroups.clear()
+    this.keyGroups = null
     // Rows as read are checked column by column (checkColumns); rows the person edited, row by row.
     const rows = new Int32Array(n)
     let count = 0
@@ -275,9 +280,7 @@ export class ImportSession {
       const d = rows[i] as number
       const list = checked.issues[i]
       if (list) this.rowIssues.set(d, list)
-      const key = checked.keys[i] ?? null
-      this.keys[d] = key
-      if (key !== null) this.groupAdd(key, d)
+      this.keys[d] = checked.keys[i] ?? null
     }
     const raw: RawRow = {}
     for (const d of edited) {
@@ -285,29 +288,38 @@ export class ImportSession {
       const key = checkRow(schema, this.rawRow(d, raw), d, issues)
       if (issues.length) this.rowIssues.set(d, issues)
       this.keys[d] = key
-      if (key !== null) this.groupAdd(key, d)
     }
-    for (const [key, g] of this.keyGroups) if (typeof g !== 'number' && g.size > 1) this.markDuplicates(key, [...g])
+    for (const group of sameKeyGroups(this.keys)) this.markDuplicates(this.keys[group[0] as number] as string, group)
     this.validated = true
     this.validateMs = now() - t0
     this.version++
   }
 
+  private groups(): Map<string, number | Set<number>> {
+    if (this.keyGroups === null) {
+      this.keyGroups = new Map()
+      this.keys.forEach((key, d) => { if (key !== null && key !== undefined && !this.deleted[d]) this.groupAdd(key, d) })
+    }
+    return this.keyGroups
+  }
+
   private groupAdd(key: string, d: number): void {
-    const g = this.keyGroups.get(key)
-    if (g === undefined) this.keyGroups.set(key, d)
-    else if (typeof g === 'number') { if (g !== d) this.keyGroups.set(key, new Set([g, d])) }
+    const groups = this.groups()
+    const g = groups.get(key)
+    if (g === undefined) groups.set(key, d)
+    else if (typeof g === 'number') { if (g !== d) groups.set(key, new Set([g, d])) }
     else g.add(d)
   }
 
   private groupDelete(key: string, d: number): void {
-    const g = this.keyGroups.get(key)
-    if (g === d) this.keyGroups.delete(key)
+    const groups = this.groups()
+    const g = groups.get(key)
+    if (g === d) groups.delete(key)
     else if (typeof g === 'object') g.delete(d)
   }
 
   private groupRows(key: string): number[] {
-    const g = this.keyGroups.get(key)
+    const g = this.groups().get(key)
     return g === undefined ? [] : typeof g === 'number' ? [g] : [...g]
   }
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Issue } from '../../src/domain/issues'
 import type { CellValue, TargetField, TargetSchema } from '../../src/domain/target'
-import { checkColumns, checkRow, type ColumnCells } from '../../src/domain/validate'
+import { checkColumns, checkRow, sameKeyGroups, type ColumnCells } from '../../src/domain/validate'
 import { checkNumber, checkValue } from '../../src/domain/values'
 
 const t = (zh: string, en: string) => ({ 'zh-CN': zh, 'en-US': en })
@@ -168,5 +168,17 @@ describe('checkNumber is checkValue for a number', () => {
       }
     }
     expect(differ).toEqual([])
+  })
+})
+
+describe('sameKeyGroups', () => {
+  it('groups exactly as a Map of key → indexes does: first-seen order, indexes ascending, nulls left out', () => {
+    const rnd = prng(9)
+    for (const [n, distinct] of [[0, 1], [1, 1], [50, 3], [5000, 4000], [20_000, 19_990]] as const) {
+      const keys = Array.from({ length: n }, () => (rnd() < 0.05 ? null : `${String(Math.floor(rnd() * distinct)).padStart(6, '0')}\u00002024-01`))
+      const want = new Map<string, number[]>()
+      keys.forEach((k, i) => { if (k !== null) want.set(k, [...(want.get(k) ?? []), i]) })
+      expect(sameKeyGroups(keys)).toEqual([...want.values()].filter((l) => l.length > 1))
+    }
   })
 })
