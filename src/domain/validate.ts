@@ -97,8 +97,8 @@ export interface ColumnCells {
   number(row: number): number
   value(row: number): CellValue
   /**
-   * For a type-2 cell: a number that two cells share only when they hold the same value (a
-   * string-table index, say), or NaN. Lets a value that repeats down a column (a department, a
+   * A number that two cells share only when they hold the same value (a string-table index,
+   * say), only ever for type-2 cells; NaN for any other cell (empty, a number) or none to give. Lets a value that repeats down a column (a department, a
    * date, a period) be checked once.
    */
   memoKey?(row: number): number
@@ -181,14 +181,15 @@ export function checkColumns(
           continue
         }
       }
-      const type = col.type(row)
+      // A memo key means a non-empty, non-number cell: its type need not be asked for.
+      const key = memo !== null ? (col.memoKey as (row: number) => number)(row) : NaN
+      const type = key === key ? 2 : col.type(row)
       let found: ValueIssue[] | null
       let cell: CellValue = null
       let checked: Checked | undefined
       if (type === 0) found = null
       else if (type === 1) found = checkNumber(field, col.number(row))
       else {
-        const key = memo !== null ? (col.memoKey as (row: number) => number)(row) : NaN
         if (key === key) {
           checked = (memo as Map<number, Checked>).get(key)
           if (checked === undefined) {

@@ -97,13 +97,7 @@ function canonicalNumber(b: Uint8Array, start: number, end: number): number {
   const len = end - start
   if (len === 0 || len > 15) return NaN
   let i = start
-  const neg = b[i] === 45
-  if (neg) i++
-  if (i >= end) return NaN
-  const first = b[i] as number
-  if (first < 48 || first > 57) return NaN
-  // No leading zeros: "0" and "0.5" are canonical, "007" and "00.5" are not.
-  if (first === 48 && i + 1 < end && b[i + 1] !== 46) return NaN
+  if (b[i] === 45) i++
   let mant = 0
   let frac = -1
   for (; i < end; i++) {
@@ -112,6 +106,23 @@ function canonicalNumber(b: Uint8Array, start: number, end: number): number {
     else if (c === 46 && frac < 0) frac = 0
     else return NaN
   }
+  return canonicalScanned(b, start, end, mant, frac)
+}
+
+/**
+ * canonicalNumber for a field already scanned: b[start..end) is an optional '-' then digits with
+ * at most one '.', `mant` the digits as an integer and `frac` the digits after the '.' (-1: none).
+ */
+function canonicalScanned(b: Uint8Array, start: number, end: number, mant: number, frac: number): number {
+  if (end - start > 15) return NaN
+  let i = start
+  const neg = b[i] === 45
+  if (neg) i++
+  if (i >= end) return NaN
+  const first = b[i] as number
+  if (first < 48 || first > 57) return NaN
+  // No leading zeros: "0" and "0.5" are canonical, "007" and "00.5" are not.
+  if (first === 48 && i + 1 < end && b[i + 1] !== 46) return NaN
   if (frac === 0) return NaN // "1."
   if (frac > 0 && b[end - 1] === 48) return NaN // "1.50"
   const v = frac > 0 ? mant / (POW10[frac] as number) : mant
@@ -346,12 +357,36 @@ class CsvParser {
           }
           for (let k = close < 0 ? len : close + 1; k < j; k++) out[o++] = buf[k] as number
           this.line += newlines
-          if (o > 0 && this.put(out, 0, o, row, col)) hasValue = true
+          if (o > 0 && this.put(out, 0, o, row, col, true)) hasValue = true
         } else {
+          // The field's end is looked for while its digits are summed, so a number (most cells
+          // of a pay sheet) is stored without a second pass over its bytes.
           j = p
-          while (j < len) { const c = buf[j] as number; if (c === d || c === LF || c === CR) break; j++ }
+          let mant = 0
+          let frac = -1
+          let numeric = true
+          if (buf[j] === 45) j++
+          while (j < len) {
+            const c = buf[j] as number
+            if (c >= 48 && c <= 57) { mant = mant * 10 + (c - 48); if (frac >= 0) frac++ }
+            else if (c === d || c === LF || c === CR) break
+            else if (c === 46 && frac < 0) frac = 0
+            else {
+              numeric = false
+              while (j < len) { const e = buf[j] as number; if (e === d || e === LF || e === CR) break; j++ }
+              break
+            }
+            j++
+          }
           if (j >= len && !final) { incomplete = true; break }
-          if (j > p && this.put(buf, p, j, row, col)) hasValue = true
+          if (j > p) {
+            const num = numeric ? canonicalScanned(buf, p, j, mant, frac) : NaN
+            if (num === num) {
+              if (col >= LIMITS.maxColumns) throw new FileError('too_many_columns', { limit: LIMITS.maxColumns })
+              store.set(row, col, Tag.NumericText, num, num === 0 ? 0 : lastPlaces)
+              hasValue = true
+            } else if (this.put(buf, p, j, row, col, false)) hasValue = true
+          }
         }
         const c = buf[j]
         if (j < len && c === d) { p = j + 1; col++; continue }
@@ -380,15 +415,15 @@ class CsvParser {
     return pos
   }
 
-  /** Stores one non-empty field; false when it holds nothing. */
-  private put(b: Uint8Array, start: number, end: number, row: number, col: number): boolean {
+  /** Stores one non-empty field; false when it holds nothing. `numeric`: it may be a number. */
+  private put(b: Uint8Array, start: number, end: number, row: number, col: number, numeric: boolean): boolean {
     const len = end - start
     // A UTF-8 byte is at most one UTF-16 unit: only a field this long can be over the limit.
     if (len > LIMITS.maxCellChars && decodeOrNotUtf8(this.decoder, b, start, end).length > LIMITS.maxCellChars) {
       throw new FileError('cell_too_large', { cell: `${columnName(col)}${this.line}`, limit: LIMITS.maxCellChars })
     }
     if (col >= LIMITS.maxColumns) throw new FileError('too_many_columns', { limit: LIMITS.maxColumns })
-    if (len <= 15) {
+    if (numeric && len <= 15) {
       const num = canonicalNumber(b, start, end)
       if (num === num) { this.store.set(row, col, Tag.NumericText, num, num === 0 ? 0 : lastPlaces); return true }
     }
