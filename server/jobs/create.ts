@@ -14,6 +14,7 @@ import { planBatches } from './plan'
 import { backoffMs, DEFAULT_RETRY } from './call'
 import { isTransient } from '../feishu/classify'
 import type { Pacer } from './pacer'
+import { ROWS_PER_SLICE, yieldToLoop } from '../yield'
 
 /** More rows than this in one job is refused: split the file. */
 export const MAX_JOB_ROWS = 200_000
@@ -90,19 +91,19 @@ async function checkRows(deps: CreateDeps, token: string, kind: JobKind, target:
   let errors: JobRowError[]
   let fields: string[]
   if (target.type === 'payroll') {
-    const parsed = parseRows(raw, payrollRow) as PayrollRowInput[]
+    const parsed = (await parseRows(raw, payrollRow)) as PayrollRowInput[]
     const schema = payrollTarget(await findDatasource(deps.feishu, deps.pacer, token, target.source_code))
     const checked = checkPayrollRows(schema, target, parsed)
     rows = checked.rows
     errors = checked.errors
     fields = [...new Set(checked.rows.flatMap((r) => Object.keys(r.values)))].sort()
   } else if (kind === 'attendance_upload') {
-    const parsed = parseRows(raw, attendanceRow) as AttendanceRowInput[]
+    const parsed = (await parseRows(raw, attendanceRow)) as AttendanceRowInput[]
     errors = checkAttendanceRows(target, parsed)
     rows = parsed
     fields = [...new Set(parsed.flatMap((r) => Object.keys(r.values)))].sort()
   } else {
-    const parsed = parseRows(raw, attendanceDeleteRow) as AttendanceDeleteRowInput[]
+    const parsed = (await parseRows(raw, attendanceDeleteRow)) as AttendanceDeleteRowInput[]
     errors = checkAttendanceDeleteRows(parsed)
     rows = parsed
     fields = []
@@ -191,9 +192,10 @@ export async function insertJob(
  * Parses the rows in place: each raw row is replaced by its parsed copy at once, so a 100,000-row
  * job never holds two copies of its rows (memory, issue 3 §8).
  */
-function parseRows(rows: unknown[], schema: z.ZodType): unknown[] {
+async function parseRows(rows: unknown[], schema: z.ZodType): Promise<unknown[]> {
   const problems: JobRowError[] = []
   for (let i = 0; i < rows.length; i++) {
+    if (i > 0 && i % ROWS_PER_SLICE === 0) await yieldToLoop()
     const r = rows[i]
     const p = schema.safeParse(r)
     if (p.success) rows[i] = p.data

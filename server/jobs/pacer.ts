@@ -1,4 +1,5 @@
 import { FEISHU_RATE_LIMITS, type FeishuApi } from '../../src/domain/feishu-limits'
+import { StallWatch } from './stall-watch'
 
 /**
  * One limiter per Feishu API, shared by every job and user of the process: Feishu counts calls per
@@ -23,8 +24,25 @@ export function pacingWindows(limit: number, windowMs: number): Array<[limit: nu
   return limit % SLICES === 0 ? [whole, [limit / SLICES, windowMs / SLICES]] : [whole]
 }
 
-export function inProcessPacer(limits: Partial<Record<FeishuApi, { limit: number; windowMs: number }>> = {}, now: () => number = () => Date.now()): Pacer {
+/**
+ * `watchStalls` (default: when pacing by the real clock): calls let through just before the event
+ * loop was blocked are re-dated to the end of the block (see StallWatch).
+ */
+export function inProcessPacer(
+  limits: Partial<Record<FeishuApi, { limit: number; windowMs: number }>> = {},
+  clock?: () => number,
+  opts: { watchStalls?: boolean } = {},
+): Pacer {
+  const now = clock ?? (() => Date.now())
   const logs = new Map<FeishuApi, { starts: number[]; tail: Promise<void> }>()
+  const watch = (opts.watchStalls ?? clock === undefined)
+    ? new StallWatch((from, to) => {
+      for (const l of logs.values()) {
+        // The log is in time order: re-date its tail, which stays in order.
+        for (let i = l.starts.length - 1; i >= 0 && watch!.heldBack(l.starts[i]!, from); i--) l.starts[i] = to
+      }
+    }, { now })
+    : null
   return {
     schedule(api, call) {
       let log = logs.get(api)
@@ -43,7 +61,7 @@ export function inProcessPacer(limits: Partial<Record<FeishuApi, { limit: number
             const inside = l.starts.filter((x) => x > t - w)
             if (inside.length >= cap) wait = Math.max(wait, inside[inside.length - cap]! + w - t + 1)
           }
-          if (wait <= 0) { l.starts.push(t); return }
+          if (wait <= 0) { l.starts.push(t); watch?.touch(); return }
           await new Promise((ok) => setTimeout(ok, wait))
         }
       })

@@ -1,3 +1,4 @@
+import { ROWS_PER_SLICE, yieldToLoop } from '../yield'
 import type { Kysely, Selectable, Transaction } from 'kysely'
 import type { FieldError, JobCounts, RowStatus } from '../../src/domain/jobs'
 import type { Database, JobBatchesTable, JobRowsTable, JobsTable } from './schema'
@@ -62,8 +63,10 @@ export interface JobsRepo {
 }
 
 async function insertRows(trx: Transaction<Database>, jobId: string, offset: number, rows: Array<{ row: number; key: string | null; input: unknown }>) {
-  for (let i = 0; i < rows.length; i += 500) {
-    await trx.insertInto('job_rows').values(rows.slice(i, i + 500).map((r, k) => ({
+  for (let i = 0; i < rows.length; i += ROWS_PER_SLICE) {
+    // SQLite runs synchronously: without this, storing thousands of rows blocks every paced call.
+    if (i > 0) await yieldToLoop()
+    await trx.insertInto('job_rows').values(rows.slice(i, i + ROWS_PER_SLICE).map((r, k) => ({
       job_id: jobId, idx: offset + i + k, row: r.row, key: r.key, input_json: JSON.stringify(r.input), status: 'pending', feishu_code: null, message: null, field_errors_json: null, before_json: null,
     }))).execute()
   }

@@ -80,3 +80,30 @@ describe('the per-datasource serialiser', () => {
     await expect(s.run('k', async () => 'next')).resolves.toBe('next')
   })
 })
+
+describe('calls held back by a blocked event loop', () => {
+  // Real time: the event loop is really blocked, as a long synchronous piece of work blocks it.
+  beforeEach(() => { vi.useRealTimers() })
+
+  it('are re-dated to the end of the block, so the calls after them keep to the limit as Feishu sees it', async () => {
+    const limits = { 'payroll.record.save': { limit: 2, windowMs: 1000 } }
+    const run = async () => {
+      const pacer = inProcessPacer(limits)
+      const starts: number[] = []
+      await pacer.schedule('payroll.record.save', async () => {
+        starts.push(Date.now())
+        // Let through, then held back: the loop is blocked before the request could go out.
+        const until = Date.now() + 200
+        while (Date.now() < until) { /* blocked */ }
+      })
+      await new Promise((ok) => setTimeout(ok, 30)) // the loop runs again
+      await Promise.all([0, 1].map(() => pacer.schedule('payroll.record.save', async () => { starts.push(Date.now()) })))
+      return starts
+    }
+    const watched = await run()
+    // The first call really went out ~200 ms after it was let through: the third waits a full
+    // window (1,030 ms) from then, not from when it was let through.
+    // (Without the watch it would go ~1,030 ms after the first was let through.)
+    expect(watched[2]! - watched[0]!).toBeGreaterThanOrEqual(200 + 1030 - 15)
+  })
+})
