@@ -1,4 +1,7 @@
+import { Agent as HttpAgent } from 'node:http'
+import { Agent as HttpsAgent } from 'node:https'
 import axios, { type AxiosInstance } from 'axios'
+import { reportSends } from './send-clock'
 import { bodyCode, bodyMessage, classify, type FeishuAnswer, type FeishuFailure } from './classify'
 
 /** A Feishu call that did not succeed, already classified. Never carries a token. */
@@ -34,7 +37,11 @@ export interface FeishuHttp {
  * throws on an HTTP status — every answer goes through `classify` — and it never logs tokens.
  */
 export function feishuHttp(baseUrl: string, instance?: AxiosInstance): FeishuHttp {
-  const http = instance ?? axios.create({ baseURL: baseUrl, timeout: 30_000, validateStatus: () => true, maxRedirects: 0, proxy: false })
+  const http = instance ?? axios.create({
+    baseURL: baseUrl, timeout: 30_000, validateStatus: () => true, maxRedirects: 0, proxy: false,
+    // Kept-alive connections; each request tells its pacer when it really went out (send-clock.ts).
+    httpAgent: reportSends(new HttpAgent({ keepAlive: true })), httpsAgent: reportSends(new HttpsAgent({ keepAlive: true })),
+  })
   return {
     async call<T>(req: FeishuRequest) {
       let answer: FeishuAnswer

@@ -1,5 +1,5 @@
 import { FEISHU_RATE_LIMITS, type FeishuApi } from '../../src/domain/feishu-limits'
-import { StallWatch } from './stall-watch'
+import { sendClock } from '../feishu/send-clock'
 
 /**
  * One limiter per Feishu API, shared by every job and user of the process: Feishu counts calls per
@@ -17,6 +17,12 @@ export interface Pacer {
  * tenth of the window, so calls flow evenly (50/s → 5 per 100 ms) instead of in bursts.
  */
 export const WINDOW_MARGIN = 1.03
+/**
+ * How late a call may reach Feishu without harm: the margin above, in a 1 s window (~30 ms), less a
+ * little. A call written later than this after it was let through (the event loop was blocked in
+ * between) is re-dated, so the calls after it keep to the limit as Feishu sees them.
+ */
+export const TOLERATED_LAG_MS = 25
 export const SLICES = 10
 
 export function pacingWindows(limit: number, windowMs: number): Array<[limit: number, windowMs: number]> {
@@ -24,29 +30,21 @@ export function pacingWindows(limit: number, windowMs: number): Array<[limit: nu
   return limit % SLICES === 0 ? [whole, [limit / SLICES, windowMs / SLICES]] : [whole]
 }
 
-/**
- * `watchStalls` (default: when pacing by the real clock): calls let through just before the event
- * loop was blocked are re-dated to the end of the block (see StallWatch).
- */
-export function inProcessPacer(
-  limits: Partial<Record<FeishuApi, { limit: number; windowMs: number }>> = {},
-  clock?: () => number,
-  opts: { watchStalls?: boolean } = {},
-): Pacer {
-  const now = clock ?? (() => Date.now())
-  const logs = new Map<FeishuApi, { starts: number[]; tail: Promise<void> }>()
-  const watch = (opts.watchStalls ?? clock === undefined)
-    ? new StallWatch((from, to) => {
-      for (const l of logs.values()) {
-        // The log is in time order: re-date its tail, which stays in order.
-        for (let i = l.starts.length - 1; i >= 0 && watch!.heldBack(l.starts[i]!, from); i--) l.starts[i] = to
-      }
-    }, { now })
-    : null
+/** A call in the log: when it was let through, or later if it was written later (send-clock.ts). */
+interface Start { t: number }
+
+export function inProcessPacer(limits: Partial<Record<FeishuApi, { limit: number; windowMs: number }>> = {}, now: () => number = () => Date.now()): Pacer {
+  const logs = new Map<FeishuApi, { starts: Start[]; tail: Promise<Start> }>()
+  /** A call written `at`: if that is later than the lag a call may have, it counts from then. */
+  const redate = (starts: Start[], start: Start, at: number) => {
+    if (at - TOLERATED_LAG_MS <= start.t) return
+    start.t = at - TOLERATED_LAG_MS
+    starts.sort((a, b) => a.t - b.t)
+  }
   return {
     schedule(api, call) {
       let log = logs.get(api)
-      if (!log) { log = { starts: [], tail: Promise.resolve() }; logs.set(api, log) }
+      if (!log) { log = { starts: [], tail: Promise.resolve({ t: 0 }) }; logs.set(api, log) }
       const { limit, windowMs } = limits[api] ?? FEISHU_RATE_LIMITS[api]
       const windows = pacingWindows(limit, windowMs)
       const l = log
@@ -55,18 +53,18 @@ export function inProcessPacer(
         for (;;) {
           const t = now()
           const longest = Math.max(...windows.map(([, w]) => w))
-          while (l.starts.length && l.starts[0]! <= t - longest) l.starts.shift()
+          while (l.starts.length && l.starts[0]!.t <= t - longest) l.starts.shift()
           let wait = 0
           for (const [cap, w] of windows) {
-            const inside = l.starts.filter((x) => x > t - w)
-            if (inside.length >= cap) wait = Math.max(wait, inside[inside.length - cap]! + w - t + 1)
+            const inside = l.starts.filter((x) => x.t > t - w)
+            if (inside.length >= cap) wait = Math.max(wait, inside[inside.length - cap]!.t + w - t + 1)
           }
-          if (wait <= 0) { l.starts.push(t); watch?.touch(); return }
+          if (wait <= 0) { const start = { t }; l.starts.push(start); return start }
           await new Promise((ok) => setTimeout(ok, wait))
         }
       })
       l.tail = turn
-      return turn.then(call)
+      return turn.then((start) => sendClock.run({ sent: (at) => redate(l.starts, start, at) }, call))
     },
   }
 }

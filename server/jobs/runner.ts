@@ -64,8 +64,12 @@ const EXECUTORS: Record<ParsedJob['kind'], (ctx: BatchContext) => Promise<BatchO
   attendance_delete: runAttendanceDelete,
 }
 
-/** Payroll saves are serial per datasource anyway; attendance calls may overlap (50/s). */
-const WORKERS: Record<ParsedJob['kind'], number> = { payroll_save: 1, payroll_revert: 1, attendance_upload: 4, attendance_delete: 2 }
+/**
+ * Payroll saves are serial per datasource anyway; attendance calls may overlap (50/s). At 300 ms a
+ * call, one attendance job needs ~16 calls in flight to use the whole limit (4 gave ~12/s); the
+ * pacer still decides when each goes, so more workers never means more than the limit.
+ */
+const WORKERS: Record<ParsedJob['kind'], number> = { payroll_save: 1, payroll_revert: 1, attendance_upload: 16, attendance_delete: 4 }
 
 export function jobRunner(deps: JobRunnerDeps): JobRunner {
   const { repo, bus, clock, logger } = deps

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import { FEISHU_RATE_LIMITS, type FeishuApi } from '../../src/domain/feishu-limits'
-import { pacingWindows, type Pacer } from '../jobs/pacer'
+import { pacingWindows, TOLERATED_LAG_MS, type Pacer } from '../jobs/pacer'
 import { guarded } from './redis'
-import { StallWatch } from '../jobs/stall-watch'
+import { sendClock } from '../feishu/send-clock'
 
 /**
  * A sliding log per API in one sorted set, checked and written by one Lua script with Redis's own
@@ -39,38 +39,34 @@ return 0
 `
 
 
-/** Re-dates this process's grants (members) to Redis's now: they were held back by a stall (StallWatch). */
+/** Re-dates a grant to Redis's now less the tolerated lag: its request was written late (send-clock.ts). */
 const REDATE = `
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-for i = 1, #ARGV do redis.call('ZADD', KEYS[1], 'XX', now, ARGV[i]) end
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(ARGV[1])
+for i = 2, #ARGV do
+  local score = redis.call('ZSCORE', KEYS[1], ARGV[i])
+  if score and tonumber(score) < now then redis.call('ZADD', KEYS[1], 'XX', now, ARGV[i]) end
+end
 return 0
 `
 
 export function redisPacer(redis: Redis, prefix: string, sleep = (ms: number) => new Promise<void>((ok) => setTimeout(ok, ms))): Pacer {
-  /** This process's recent grants: local time granted, API, member. */
-  let granted: Array<{ at: number; api: FeishuApi; member: string }> = []
-  const watch = new StallWatch((from, to) => {
-    granted = granted.filter((g) => g.at > to - 2000)
-    const held = new Map<FeishuApi, string[]>()
-    for (const g of granted) if (watch.heldBack(g.at, from)) held.set(g.api, [...(held.get(g.api) ?? []), g.member])
-    // Best effort: if Redis is away the calls are not sent either.
-    for (const [api, members] of held) void redis.eval(REDATE, 1, `${prefix}:rate:${api}`, ...members).catch(() => undefined)
-  })
   return {
     async schedule(api: FeishuApi, call) {
       const { limit, windowMs } = FEISHU_RATE_LIMITS[api]
       const windows = pacingWindows(limit, windowMs)
+      const key = `${prefix}:rate:${api}`
       const member = randomUUID()
       for (;;) {
-        const wait = Number(await guarded(() => redis.eval(SCRIPT, 1, `${prefix}:rate:${api}`, member, windows.length, ...windows.flat())))
+        const wait = Number(await guarded(() => redis.eval(SCRIPT, 1, key, member, windows.length, ...windows.flat())))
         if (wait <= 0) break
         await sleep(Math.min(wait, 1000))
       }
-      granted.push({ at: Date.now(), api, member })
-      if (granted.length > 1000) granted = granted.slice(-500)
-      watch.touch()
-      return call()
+      const granted = Date.now()
+      // Written much later than let through (a blocked event loop): counted from then (send-clock.ts).
+      // Best effort: if Redis is away, the next calls wait for it anyway.
+      const sent = (at: number) => { if (at - granted > TOLERATED_LAG_MS) void redis.eval(REDATE, 1, key, TOLERATED_LAG_MS, member).catch(() => undefined) }
+      return sendClock.run({ sent }, call)
     },
   }
 }

@@ -1,5 +1,6 @@
 import { mkdtempSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { createServer as createHttpServer } from 'node:http'
+import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { buildApp } from '../../server/app'
@@ -168,4 +169,12 @@ export async function waitForJob(c: Client, id: string, statuses: string[] = ['s
     if (Date.now() > until) throw new Error(`job ${id} still ${job?.status} after ${timeoutMs} ms`)
     await new Promise((ok) => setTimeout(ok, 50))
   }
+}
+
+/** A local HTTP server answering every call with Feishu's success body (pacing tests). */
+export async function okServer(): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createHttpServer((req, res) => { req.resume(); req.on('end', () => { res.setHeader('content-type', 'application/json'); res.end('{"code":0,"msg":"success","data":{}}') }) })
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()))
+  const port = (server.address() as AddressInfo).port
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((ok) => { server.closeAllConnections(); server.close(() => ok()) }) }
 }

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { feishuHttp } from '../../server/feishu/http'
 import { inProcessPacer, inProcessSerialiser } from '../../server/jobs/pacer'
+import { okServer } from './harness'
 
 // Clock-driven: fake timers move time; nothing here sleeps.
 beforeEach(() => { vi.useFakeTimers({ now: 1_000_000 }) })
@@ -82,28 +84,29 @@ describe('the per-datasource serialiser', () => {
 })
 
 describe('calls held back by a blocked event loop', () => {
-  // Real time: the event loop is really blocked, as a long synchronous piece of work blocks it.
+  // Real time, real HTTP: the event loop is really blocked between letting a call through and
+  // writing its request, as a long synchronous piece of work (or a garbage collection) blocks it.
   beforeEach(() => { vi.useRealTimers() })
 
-  it('are re-dated to the end of the block, so the calls after them keep to the limit as Feishu sees it', async () => {
-    const limits = { 'payroll.record.save': { limit: 2, windowMs: 1000 } }
-    const run = async () => {
-      const pacer = inProcessPacer(limits)
+  it('count from when their request was written, so the calls after them keep to the limit as Feishu sees it', async () => {
+    const feishu = await okServer()
+    try {
+      const http = feishuHttp(feishu.url)
+      const pacer = inProcessPacer({ 'payroll.record.save': { limit: 2, windowMs: 1000 } })
       const starts: number[] = []
-      await pacer.schedule('payroll.record.save', async () => {
+      const send = (block: boolean) => pacer.schedule('payroll.record.save', () => {
         starts.push(Date.now())
-        // Let through, then held back: the loop is blocked before the request could go out.
-        const until = Date.now() + 200
-        while (Date.now() < until) { /* blocked */ }
+        // Let through, then the loop is blocked before the request is written: it goes ~400 ms late.
+        if (block) { const until = Date.now() + 400; while (Date.now() < until) { /* blocked */ } }
+        return http.call({ method: 'POST', path: '/x', body: {} })
       })
-      await new Promise((ok) => setTimeout(ok, 30)) // the loop runs again
-      await Promise.all([0, 1].map(() => pacer.schedule('payroll.record.save', async () => { starts.push(Date.now()) })))
-      return starts
+      await send(true)
+      await Promise.all([send(false), send(false)])
+      // The third waits a full window (1,030 ms) from when the first was written (less the 25 ms
+      // any call may lag), not from when it was let through (that would be ~1,030 ms).
+      expect(starts[2]! - starts[0]!).toBeGreaterThanOrEqual(400 + 1030 - 40)
+    } finally {
+      await feishu.close()
     }
-    const watched = await run()
-    // The first call really went out ~200 ms after it was let through: the third waits a full
-    // window (1,030 ms) from then, not from when it was let through.
-    // (Without the watch it would go ~1,030 ms after the first was let through.)
-    expect(watched[2]! - watched[0]!).toBeGreaterThanOrEqual(200 + 1030 - 15)
   })
 })
