@@ -1,4 +1,4 @@
-import type { JobKind, JobProgress, JobRowInput, JobRowResult, JobSummary, JobTarget, RowStatus } from '../domain/jobs'
+import { rowsPerPart, type JobKind, type JobProgress, type JobRowInput, type JobRowResult, type JobSummary, type JobTarget, type RowStatus } from '../domain/jobs'
 import { request } from './http'
 
 // Write jobs (server/jobs/README.md). Another person's job answers 404, like an unknown one.
@@ -61,22 +61,21 @@ export function getJob(id: string, params: JobRowsParams = {}): Promise<JobDetai
   })
 }
 
-/** Rows per request: a large import goes in parts, so neither side ever holds a whole file in one body. */
-export const JOB_ROWS_PER_REQUEST = 5000
-
 /**
- * Creates a job. More than JOB_ROWS_PER_REQUEST rows are sent in parts: a draft job with the first
- * part, then each next part (a retried part is a no-op on the server), then start.
+ * Creates a job. More rows than fit one part (rowsPerPart: ≤ 1,000, ~512 KB) are sent in parts: a
+ * draft job with the first part, then each next part (a retried part is a no-op on the server),
+ * then start. Neither side ever holds a whole file in one body.
  */
 export async function createJob(body: CreateJobBody): Promise<JobSummary> {
-  if (body.rows.length <= JOB_ROWS_PER_REQUEST) {
+  const per = rowsPerPart(body.rows)
+  if (body.rows.length <= per) {
     return (await request<{ job: JobSummary }>({ method: 'POST', url: '/api/jobs', data: body })).job
   }
-  const first = body.rows.slice(0, JOB_ROWS_PER_REQUEST)
+  const first = body.rows.slice(0, per)
   const draft = (await request<{ job: JobSummary }>({ method: 'POST', url: '/api/jobs', data: { ...body, rows: first, draft: true } })).job
   if (draft.status !== 'draft') return draft
-  for (let offset = draft.counts.total; offset < body.rows.length; offset += JOB_ROWS_PER_REQUEST) {
-    await request<{ job: JobSummary }>({ method: 'POST', url: jobPath(draft.id, '/rows'), data: { offset, rows: body.rows.slice(offset, offset + JOB_ROWS_PER_REQUEST) } })
+  for (let offset = draft.counts.total; offset < body.rows.length; offset += per) {
+    await request<{ job: JobSummary }>({ method: 'POST', url: jobPath(draft.id, '/rows'), data: { offset, rows: body.rows.slice(offset, offset + per) } })
   }
   return (await request<{ job: JobSummary }>({ method: 'POST', url: jobPath(draft.id, '/start') })).job
 }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ApiError, http } from '../../src/api'
-import { cancelJob, createJob, getJob, JOB_ROWS_PER_REQUEST, listJobs, openJobEvents, pauseJob, resumeJob } from '../../src/api/jobs'
+import { cancelJob, createJob, getJob, listJobs, openJobEvents, pauseJob, resumeJob } from '../../src/api/jobs'
+import { MAX_ROWS_PER_PART, rowsPerPart } from '../../src/domain/jobs'
 import type { JobProgress, JobSummary } from '../../src/domain/jobs'
 import { fakeServer } from './fake-server'
 
@@ -103,8 +104,10 @@ describe('the jobs API client', () => {
   })
 
   it('sends a large import in parts: a draft with the first part, the next parts at their offsets, then start', async () => {
-    const n = JOB_ROWS_PER_REQUEST * 2 + 7
-    const rows = Array.from({ length: n }, (_, i) => ({ row: i + 2, employment_id: `e${i}`, values: { bonus__c: '1' } }))
+    const rows = Array.from({ length: MAX_ROWS_PER_PART * 2 + 7 }, (_, i) => ({ row: i + 2, employment_id: `e${i}`, values: { bonus__c: '1' } }))
+    const n = rows.length
+    const JOB_ROWS_PER_REQUEST = rowsPerPart(rows)
+    expect(JOB_ROWS_PER_REQUEST).toBe(MAX_ROWS_PER_PART) // narrow rows: the most rows a part takes
     const body = { idempotency_key: 'import-big-0001', kind: 'payroll_save' as const, target: { type: 'payroll' as const, source_code: 'bonus__c', payroll_period: '2025-06' }, rows }
     const draft = { ...job, id: 'big', status: 'draft' as const, counts: { ...job.counts, total: JOB_ROWS_PER_REQUEST } }
     const server = fakeServer({
@@ -120,6 +123,13 @@ describe('the jobs API client', () => {
     expect(sent[0].rows).toHaveLength(JOB_ROWS_PER_REQUEST)
     expect([sent[1].offset, sent[1].rows.length, sent[2].offset, sent[2].rows.length]).toEqual([JOB_ROWS_PER_REQUEST, JOB_ROWS_PER_REQUEST, JOB_ROWS_PER_REQUEST * 2, 7])
     expect(sent[2].rows[6]).toEqual(rows[n - 1])
+  })
+
+  it('sends wide rows in smaller parts, each about 512 KB of JSON', () => {
+    const wide = Array.from({ length: 3000 }, (_, i) => ({ row: i, member_id: `m${i}`, start_time: '20240101', end_time: '20240131', values: Object.fromEntries(Array.from({ length: 200 }, (_, k) => [`field_code_${k}`, String(k)])) }))
+    const per = rowsPerPart(wide)
+    expect(per).toBeLessThan(MAX_ROWS_PER_PART)
+    expect(JSON.stringify(wide.slice(0, per)).length).toBeLessThanOrEqual(600 * 1024)
   })
 
   it('turns a 404 for someone else’s job into an ApiError with status 404', async () => {
