@@ -53,7 +53,11 @@ export interface AppDeps {
 export interface BuiltApp { app: Hono; sessions: SessionService; tokens: UserTokens; feishu: FeishuClient; runner: JobRunner; sweepSessions(): Promise<number> }
 
 const bodyLimit = maxBody(1024 * 1024)
-const jobBodyLimit = maxBody(128 * 1024 * 1024)
+/**
+ * A job's rows come in parts of ~512 KB (rowsPerPart); 8 MB leaves room for API clients sending
+ * one larger body, and keeps any one request well inside the server's heap (160 MB, `npm start`).
+ */
+const jobBodyLimit = maxBody(8 * 1024 * 1024, 'Send the rows in parts: create the job with draft: true, then POST /api/jobs/:id/rows.')
 
 /** Composes middleware and routes; nothing else. */
 export function buildApp(deps: AppDeps): BuiltApp {

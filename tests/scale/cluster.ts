@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
@@ -27,7 +27,7 @@ export function cluster(sandboxUrl: string, opts: { entry?: string } = {}) {
   async function start(name: string, extraEnv: Record<string, string> = {}): Promise<Node> {
     const port = await freePort()
     // Tests run the TypeScript sources; the benchmark runs the production bundle (`npm run build:server`).
-    const child = spawn(process.execPath, opts.entry ? [opts.entry] : ['--import', 'tsx', 'server/index.ts'], {
+    const child = spawn(process.execPath, opts.entry ? [...startFlags(), opts.entry] : ['--import', 'tsx', 'server/index.ts'], {
       env: {
         ...process.env,
         FEISHU_APP_ID: SANDBOX_APP_ID, FEISHU_APP_SECRET: SANDBOX_APP_SECRET, FEISHU_BASE_URL: sandboxUrl,
@@ -76,4 +76,11 @@ export function cluster(sandboxUrl: string, opts: { entry?: string } = {}) {
   }
 
   return { schema, prefix, nodes, start, signIn, call, stop }
+}
+
+/** The node flags `npm start` runs the production bundle with (package.json), so the bundle runs as in production. */
+function startFlags(): string[] {
+  const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? ''
+  const m = /node ((?:--\S+ )*)dist-server\/index\.mjs/.exec(start)
+  return m?.[1] ? m[1].trim().split(/\s+/) : []
 }

@@ -30,6 +30,11 @@ describe('bad input gets a clear JSON error and the server keeps serving', () =>
 
   it('an oversized body', async () => {
     expectJsonError(await stack.client().request('POST', '/api/session', { code: 'x'.repeat(2 * 1024 * 1024), source: 'oauth' }), 413, 'payload_too_large')
+    // A job's rows over 8 MB in one body: refused before it is read, with the way to send them.
+    const rows = Array.from({ length: 9000 }, (_, i) => ({ row: i, member_id: `m${i}`, values: { note: 'x'.repeat(1000) } }))
+    const res = await stack.client().request('POST', '/api/jobs', { idempotency_key: 'too-big-0001', kind: 'attendance_upload', target: { type: 'attendance', archive_rule_id: 'r', month: '202401', employee_type: 'employee_id' }, rows })
+    expectJsonError(res, 413, 'payload_too_large')
+    expect(String((res.json.error as { message: string }).message)).toContain('in parts')
   })
 
   it('an unknown route', async () => {
