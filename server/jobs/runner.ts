@@ -156,9 +156,9 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
     }
   }
 
-  async function runBatch(job: ParsedJob, batch: BatchRow, isLastChunk: boolean, capturing?: Map<number, Promise<unknown>>) {
+  async function runBatch(job: ParsedJob, batch: BatchRow, isLastChunk: boolean, capturing?: Map<number, Promise<unknown>>, loaded?: Promise<Awaited<ReturnType<JobsRepo['rowsInRange']>>>) {
     await capturing?.get(batch.idx_from)
-    const rows = (await repo.rowsInRange(job.id, batch.idx_from, batch.idx_to)).map(loadRow)
+    const rows = (await (loaded ?? repo.rowsInRange(job.id, batch.idx_from, batch.idx_to))).map(loadRow)
     // Committed before the call: after a crash this batch is known to need resending.
     await repo.markInFlight(job.id, batch.seq, clock.now())
     let calls = 0
@@ -225,6 +225,7 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
     const queue = [...groups.values()]
     let stopped: Error | null = null
     const lookahead = { saved: 0, stop: false, capturing: new Map<number, Promise<unknown>>() }
+    const rowsAhead = new Map<number, Promise<Awaited<ReturnType<JobsRepo['rowsInRange']>>>>()
     const prefetching = job.kind === 'payroll_save' ? prefetchBefore(job, open, lookahead) : Promise.resolve()
     const worker = async () => {
       while (!stopped) {
@@ -237,7 +238,22 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
           if (current && current.status !== 'running') { stopRequests.set(jobId, current.status === 'cancelled' ? 'cancel' : 'pause'); stopped ??= new Error('stop requested'); return }
           const lastChunk = job.kind !== 'attendance_upload' || b.field_to >= lastField
           try {
-            await runBatch(job, b, lastChunk, lookahead.capturing)
+            const loaded = rowsAhead.get(b.idx_from)
+            rowsAhead.delete(b.idx_from)
+            // Payroll saves are one at a time per datasource: the next batch's rows are read while
+            // this one saves (after its before-values are in), so no read sits between two saves.
+            const next = queue[0]?.[0]
+            const nextCapture = next && job.kind === 'payroll_save' ? lookahead.capturing.get(next.idx_from) : undefined
+            if (next && nextCapture) {
+              const ahead = nextCapture.then(() => repo.rowsInRange(job.id, next.idx_from, next.idx_to))
+              ahead.catch(() => undefined)
+              rowsAhead.set(next.idx_from, ahead)
+            } else if (next && job.kind === 'payroll_revert') {
+              const ahead = repo.rowsInRange(job.id, next.idx_from, next.idx_to)
+              ahead.catch(() => undefined)
+              rowsAhead.set(next.idx_from, ahead)
+            }
+            await runBatch(job, b, lastChunk, lookahead.capturing, loaded)
             lookahead.saved++
           } catch (e) {
             stopped ??= e instanceof Error ? e : new Error(String(e))

@@ -51,17 +51,27 @@ return 0
 `
 
 export function redisPacer(redis: Redis, prefix: string, sleep = (ms: number) => new Promise<void>((ok) => setTimeout(ok, ms))): Pacer {
+  /**
+   * This process's callers of an API queue here and only the first asks Redis: a hundred workers
+   * waiting for the same window would otherwise all wake and ask at once, each time a call may go.
+   */
+  const tails = new Map<FeishuApi, Promise<unknown>>()
   return {
     async schedule(api: FeishuApi, call) {
       const { limit, windowMs } = FEISHU_RATE_LIMITS[api]
       const windows = pacingWindows(limit, windowMs)
       const key = `${prefix}:rate:${api}`
       const member = randomUUID()
-      for (;;) {
-        const wait = Number(await guarded(() => redis.eval(SCRIPT, 1, key, member, windows.length, ...windows.flat())))
-        if (wait <= 0) break
-        await sleep(Math.min(wait, 1000))
-      }
+      const turn = (tails.get(api) ?? Promise.resolve()).catch(() => undefined).then(async () => {
+        for (;;) {
+          const wait = Number(await guarded(() => redis.eval(SCRIPT, 1, key, member, windows.length, ...windows.flat())))
+          if (wait <= 0) return
+          await sleep(Math.min(wait, 1000))
+        }
+      })
+      tails.set(api, turn)
+      void turn.finally(() => { if (tails.get(api) === turn) tails.delete(api) }).catch(() => undefined)
+      await turn
       const granted = Date.now()
       // Written much later than let through (a blocked event loop): counted from then (send-clock.ts).
       // Best effort: if Redis is away, the next calls wait for it anyway.
