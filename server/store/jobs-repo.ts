@@ -81,19 +81,28 @@ async function insertBatches(trx: Transaction<Database>, jobId: string, batches:
 }
 
 export function jobsRepo(db: Kysely<Database>): JobsRepo {
+  /**
+   * Rows given the same values (a batch that succeeded: all 50 alike) are updated by one statement:
+   * one round trip instead of 50, which in PostgreSQL sat between two saves of a datasource.
+   */
   const applyUpdates = async (trx: Transaction<Database> | Kysely<Database>, jobId: string, updates: RowUpdate[]) => {
+    const groups = new Map<string, { set: Partial<JobRowsTable>; idxs: number[] }>()
     for (const u of updates) {
-      await trx
-        .updateTable('job_rows')
-        .set({
-          status: u.status,
-          ...(u.feishu_code !== undefined ? { feishu_code: u.feishu_code } : {}),
-          ...(u.message !== undefined ? { message: u.message } : {}),
-          ...(u.field_errors !== undefined ? { field_errors_json: u.field_errors && u.field_errors.length ? JSON.stringify(u.field_errors) : null } : {}),
-        })
-        .where('job_id', '=', jobId)
-        .where('idx', '=', u.idx)
-        .execute()
+      const set: Partial<JobRowsTable> = {
+        status: u.status,
+        ...(u.feishu_code !== undefined ? { feishu_code: u.feishu_code } : {}),
+        ...(u.message !== undefined ? { message: u.message } : {}),
+        ...(u.field_errors !== undefined ? { field_errors_json: u.field_errors && u.field_errors.length ? JSON.stringify(u.field_errors) : null } : {}),
+      }
+      const key = JSON.stringify(set)
+      const group = groups.get(key)
+      if (group) group.idxs.push(u.idx)
+      else groups.set(key, { set, idxs: [u.idx] })
+    }
+    for (const { set, idxs } of groups.values()) {
+      for (let i = 0; i < idxs.length; i += 500) {
+        await trx.updateTable('job_rows').set(set).where('job_id', '=', jobId).where('idx', 'in', idxs.slice(i, i + 500)).execute()
+      }
     }
   }
 
