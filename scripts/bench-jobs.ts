@@ -5,9 +5,12 @@
 // and rows/s as a ratio of the ceiling (target ≥ 0.95), the 429 and 2500021 answers received
 // (target 0), and the peak memory (VmHWM) of each server process while a 100,000-row job runs
 // (target < 200 MB). The server runs as separate process(es): SQLite for one, PostgreSQL + Redis
-// for several (--processes N, which spreads the jobs over them).
+// for several (--processes N, which spreads the jobs over them). Rates are steady-state slopes
+// (see perSecond). BENCH_TRACE=1 prints, per 429, how full the second before it was, and the first
+// payroll calls' start→end times (where the time between two saves goes).
 import { spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
+import { setPriority } from 'node:os'
 import { rowsPerPart } from '../src/domain/jobs'
 import { createSandboxApp } from '../server/sandbox/index'
 import { sandboxCalls, sandboxEmployees, sandboxProcess, setKnobs, type SandboxCall } from '../tests/server/harness'
@@ -16,20 +19,33 @@ import { cluster, type Node } from '../tests/scale/cluster'
 const flag = process.argv.indexOf('--processes')
 const processes = flag >= 0 ? Math.max(1, Number(process.argv[flag + 1]) || 1) : 1
 const latencies = (process.env.BENCH_LATENCIES ?? '20,300').split(',').map(Number)
-/** BENCH_SCENARIOS=p1,p3,att (default all): which throughput scenarios run. */
+/** BENCH_SCENARIOS=p1,p3,att (default all): which throughput scenarios run; BENCH_MEMORY=0 skips the 100,000-row job. */
 const wanted = new Set((process.env.BENCH_SCENARIOS ?? 'p1,p3,att').split(','))
 
 // The servers run the production bundle, as `npm start` does.
 const build = spawnSync('npm', ['run', '--silent', 'build:server'], { stdio: 'inherit' })
 if (build.status !== 0) process.exit(1)
 const sb = await sandboxProcess()
+// The sandbox stands for Feishu, which runs on machines of its own. Here it shares two cores with
+// the app's server processes (and PostgreSQL and Redis): while it waits for a core, it stamps the
+// calls that arrived meanwhile late and bunched together (measured: 30–46 ms stalls of its event
+// loop that an idle process beside it did not have), and counts them against the limit as if the
+// app had sent them so. Real Feishu gets no such jitter from our load, so the sandbox runs at a
+// higher scheduling priority and its stamps measure the app's pacing, not the contention.
+let sandboxNice = 'normal priority'
+try {
+  setPriority(sb.pid, -10)
+  sandboxNice = 'nice -10'
+} catch {
+  sandboxNice = 'normal priority (raising it needs root): 429s may include CPU contention on this machine'
+}
 const c = cluster(sb.url, { entry: 'dist-server/index.mjs' })
 const nodes: Node[] = []
 for (let i = 0; i < processes; i++) {
   // One process: the embedded default (SQLite, in-process pacing). Several: PostgreSQL + Redis.
   nodes.push(await c.start(`bench-${i}`, processes === 1 ? { DATABASE_URL: '', REDIS_URL: '' } : {}))
 }
-console.info(`bench:jobs — ${processes} server process${processes > 1 ? 'es on PostgreSQL + Redis' : ' on SQLite'}, sandbox in its own process`)
+console.info(`bench:jobs — ${processes} server process${processes > 1 ? 'es on PostgreSQL + Redis' : ' on SQLite'}, sandbox in its own process at ${sandboxNice}`)
 
 const cookies = new Map<string, string>()
 async function client(user: string, i: number) {
@@ -52,13 +68,23 @@ async function waitAll(jobs: Array<{ call: Call; id: string }>) {
 }
 
 /**
- * Events per second over the whole 1 s windows they span (the last, partial window would flatter
- * it): call starts for the call rate, call ends for the rows written per second.
+ * Events per second in the steady state: the least-squares slope of the event count over time,
+ * from the first second on (a sliding-window limit lets a window's worth through at the start,
+ * which would flatter the rate). A slope uses every event, where a count over whole windows or a
+ * first-to-last spacing swings by a call depending on where a window's bunch is cut (±2–3 % with
+ * ~50 calls). Call starts give the call rate, call ends the rows written per second.
  */
 function perSecond(calls: SandboxCall[], at: (c: SandboxCall) => number = (c) => c.startMs): number {
-  const starts = calls.map(at).sort((a, b) => a - b)
-  const windows = Math.floor((starts.at(-1)! - starts[0]!) / 1000)
-  return windows >= 1 ? starts.filter((t) => t < starts[0]! + windows * 1000).length / windows : calls.length
+  const times = calls.map(at).sort((a, b) => a - b)
+  const steady = times.filter((t) => t >= times[0]! + 1000).map((t) => t / 1000)
+  if (steady.length < 5) throw new Error(`too few calls after the first second (${steady.length}) to measure a rate`)
+  const n = steady.length
+  const meanT = steady.reduce((a, t) => a + t, 0) / n
+  const meanI = (n - 1) / 2
+  let cov = 0
+  let varT = 0
+  steady.forEach((t, i) => { cov += (t - meanT) * (i - meanI); varT += (t - meanT) ** 2 })
+  return cov / varT
 }
 
 /**
@@ -78,8 +104,12 @@ async function scenario(label: string, api: string, ceiling: number, rowsPerCall
     // For each refused call: how many calls the sandbox saw in the second before it.
     for (const r of calls.filter((x) => x.code === 99991400 || x.status === 429)) {
       const before = calls.filter((x) => x.startMs > r.startMs - 1000 && x.startMs <= r.startMs && x.seq !== r.seq)
-      console.info(`  429 at +${r.startMs - calls[0]!.startMs} ms: ${before.length} calls in the second before it`)
+      console.info(`  429 at ${r.startMs} (+${r.startMs - calls[0]!.startMs} ms): ${before.length} calls in the second before it`)
     }
+  }
+  if (process.env.BENCH_TRACE === '1' && key !== 'att') {
+    const t0 = ok[0]?.startMs ?? 0
+    console.info('  calls (start→end ms, user):', ok.slice(0, 40).map((x) => `${x.startMs - t0}→${(x.endMs ?? 0) - t0}${x.user?.slice(0, 2) ?? ''}`).join(' '))
   }
   const rate = perSecond(ok)
   // rowsPerCall: the average as planned (the last call of a job carries the remainder).
@@ -102,7 +132,8 @@ for (const latency of process.env.BENCH_ONLY === 'memory' ? [] : latencies) {
   await setKnobs(sb.url, { latencyMs: latency })
   run++
   const perSource = Math.min(10, 1000 / latency)
-  const payrollRows = latency >= 100 ? 1000 : 2000
+  // Every hired employee (~46 saves a job): enough calls for a steady rate at 300 ms a call too.
+  const payrollRows = people.length
   await scenario(`payroll, 1 datasource, ${latency} ms/call`, 'datasource_record.save', perSource, 50, async () => {
     const call = await client('wangfang', 0)
     const res = await call('POST', '/api/jobs', { idempotency_key: `bench-p1-${run}-${Date.now()}`, kind: 'payroll_save', target: { type: 'payroll', source_code: SOURCES[0], payroll_period: `2011-${String(run).padStart(2, '0')}` }, rows: people.slice(0, payrollRows).map((e, i) => ({ row: i, employment_id: e.employment_id, values: valuesFor(SOURCES[0], i) })) })
@@ -131,6 +162,12 @@ for (const latency of process.env.BENCH_ONLY === 'memory' ? [] : latencies) {
     await waitAll(jobs)
     return steady
   })
+}
+
+if (process.env.BENCH_MEMORY === '0') {
+  await c.stop()
+  await sb.close()
+  process.exit(0)
 }
 
 // Memory: a 100,000-row job (attendance, 100,000 members — unknown to the sandbox, so each answer

@@ -37,7 +37,7 @@ export function movableClock(): Clock & { advance(ms: number): void } {
  * port, with its own SQLite file. `logs` collects every log line for the security tests.
  */
 /** A sandbox in its own process (benchmarks: its event loop must not share the app server's). */
-export async function sandboxProcess(): Promise<{ url: string; close(): Promise<void> }> {
+export async function sandboxProcess(): Promise<{ url: string; pid: number; close(): Promise<void> }> {
   const port = await freePort()
   const { spawn } = await import('node:child_process')
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/sandbox/main.ts'], { env: { ...process.env, SANDBOX_PORT: String(port) }, stdio: 'ignore' })
@@ -46,7 +46,7 @@ export async function sandboxProcess(): Promise<{ url: string; close(): Promise<
     try { if ((await fetch(`${url}/sandbox/users`)).ok) break } catch { /* starting */ }
     await new Promise((ok) => setTimeout(ok, 50))
   }
-  return { url, close: async () => { child.kill('SIGTERM'); await new Promise((ok) => child.once('exit', ok)) } }
+  return { url, pid: child.pid!, close: async () => { child.kill('SIGTERM'); await new Promise((ok) => child.once('exit', ok)) } }
 }
 
 export async function startStack(opts: { retry?: RetryPolicy; sandbox?: { url: string; close(): Promise<void> } } = {}) {

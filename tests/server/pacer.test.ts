@@ -27,7 +27,8 @@ describe('the per-API pacer under a burst of arrivals', () => {
     const starts = await burst('payroll.record.save', 100, 20_000)
     expect(starts).toHaveLength(100)
     expect(maxInWindow(starts, 1000)).toBeLessThanOrEqual(10)
-    expect(maxInWindow(starts, 100)).toBeLessThanOrEqual(1)
+    // Evenly: never more than 2 in any fifth of a second.
+    expect(maxInWindow(starts, 200)).toBeLessThanOrEqual(2)
     // Close to the ceiling: 100 calls take about 10.3 s (a 3 % margin against arrival jitter).
     expect(starts.at(-1)!).toBeGreaterThanOrEqual(9 * 1030)
     expect(starts.at(-1)!).toBeLessThan(11_000)
