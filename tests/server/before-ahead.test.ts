@@ -23,7 +23,7 @@ function reads() {
   }
 }
 
-const tick = () => new Promise((ok) => setTimeout(ok, 0))
+const tick = () => new Promise<void>((ok) => setTimeout(ok, 0))
 
 describe('before-values read ahead of payroll saves', () => {
   it('reads two 50-record batches with one query (≤ 100 employment ids) and never reads a group twice', async () => {

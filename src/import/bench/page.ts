@@ -51,17 +51,24 @@ w.runOurs = async (url: string, name: string, inflater?: 'native' | 'fflate') =>
 
 w.disposeOurs = () => { (w.lastClient as ImportClient | undefined)?.dispose(); w.lastClient = undefined }
 
+/**
+ * A peer reads the file in a worker of its own. Timed like ours (runOurs): from the main thread,
+ * from starting the worker to having the rows, so both include the worker's start-up and loading
+ * its code. `insideMs` is the peer's own reading time, measured in its worker.
+ */
 w.runPeer = async (lib: 'read-excel-file' | 'sheetjs', url: string, name: string) => {
   const file = await load(url, name)
-  const worker = new Worker(new URL('./peer-worker.ts', import.meta.url), { type: 'module' })
+  let worker: Worker | undefined
   try {
-    return await watched(() => new Promise<{ ok: boolean; ms: number; rows?: number; error?: string }>((resolve) => {
-      worker.onmessage = (e) => resolve(e.data)
+    return await watched(() => new Promise<{ ok: boolean; ms: number; insideMs?: number; rows?: number; error?: string }>((resolve) => {
+      const t0 = performance.now()
+      worker = new Worker(new URL('./peer-worker.ts', import.meta.url), { type: 'module' })
+      worker.onmessage = (e: MessageEvent<{ ok: boolean; ms: number; rows?: number; error?: string }>) => resolve({ ...e.data, insideMs: e.data.ms, ms: performance.now() - t0 })
       worker.onerror = (e) => resolve({ ok: false, ms: 0, error: e.message })
       worker.postMessage({ lib, file })
     }))
   } finally {
-    worker.terminate()
+    worker?.terminate()
   }
 }
 

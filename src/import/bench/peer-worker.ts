@@ -1,6 +1,8 @@
-/** Reads the bench file with a peer library inside a worker, for the side-by-side figures. */
-import readXlsxFile from 'read-excel-file/web-worker'
-import * as XLSX from '@e965/xlsx'
+/**
+ * Reads the bench file with a peer library inside a worker, for the side-by-side figures. Each
+ * library is imported on demand, so a worker loads only the one it runs (as our worker loads only
+ * our reader).
+ */
 
 interface Job { lib: 'read-excel-file' | 'sheetjs'; file: File }
 
@@ -10,6 +12,7 @@ self.onmessage = async (e: MessageEvent<Job>) => {
   try {
     let rows = 0
     if (lib === 'read-excel-file') {
+      const { default: readXlsxFile } = await import('read-excel-file/web-worker')
       const data = (await readXlsxFile(file)) as unknown
       const first = Array.isArray(data) ? data : []
       // v9 answers [{ sheet, data }] per sheet; older versions answered the rows.
@@ -17,6 +20,7 @@ self.onmessage = async (e: MessageEvent<Job>) => {
         ? ((first[0] as { data: unknown[] }).data) : first
       rows = sheetRows.length
     } else {
+      const XLSX = await import('@e965/xlsx')
       const wb = XLSX.read(await file.arrayBuffer(), { type: 'array', dense: true, cellDates: true })
       const ws = wb.Sheets[wb.SheetNames[0] as string]
       rows = ws ? XLSX.utils.sheet_to_json(ws, { header: 1 }).length : 0
