@@ -12,6 +12,14 @@ export class NeedsSignIn extends Error {
   constructor() { super('needs sign-in'); this.name = 'NeedsSignIn' }
 }
 
+/**
+ * The job was paused or cancelled while this call waited for its turn (the datasource's lock, the
+ * rate limit): it is not sent. Its batch stays marked in flight and is sent on resume.
+ */
+export class StopRequested extends Error {
+  constructor() { super('stop requested'); this.name = 'StopRequested' }
+}
+
 /** Feishu stayed unavailable through every retry; the job pauses and nothing is lost. */
 export class GaveUp extends Error {
   constructor(readonly last: FeishuError) { super(`gave up after retries: ${last.message}`); this.name = 'GaveUp' }
@@ -51,7 +59,7 @@ export async function callFeishu<T>(
   owner: Owner,
   api: FeishuApi,
   call: (token: string) => Promise<T>,
-  opts: { serialKey?: string; onAttempt?: () => void } = {},
+  opts: { serialKey?: string; onAttempt?: () => void; stillWanted?: () => boolean } = {},
 ): Promise<T> {
   let refreshed = false
   let last: FeishuError | null = null
@@ -65,7 +73,13 @@ export async function callFeishu<T>(
       throw e
     }
     try {
-      const paced = () => deps.pacer.schedule(api, () => { opts.onAttempt?.(); return call(token) })
+      // Asked again at the last moment: a call may have waited behind another job's save or the
+      // rate limit for a while, and a pause or cancel given meanwhile must stop it being sent.
+      const paced = () => deps.pacer.schedule(api, () => {
+        if (opts.stillWanted && !opts.stillWanted()) throw new StopRequested()
+        opts.onAttempt?.()
+        return call(token)
+      })
       return await (opts.serialKey ? deps.serialiser.run(opts.serialKey, paced) : paced())
     } catch (e) {
       if (!(e instanceof FeishuError)) throw e

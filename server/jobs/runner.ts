@@ -130,7 +130,7 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
     callFeishu(
       { tokens: deps.tokens, pacer: deps.pacer, serialiser: deps.serialiser, clock, sleep, retry },
       job.owner, api, fn,
-      { serialKey, onAttempt: () => { onAttempt(); meterOf(job.id).add(clock.now(), 1, 0) } },
+      { serialKey, onAttempt: () => { onAttempt(); meterOf(job.id).add(clock.now(), 1, 0) }, stillWanted: () => !stopRequests.has(job.id) },
     )
 
   /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sandboxEmployees, setKnobs, startStack, waitForJob, type SandboxEmployee } from './harness'
+import { sandboxCalls, sandboxEmployees, setKnobs, startStack, waitForJob, type SandboxEmployee } from './harness'
 
 let stack: Awaited<ReturnType<typeof startStack>>
 let hired: SandboxEmployee[]
@@ -70,6 +70,28 @@ describe('the jobs API', () => {
       expect((await c.request('POST', `/api/jobs/${id}/resume`)).status).toBe(409)
       const records = ((await (await fetch(`${stack.sandbox.url}/sandbox/inspect/payroll?source_code=attendance_deduction__c`)).json()) as { records: Array<{ period: string }> }).records
       expect(records.filter((r) => r.period === '2023-06')).toHaveLength(final.job.counts.succeeded)
+    } finally {
+      await setKnobs(stack.sandbox.url, { latencyMs: 0 })
+    }
+  })
+
+  it('sends nothing more once cancelled: the batch readied behind the save under way is not sent', async () => {
+    const c = await stack.signedIn('wangfang')
+    await setKnobs(stack.sandbox.url, { latencyMs: 400 })
+    try {
+      const since = Math.max(0, ...(await sandboxCalls(stack.sandbox.url)).map((x) => x.seq))
+      const id = idOf(await c.request('POST', '/api/jobs', payrollJob(hired.slice(0, 200), '2023-09')))
+      // The first save is under way; the next batch is ready and waits for the datasource.
+      for (let i = 0; i < 200 && !(await sandboxCalls(stack.sandbox.url, { api: 'datasource_record.save', sinceSeq: since })).length; i++) await new Promise((ok) => setTimeout(ok, 10))
+      await new Promise((ok) => setTimeout(ok, 60))
+      expect((await c.request('POST', `/api/jobs/${id}/cancel`)).status).toBe(200)
+      const cancelledAt = Date.now()
+      await stack.runner.idle()
+      const saves = await sandboxCalls(stack.sandbox.url, { api: 'datasource_record.save', sinceSeq: since })
+      expect(saves).toHaveLength(1)
+      expect(saves[0]!.startMs).toBeLessThan(cancelledAt)
+      const final = await waitForJob(c, id, ['cancelled'])
+      expect(final.job.counts).toMatchObject({ succeeded: 50, cancelled: 150, pending: 0 })
     } finally {
       await setKnobs(stack.sandbox.url, { latencyMs: 0 })
     }
