@@ -1,28 +1,18 @@
-import { randomUUID } from 'node:crypto'
-import type { Redis } from 'ioredis'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { connectRedis } from '../../server/scale/redis'
+import { describe, expect, it } from 'vitest'
 import { redisPacer } from '../../server/scale/redis-pacer'
-import { REDIS_URL } from './cluster'
+import { ownRedis } from './own-redis'
 import { feishuHttp } from '../../server/feishu/http'
 import { okServer } from '../server/harness'
 
-// The machine's Redis, under a key prefix of this test's own.
-let redis: Redis
-const prefix = `test-pacer-${randomUUID()}`
-beforeAll(async () => { redis = await connectRedis(REDIS_URL) })
-afterAll(async () => {
-  const keys = await redis.keys(`${prefix}:*`)
-  if (keys.length) await redis.del(...keys)
-  redis.disconnect()
-})
+// The machine's Redis, under a key prefix of this test file's own.
+const own = ownRedis('pacer')
 
 describe('the shared (Redis) pacer, with a blocked event loop', () => {
   it('counts a call from when its request was written, so the calls after it keep to the limit as Feishu sees it', async () => {
     const feishu = await okServer()
     try {
       const http = feishuHttp(feishu.url)
-      const pacer = redisPacer(redis, prefix)
+      const pacer = redisPacer(own.redis, own.prefix)
       const starts: number[] = []
       const send = (block: boolean) => pacer.schedule('payroll.record.save', () => {
         starts.push(Date.now())
