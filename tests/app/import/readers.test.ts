@@ -42,10 +42,13 @@ const office = soffice()
 describe.skipIf(!office)('LibreOffice converting CSV to .xlsx (when installed)', () => {
   it('keeps every cell of the CSV', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lo-'))
-    writeFileSync(join(dir, 'in.csv'), '工号,姓名,金额\n="000123",张三,1234.5\nE2,李四,-7\n')
-    execFileSync(office as string, ['--headless', '--convert-to', 'xlsx', '--outdir', dir, join(dir, 'in.csv')], { timeout: 60_000 })
+    writeFileSync(join(dir, 'in.csv'), '工号,姓名,金额,入职日期\n="000123",张三,1234.5,2024-01-05\nE2,李四,-7,2023-12-31\n')
+    // The CSV import filter is told the file is UTF-8 (76) with comma (44) and double quote (34), in
+    // US English (1033), detecting dates: left to guess, LibreOffice reads it in the system's 8-bit charset.
+    execFileSync(office as string, ['--headless', '--infilter=CSV:44,34,76,1,,1033,false,true', '--convert-to', 'xlsx', '--outdir', dir, join(dir, 'in.csv')], { timeout: 60_000 })
     const rows = await readAll(new Uint8Array(readFileSync(join(dir, 'in.xlsx'))))
-    expect(rows).toEqual([['工号', '姓名', '金额'], ['000123', '张三', 1234.5], ['E2', '李四', -7]])
+    // Dates arrive as date-formatted serial numbers, the leading zeros as text.
+    expect(rows).toEqual([['工号', '姓名', '金额', '入职日期'], ['000123', '张三', 1234.5, '2024-01-05'], ['E2', '李四', -7, '2023-12-31']])
   })
 })
 
