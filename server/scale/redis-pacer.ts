@@ -62,8 +62,14 @@ export function redisPacer(redis: Redis, prefix: string, sleep = (ms: number) =>
       const windows = pacingWindows(limit, windowMs)
       const key = `${prefix}:rate:${api}`
       const member = randomUUID()
+      // When the call was let through, on this process's clock: the moment the script that let it
+      // through was sent (Redis logged it between then and its answer). Taken before the answer is
+      // awaited, so a stall of this process between Redis's answer and the request being written
+      // counts as lag too, and re-dates the call (send-clock.ts).
+      let granted = 0
       const turn = (tails.get(api) ?? Promise.resolve()).catch(() => undefined).then(async () => {
         for (;;) {
+          granted = Date.now()
           const wait = Number(await guarded(() => redis.eval(SCRIPT, 1, key, member, windows.length, ...windows.flat())))
           if (wait <= 0) return
           await sleep(Math.min(wait, 1000))
@@ -72,7 +78,6 @@ export function redisPacer(redis: Redis, prefix: string, sleep = (ms: number) =>
       tails.set(api, turn)
       void turn.finally(() => { if (tails.get(api) === turn) tails.delete(api) }).catch(() => undefined)
       await turn
-      const granted = Date.now()
       // Written much later than let through (a blocked event loop): counted from then (send-clock.ts).
       // Best effort: if Redis is away, the next calls wait for it anyway.
       const sent = (at: number) => { if (at - granted > TOLERATED_LAG_MS) void redis.eval(REDATE, 1, key, TOLERATED_LAG_MS, member).catch(() => undefined) }
