@@ -1,5 +1,8 @@
 import { PAYROLL_QUERY_MAX_EMPLOYMENT_IDS } from '../../src/domain/feishu-limits'
 
+/** What the look-ahead needs of a batch: its rows' range. */
+export interface RowRange { idx_from: number; idx_to: number }
+
 /**
  * The before-values of a payroll save job, read ahead of its saves. Reads have their own 10/s
  * limit, shared by every datasource being written, so they are grouped: consecutive batches with
@@ -8,9 +11,6 @@ import { PAYROLL_QUERY_MAX_EMPLOYMENT_IDS } from '../../src/domain/feishu-limits
  * `ahead` batches are read in front of the last one saved, and a batch that reaches its turn first
  * starts its own group's read: `ready` never starts a second read of a group.
  */
-/** What the look-ahead needs of a batch: its rows' range. */
-export interface RowRange { idx_from: number; idx_to: number }
-
 export interface BeforeAhead {
   /** Resolves when the batch's group has been read (or failed: the batch then reads for itself). */
   ready(batch: RowRange): Promise<void>
@@ -27,9 +27,9 @@ export function beforeAhead<B extends RowRange>(
 ): BeforeAhead {
   const groups: B[][] = []
   const groupOf = new Map<number, number>()
+  const size = (g: B[]) => g.reduce((n, x) => n + (x.idx_to - x.idx_from), 0)
   for (const b of batches) {
     const last = groups.at(-1)
-    const size = (g: B[]) => g.reduce((n, x) => n + (x.idx_to - x.idx_from), 0)
     if (last && size(last) + (b.idx_to - b.idx_from) <= PAYROLL_QUERY_MAX_EMPLOYMENT_IDS) last.push(b)
     else groups.push([b])
     groupOf.set(b.idx_from, groups.length - 1)
