@@ -37,6 +37,11 @@ export interface JobRunnerDeps {
   scanEveryMs?: number
   /** A job paused because Feishu or a shared service was unavailable is retried after this long. */
   autoResumeAfterMs?: number
+  /**
+   * A draft whose parts stopped arriving this long ago (the page was closed during the upload) is
+   * cancelled, saying so, instead of waiting in the person's history for ever. Nothing was written.
+   */
+  abandonDraftsAfterMs?: number
 }
 
 export interface JobRunner {
@@ -86,6 +91,7 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
   const processId = deps.processId ?? `p-${process.pid}-${Math.random().toString(36).slice(2, 8)}`
   const leaseMs = deps.leaseMs ?? 30_000
   const autoResumeAfterMs = deps.autoResumeAfterMs ?? 60_000
+  const abandonDraftsAfterMs = deps.abandonDraftsAfterMs ?? 24 * 3_600_000
   let scanTimer: ReturnType<typeof setInterval> | null = null
 
   const meterOf = (id: string) => {
@@ -289,6 +295,15 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
       for (const reason of ['feishu_unavailable', 'service_unavailable'] as const) {
         for (const j of await repo.pausedWith(reason)) {
           if (now - Number(j.updated_at) >= autoResumeAfterMs) await runner.resume(j.id)
+        }
+      }
+      for (const j of await repo.withStatus(['draft'])) {
+        if (now - Number(j.updated_at) < abandonDraftsAfterMs) continue
+        // 'upload_abandoned' names a catalogue entry (src/domain/feishu-errors.ts) shown in both languages.
+        const error = { code: 'upload_abandoned', feishu_code: null, message: 'upload_abandoned' }
+        if (await setStatus(j.id, 'cancelled', { pause_reason: null, error }, ['draft'])) {
+          await repo.cancelPendingRows(j.id)
+          await publish(j.id, true)
         }
       }
     },

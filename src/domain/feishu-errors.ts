@@ -131,6 +131,10 @@ export const FEISHU_ERRORS = {
     'zh-CN': { message: '飞书中已是这些值，未重复写入', hint: '无需处理。' },
     'en-US': { message: 'Feishu already held these values, so nothing was sent', hint: 'Nothing to do.' },
   },
+  upload_abandoned: {
+    'zh-CN': { message: '文件的数据没有传完，任务已取消，没有写入任何数据', hint: '上传过程中页面被关闭或网络中断超过一天。请重新导入这个文件。' },
+    'en-US': { message: 'The file’s rows never finished arriving, so the job was cancelled and nothing was written', hint: 'The page was closed or the connection lost during the upload more than a day ago. Import the file again.' },
+  },
   invalid_member_id: {
     'zh-CN': { message: '飞书不认识这个成员', hint: '检查用户 ID 或工号是否正确，以及该成员是否属于这个归档规则。' },
     'en-US': { message: 'Feishu did not recognise this member', hint: 'Check the user ID or employee number, and that the member belongs to this archive rule.' },

@@ -59,4 +59,23 @@ describe('a large import sent in parts', () => {
     expect((await other.request('POST', `/api/jobs/${id}/rows`, { offset: 5, rows: rowsOf(rnd.slice(5, 6), '202104', 5) })).status).toBe(404)
     expect((await other.request('POST', `/api/jobs/${id}/start`)).status).toBe(404)
   })
+
+  // Last in this file: it moves the app's clock a day forward.
+  it('cancels a draft whose parts stopped arriving a day ago, saying why, and leaves a recent one alone', async () => {
+    const c = await stack.signedIn('zhangwei')
+    const stale = idOf(await c.request('POST', '/api/jobs', { idempotency_key: 'parts-job-0004', kind: 'attendance_upload', target: target('202105'), rows: rowsOf(rnd.slice(0, 20), '202105'), draft: true }))
+    stack.clock.advance(23 * 3_600_000)
+    const recent = idOf(await c.request('POST', '/api/jobs', { idempotency_key: 'parts-job-0005', kind: 'attendance_upload', target: target('202106'), rows: rowsOf(rnd.slice(0, 20), '202106'), draft: true }))
+    await stack.runner.scan()
+    expect((await c.request('GET', `/api/jobs/${stale}`)).json.job).toMatchObject({ status: 'draft' })
+    stack.clock.advance(1 * 3_600_000)
+    await stack.runner.scan()
+    const cancelled = await c.request('GET', `/api/jobs/${stale}`)
+    expect(cancelled.json.job).toMatchObject({ status: 'cancelled', counts: { total: 20, cancelled: 20 }, error: { code: 'upload_abandoned', feishu_code: null } })
+    expect((await c.request('GET', `/api/jobs/${recent}`)).json.job).toMatchObject({ status: 'draft', error: null })
+    // Nothing reached Feishu, and the cancelled draft takes no more parts.
+    const archive = ((await (await fetch(`${stack.sandbox.url}/sandbox/inspect/archive?archive_rule_id=${RULE}&month=202105`)).json()) as { rows: unknown[] }).rows
+    expect(archive).toEqual([])
+    expect((await c.request('POST', `/api/jobs/${stale}/rows`, { offset: 20, rows: rowsOf(rnd.slice(20, 21), '202105', 20) })).json.error?.code).toBe('job_state_conflict')
+  })
 })
