@@ -545,6 +545,20 @@ describe('the job pages', () => {
     expect(wrapper.get('[data-testid="job-resume"]').text()).toBe('继续')
   })
 
+  it('says why a draft was cancelled when the rest of its file never arrived', async () => {
+    const abandoned = summary({
+      status: 'cancelled', started_at: null, finished_at: T0 + 86_400_000, affect_count: 0, calls: 0,
+      error: { code: 'upload_abandoned', feishu_code: null, message: 'upload_abandoned' },
+      counts: { total: 200, pending: 0, succeeded: 0, partial: 0, failed: 0, cancelled: 200 },
+    })
+    fake.getJob.mockResolvedValueOnce(detail(abandoned, []))
+    const { wrapper } = await open('/jobs/job-1', 'zh-CN')
+    await waitFor(() => expect(wrapper.find('[data-testid="job-error"]').exists()).toBe(true))
+    expect(wrapper.get('[data-testid="job-error"]').text()).toContain('文件的数据没有传完，任务已取消，没有写入任何数据')
+    expect(wrapper.get('[data-testid="job-error"]').text()).toContain('请重新导入这个文件')
+    expect(FakeEventSource.instances).toHaveLength(0)
+  })
+
   it('shows a clear not-found state for a job that is unknown or someone else’s', async () => {
     fake.getJob.mockRejectedValueOnce(new api.ApiError(404, 'not_found', 'No such job'))
     const { wrapper } = await open('/jobs/job-of-someone-else')
