@@ -276,6 +276,18 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
     }
   }
 
+  /** Cancels a job in one of the `from` states, with the reason shown on its page if one is given. */
+  async function cancelFrom(jobId: string, from: JobStatus[], error?: { code: string; feishu_code: number | null; message: string }) {
+    const ok = await setStatus(jobId, 'cancelled', { pause_reason: null, ...(error ? { error } : {}) }, from)
+    if (!ok) return false
+    if (active.has(jobId)) stopRequests.set(jobId, 'cancel')
+    // Rows not yet written are cancelled at once, wherever the job runs; a batch in flight
+    // elsewhere still records its rows as written when it completes.
+    await repo.cancelPendingRows(jobId)
+    await publish(jobId, true)
+    return true
+  }
+
   function kickJob(jobId: string, force: boolean) {
     if (shuttingDown || active.has(jobId)) return
     const p = run(jobId, force)
@@ -300,11 +312,7 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
       for (const j of await repo.withStatus(['draft'])) {
         if (now - Number(j.updated_at) < abandonDraftsAfterMs) continue
         // 'upload_abandoned' names a catalogue entry (src/domain/feishu-errors.ts) shown in both languages.
-        const error = { code: 'upload_abandoned', feishu_code: null, message: 'upload_abandoned' }
-        if (await setStatus(j.id, 'cancelled', { pause_reason: null, error }, ['draft'])) {
-          await repo.cancelPendingRows(j.id)
-          await publish(j.id, true)
-        }
+        await cancelFrom(j.id, ['draft'], { code: 'upload_abandoned', feishu_code: null, message: 'upload_abandoned' })
       }
     },
     async recover() {
@@ -330,15 +338,8 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
       }
       return ok
     },
-    async cancel(jobId) {
-      const ok = await setStatus(jobId, 'cancelled', { pause_reason: null }, ['draft', 'queued', 'running', 'paused', 'needs_signin', 'failed'])
-      if (!ok) return false
-      if (active.has(jobId)) stopRequests.set(jobId, 'cancel')
-      // Rows not yet written are cancelled at once, wherever the job runs; a batch in flight
-      // elsewhere still records its rows as written when it completes.
-      await repo.cancelPendingRows(jobId)
-      await publish(jobId, true)
-      return true
+    cancel(jobId) {
+      return cancelFrom(jobId, ['draft', 'queued', 'running', 'paused', 'needs_signin', 'failed'])
     },
     async resumeAfterSignIn(owner) {
       for (const j of await repo.ownedWithStatus(owner, ['needs_signin'])) await runner.resume(j.id)
