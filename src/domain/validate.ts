@@ -129,7 +129,7 @@ export interface ColumnsCheck {
  * checkRow for many rows at once, field by field (the worker's whole-file pass): each field's
  * rules are looked up once, a number cell is checked without boxing it, and nothing is allocated
  * for a cell that is fine. `columns[i]` holds schema.fields[i] (null = not mapped); `rows` are
- * the row indexes put on the issues and passed to the columns. Gives, for every row, exactly
+ * the row indexes put on the issues and passed to the columns, in ascending order. Gives, for every row, exactly
  * the issues (in the same order) and the key that checkRow gives for the row
  * { [field.code]: cell } (a test holds the two together). `afterField` is called after each
  * field (progress, cancel: it may throw).
@@ -143,102 +143,126 @@ export function checkColumns(
   const n = rows.length
   const issues: Array<Issue[] | undefined> = new Array(n).fill(undefined)
   const fields = schema.fields
-  const push = (i: number, issue: Issue): void => {
-    const list = issues[i]
-    if (list) list.push(issue)
-    else issues[i] = [issue]
-  }
   const limit = schema.recordTextLimit
   const textTotal = limit !== undefined ? new Float64Array(n) : null
+  // One call per field: a loop over the fields around the loop over the rows made V8 compile the
+  // inner loop on its own (on-stack replacement) and throw that code away at the end of every field.
   for (let f = 0; f < fields.length; f++) {
-    const field = fields[f] as TargetField
-    const code = field.code
-    const col = columns[f] ?? null
-    const writable = field.writable
-    const required = field.required
-    const isText = field.kind === 'text'
-    if (col === null) {
-      if (writable && required) for (let i = 0; i < n; i++) push(i, { row: rows[i] as number, field: code, severity: 'error', code: 'required' })
-      afterField?.(f + 1, fields.length)
-      continue
-    }
-    let memo: Map<number, Checked> | null = col.memoKey ? new Map() : null
-    let looked = 0
-    // A writable number or money field passes whole runs of rows that the store knows hold plain
-    // numbers with few enough decimals: checkNumber finds nothing in them (a test holds the two together).
-    // (checkNumber looks at places up to 10; a number field without places takes any.)
-    const places = field.kind === 'money' ? field.decimalPlaces ?? 2 : field.kind === 'number' ? field.decimalPlaces ?? ANY_PLACES : -1
-    const runs = writable && ((places >= 0 && places <= 10) || places === ANY_PLACES) && col.plainNumbers ? col : null
-    for (let i = 0; i < n; i++) {
-      const row = rows[i] as number
-      if (runs !== null) {
-        const run = (runs.plainNumbers as (row: number, places: number) => number)(row, places)
-        if (run > 0) {
-          // Skip the rows of the run that are in `rows` one after another.
-          let k = i + 1
-          while (k < n && rows[k] === row + (k - i) && k - i < run) k++
-          i = k - 1
-          continue
-        }
-      }
-      // A memo key means a non-empty, non-number cell: its type need not be asked for.
-      const key = memo !== null ? (col.memoKey as (row: number) => number)(row) : NaN
-      const type = key === key ? 2 : col.type(row)
-      let found: ValueIssue[] | null
-      let cell: CellValue = null
-      let checked: Checked | undefined
-      if (type === 0) found = null
-      else if (type === 1) found = checkNumber(field, col.number(row))
-      else {
-        if (key === key) {
-          checked = (memo as Map<number, Checked>).get(key)
-          if (checked === undefined) {
-            cell = col.value(row)
-            checked = { found: checkValue(field, cell), text: -1 }
-            ;(memo as Map<number, Checked>).set(key, checked)
-          }
-          if (++looked === MEMO_PROBE && (memo as Map<number, Checked>).size > MEMO_PROBE * 0.9) memo = null
-          found = checked.found
-        } else {
-          cell = col.value(row)
-          found = checkValue(field, cell)
-        }
-      }
-      if (!writable) {
-        if (found !== null && !found.some((it) => it.severity === 'error')) push(i, { row, field: code, severity: 'warning', code: 'field_stopped', params: stoppedParams(field) })
-        continue
-      }
-      if (found === null) {
-        if (required) push(i, { row, field: code, severity: 'error', code: 'required' })
-        continue
-      }
-      let hasError = false
-      if (found.length) {
-        for (const it of found) {
-          if (it.severity === 'error') hasError = true
-          push(i, it.params ? { row, field: code, severity: it.severity, code: it.code, params: it.params } : { row, field: code, severity: it.severity, code: it.code })
-        }
-      }
-      if (!hasError && isText && textTotal !== null) {
-        let length = checked ? checked.text : -1
-        if (length < 0) {
-          if (type === 1) cell = col.number(row)
-          else if (checked) cell = col.value(row)
-          length = typeof cell === 'string' ? textLength(cell) : textLength(normaliseValue(field, cell).value ?? '')
-          if (checked) checked.text = length
-        }
-        textTotal[i] = (textTotal[i] as number) + length
-      }
-    }
+    checkField(fields[f] as TargetField, columns[f] ?? null, rows, issues, textTotal)
     afterField?.(f + 1, fields.length)
   }
   if (textTotal !== null && limit !== undefined) {
     for (let i = 0; i < n; i++) {
       const length = textTotal[i] as number
-      if (length > limit) push(i, { row: rows[i] as number, field: null, severity: 'error', code: 'record_text_too_long', params: { length, limit } })
+      if (length > limit) pushIssue(issues, i, { row: rows[i] as number, field: null, severity: 'error', code: 'record_text_too_long', params: { length, limit } })
     }
   }
   return { issues, keys: columnKeys(schema, columns, rows) }
+}
+
+function pushIssue(issues: Array<Issue[] | undefined>, i: number, issue: Issue): void {
+  const list = issues[i]
+  if (list) list.push(issue)
+  else issues[i] = [issue]
+}
+
+/**
+ * How many of rows[i], rows[i + 1], … are row numbers rows[i], rows[i] + 1, … below rows[i] + run.
+ * Its own function, loop and all: inside checkField's row loop, V8 compiled this loop alone and
+ * dropped that code each time it ended.
+ */
+function runInRows(rows: ArrayLike<number>, i: number, run: number): number {
+  const row = rows[i] as number
+  const last = Math.min(rows.length, i + run) - 1
+  // Rows only go up (no repeats), so when the last one is in step, so is every one between.
+  if (rows[last] === row + (last - i)) return last - i + 1
+  let k = i + 1
+  while (k <= last && rows[k] === row + (k - i)) k++
+  return k - i
+}
+
+/** checkColumns for one field: its issues onto `issues`, its text length onto `textTotal`. */
+function checkField(
+  field: TargetField,
+  col: ColumnCells | null,
+  rows: ArrayLike<number>,
+  issues: Array<Issue[] | undefined>,
+  textTotal: Float64Array | null,
+): void {
+  const n = rows.length
+  const code = field.code
+  const writable = field.writable
+  const required = field.required
+  const isText = field.kind === 'text'
+  if (col === null) {
+    if (writable && required) for (let i = 0; i < n; i++) pushIssue(issues, i, { row: rows[i] as number, field: code, severity: 'error', code: 'required' })
+    return
+  }
+  let memo: Map<number, Checked> | null = col.memoKey ? new Map() : null
+  let looked = 0
+  // A writable number or money field passes whole runs of rows that the store knows hold plain
+  // numbers with few enough decimals: checkNumber finds nothing in them (a test holds the two together).
+  // (checkNumber looks at places up to 10; a number field without places takes any.)
+  const places = field.kind === 'money' ? field.decimalPlaces ?? 2 : field.kind === 'number' ? field.decimalPlaces ?? ANY_PLACES : -1
+  const runs = writable && ((places >= 0 && places <= 10) || places === ANY_PLACES) && col.plainNumbers ? col : null
+  for (let i = 0; i < n; i++) {
+    const row = rows[i] as number
+    if (runs !== null) {
+      const run = (runs.plainNumbers as (row: number, places: number) => number)(row, places)
+      if (run > 0) {
+        i += runInRows(rows, i, run) - 1
+        continue
+      }
+    }
+    // A memo key means a non-empty, non-number cell: its type need not be asked for.
+    const key = memo !== null ? (col.memoKey as (row: number) => number)(row) : NaN
+    const type = key === key ? 2 : col.type(row)
+    let found: ValueIssue[] | null
+    let cell: CellValue = null
+    let checked: Checked | undefined
+    if (type === 0) found = null
+    else if (type === 1) found = checkNumber(field, col.number(row))
+    else {
+      if (key === key) {
+        checked = (memo as Map<number, Checked>).get(key)
+        if (checked === undefined) {
+          cell = col.value(row)
+          checked = { found: checkValue(field, cell), text: -1 }
+          ;(memo as Map<number, Checked>).set(key, checked)
+        }
+        if (++looked === MEMO_PROBE && (memo as Map<number, Checked>).size > MEMO_PROBE * 0.9) memo = null
+        found = checked.found
+      } else {
+        cell = col.value(row)
+        found = checkValue(field, cell)
+      }
+    }
+    if (!writable) {
+      if (found !== null && !found.some((it) => it.severity === 'error')) pushIssue(issues, i, { row, field: code, severity: 'warning', code: 'field_stopped', params: stoppedParams(field) })
+      continue
+    }
+    if (found === null) {
+      if (required) pushIssue(issues, i, { row, field: code, severity: 'error', code: 'required' })
+      continue
+    }
+    let hasError = false
+    if (found.length) {
+      for (const it of found) {
+        if (it.severity === 'error') hasError = true
+        pushIssue(issues, i, it.params ? { row, field: code, severity: it.severity, code: it.code, params: it.params } : { row, field: code, severity: it.severity, code: it.code })
+      }
+    }
+    if (!hasError && isText && textTotal !== null) {
+      let length = checked ? checked.text : -1
+      if (length < 0) {
+        if (type === 1) cell = col.number(row)
+        else if (checked) cell = col.value(row)
+        length = typeof cell === 'string' ? textLength(cell) : textLength(normaliseValue(field, cell).value ?? '')
+        if (checked) checked.text = length
+      }
+      textTotal[i] = (textTotal[i] as number) + length
+    }
+  }
 }
 
 /** checkRow's keys, key field by key field. */
@@ -252,31 +276,37 @@ function columnKeys(schema: TargetSchema, columns: ReadonlyArray<ColumnCells | n
     const field = schema.fields[index]
     const col = columns[index] ?? null
     if (!field || !field.writable || col === null) return new Array(n).fill(null)
-    let memo: Map<number, string | null> | null = col.memoKey ? new Map() : null
-    let looked = 0
-    for (let i = 0; i < n; i++) {
-      if (k > 0 && keys[i] === null) continue
-      const row = rows[i] as number
-      const type = col.type(row)
-      let v: string | null
-      if (type === 0) v = null
-      else if (type === 1) v = normaliseValue(field, col.number(row)).value
-      else {
-        const key = memo !== null ? (col.memoKey as (row: number) => number)(row) : NaN
-        if (key === key) {
-          const known = (memo as Map<number, string | null>).get(key)
-          if (known === undefined) {
-            v = normaliseValue(field, col.value(row)).value
-            ;(memo as Map<number, string | null>).set(key, v)
-          } else v = known
-          if (++looked === MEMO_PROBE && (memo as Map<number, string | null>).size > MEMO_PROBE * 0.9) memo = null
-        } else v = normaliseValue(field, col.value(row)).value
-      }
-      if (v === null) keys[i] = null
-      else keys[i] = k === 0 ? v : keys[i] + '\u0000' + v
-    }
+    addKeyField(field, col, rows, keys, k === 0)
   }
   return keys
+}
+
+/** One key field's normalised values onto `keys` (a row whose key is already null stays null). Its own function, as checkField. */
+function addKeyField(field: TargetField, col: ColumnCells, rows: ArrayLike<number>, keys: Array<string | null>, first: boolean): void {
+  const n = rows.length
+  let memo: Map<number, string | null> | null = col.memoKey ? new Map() : null
+  let looked = 0
+  for (let i = 0; i < n; i++) {
+    if (!first && keys[i] === null) continue
+    const row = rows[i] as number
+    const type = col.type(row)
+    let v: string | null
+    if (type === 0) v = null
+    else if (type === 1) v = normaliseValue(field, col.number(row)).value
+    else {
+      const key = memo !== null ? (col.memoKey as (row: number) => number)(row) : NaN
+      if (key === key) {
+        const known = (memo as Map<number, string | null>).get(key)
+        if (known === undefined) {
+          v = normaliseValue(field, col.value(row)).value
+          ;(memo as Map<number, string | null>).set(key, v)
+        } else v = known
+        if (++looked === MEMO_PROBE && (memo as Map<number, string | null>).size > MEMO_PROBE * 0.9) memo = null
+      } else v = normaliseValue(field, col.value(row)).value
+    }
+    if (v === null) keys[i] = null
+    else keys[i] = first ? v : keys[i] + '\u0000' + v
+  }
 }
 
 function stoppedParams(field: TargetField): Record<string, string> {

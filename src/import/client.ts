@@ -7,7 +7,7 @@ import type { CellValue, Locale, TargetSchema } from '../domain/target'
 import { FileError, type FileErrorCode } from './errors'
 import type { ColumnMatch, SavedMapping } from './mapping'
 import type {
-  BulkFix, OpenResult, Op, Progress, RequestMessage, Requests, ResponseMessage, ResultLabels, RowFilter, RowOrder,
+  BulkFix, OpenResult, Op, Progress, ReadTuning, RequestMessage, Requests, ResponseMessage, ResultLabels, RowFilter, RowOrder,
   RowResult, RowsPage, RowView, SheetResult, Summary,
 } from './protocol'
 
@@ -123,11 +123,11 @@ export class ImportClient {
   /** Whether a worker (and so a read file) is alive. */
   get active(): boolean { return this.transport !== null }
 
-  open(file: Blob, fileName: string, schema: TargetSchema, saved: SavedMapping | null, onProgress?: (p: Progress) => void, inflater?: 'native' | 'fflate'): Promise<OpenResult> {
+  open(file: Blob, fileName: string, schema: TargetSchema, saved: SavedMapping | null, onProgress?: (p: Progress) => void, tuning?: ReadTuning): Promise<OpenResult> {
     // A new file always starts a fresh worker, so nothing of the previous file stays in memory.
     this.cancel()
     const args = { file, fileName, schema: plain(schema), saved: plain(saved) }
-    return this.request('open', inflater ? { ...args, inflater } : args, onProgress)
+    return this.request('open', tuning ? { ...args, tuning } : args, onProgress)
   }
 
   chooseSheet(index: number, onProgress?: (p: Progress) => void): Promise<SheetResult> {

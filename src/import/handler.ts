@@ -5,13 +5,18 @@
 import { Cancelled, FileError } from './errors'
 import type { Progress, RequestMessage, ResponseMessage } from './protocol'
 import { ImportSession, templateWorkbook } from './session'
+import type { HelperPort, Inflater } from './zip'
 
 export interface Handler {
   handle(msg: RequestMessage): Promise<void>
   cancel(): void
 }
 
-export function createHandler(post: (msg: ResponseMessage, transfer?: Transferable[]) => void, inflater?: 'native' | 'fflate'): Handler {
+export function createHandler(
+  post: (msg: ResponseMessage, transfer?: Transferable[]) => void,
+  inflater?: Inflater,
+  startHelper?: () => HelperPort,
+): Handler {
   let cancelled = false
   let session: ImportSession | null = null
   return {
@@ -22,6 +27,7 @@ export function createHandler(post: (msg: ResponseMessage, transfer?: Transferab
         progress: (progress: Progress) => post({ id, type: 'progress', progress }),
         isCancelled: () => cancelled,
         inflater,
+        startHelper,
       }
       try {
         let result: unknown

@@ -5,6 +5,12 @@ import type { FileErrorCode } from './errors'
 import type { TextEncodingName } from './encoding'
 import type { HeaderLayout } from './header'
 import type { ColumnMatch, MappingProposal, SavedMapping } from './mapping'
+import type { Inflater } from './zip'
+
+/** How to read, for benchmarks comparing the ways (the app leaves both to their defaults). */
+export interface ReadTuning {
+  inflater?: Inflater
+}
 
 export interface Progress {
   phase: 'open' | 'strings' | 'cells' | 'validate' | 'write'
@@ -53,7 +59,8 @@ export interface SheetResult {
   proposal: MappingProposal
   readMs: number
   /** Where reading spent its time (xlsx only): for the bench and for support. */
-  readStats: { chunks: number; scanMs: number; stringsMs: number; totalMs: number } | null
+  /** Where the read's time went (bench figures): see ReadSheetResult.stats; bootMs = worker start to open, bookMs = zip directory and workbook parts. */
+  readStats: { chunks: number; scanMs: number; stringsMs: number; waitMs: number; totalMs: number; bootMs: number; bookMs: number } | null
 }
 
 export interface Summary {
@@ -114,7 +121,7 @@ export interface ResultLabels {
 }
 
 export interface Requests {
-  open: { args: { file: Blob; fileName: string; schema: TargetSchema; saved: SavedMapping | null; inflater?: 'native' | 'fflate' }; result: OpenResult }
+  open: { args: { file: Blob; fileName: string; schema: TargetSchema; saved: SavedMapping | null; tuning?: ReadTuning }; result: OpenResult }
   chooseSheet: { args: { index: number }; result: SheetResult }
   setHeader: { args: { headerRow: number; depth: 1 | 2 }; result: SheetResult }
   applyMapping: { args: { matches: ColumnMatch[] }; result: Summary }

@@ -15,18 +15,21 @@ import { dateFormatValue, halfWidthValue, trimValue } from './fixes'
 import { detectHeader, fillHeaderMerges, HEADER_SCAN_ROWS, layoutAt, type HeaderLayout } from './header'
 import { autoMap, type ColumnMatch, type SavedMapping } from './mapping'
 import type {
-  BulkFix, OpenResult, Progress, ResultLabels, RowFilter, RowOrder, RowResult, RowsPage, RowView, SheetResult, Summary,
+  BulkFix, OpenResult, Progress, ReadTuning, ResultLabels, RowFilter, RowOrder, RowResult, RowsPage, RowView, SheetResult, Summary,
 } from './protocol'
 import { sniffFile } from './sniff'
 import { templateSheet } from './template'
 import { openXlsx, previewSheets, readSheet, type Merge, type XlsxBook } from './xlsx-read'
 import { CellStyle, concatChunks, writeXlsx, type WriteCell, type WriteRow } from './xlsx-write'
 import type { Locale } from '../domain/target'
+import type { HelperPort, Inflater } from './zip'
 
 export interface SessionHooks {
   progress: (p: Progress) => void
   isCancelled: () => boolean
-  inflater?: 'native' | 'fflate'
+  inflater?: Inflater
+  /** Starts the inflate helper worker (the real worker passes one; tests usually do not). */
+  startHelper?: () => HelperPort
 }
 
 function now(): number {
@@ -82,8 +85,10 @@ export class ImportSession {
 
   // ------------------------------------------------------------ reading
 
-  async open(args: { file: Blob; fileName: string; schema: TargetSchema; saved: SavedMapping | null; inflater?: 'native' | 'fflate' }): Promise<OpenResult> {
-    if (args.inflater) this.hooks.inflater = args.inflater
+  async open(args: { file: Blob; fileName: string; schema: TargetSchema; saved: SavedMapping | null; tuning?: ReadTuning }): Promise<OpenResult> {
+    if (args.tuning?.inflater) this.hooks.inflater = args.tuning.inflater
+    // In a worker, performance.now() counts from the worker's start: how long it took to be ready.
+    this.bootMs = now()
     this.fileName = args.fileName
     this.schema = args.schema
     this.saved = args.saved
@@ -100,8 +105,10 @@ export class ImportSession {
       const sheet = this.adopt(csv.store, [], 0, args.fileName.replace(/\.[^.]+$/, ''), now() - t0)
       return { ...base, sheets: [], encoding: csv.encoding.encoding, encodingExact: csv.encoding.exact, delimiter: csv.delimiter, sheet }
     }
+    const tBook = now()
     const book = await openXlsx(args.file, { inflater: this.hooks.inflater })
     this.book = book
+    this.bookMs = now() - tBook
     const readable = book.sheets.filter((s) => s.readable)
     if (readable.length === 0) throw new FileError('no_sheets')
     const visible = readable.filter((s) => !s.hidden)
@@ -125,11 +132,12 @@ export class ImportSession {
     const t0 = now()
     const { store, merges, stats } = await readSheet(this.book, args.index, {
       inflater: this.hooks.inflater,
+      startHelper: this.hooks.startHelper,
       isCancelled: this.hooks.isCancelled,
       onProgress: (p) => meter.report(p.phase, p.done, p.total, p.rows),
     })
     this.checkCancelled()
-    this.readStats = stats
+    this.readStats = { ...stats, bootMs: this.bootMs, bookMs: this.bookMs }
     return this.adopt(store, merges, args.index, this.book.sheets[args.index]?.name ?? '', now() - t0)
   }
 
@@ -247,6 +255,8 @@ export class ImportSession {
   /** Sheet column per schema field (-1 = not mapped), in schema order; rebuilt with the mapping. */
   private columnsByField: number[] = []
   private readStats: SheetResult['readStats'] = null
+  private bootMs = 0
+  private bookMs = 0
 
   private validateAll(): void {
     const schema = this.requireSchema()

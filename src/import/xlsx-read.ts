@@ -8,6 +8,7 @@ import { CellStore, Tag, UNKNOWN_PLACES } from './cells'
 import { Cancelled, FileError, LIMITS } from './errors'
 import { StyleKind, parseStyles } from './styles'
 import { attributes, columnName, parseRef, tags, unescapeXml } from './xml'
+import { streamEntry, type EntryStream } from './inflate-helper'
 import { checkEntrySize, inflateEntry, readEntryText, readZipDirectory, type InflateOptions, type ZipEntry } from './zip'
 
 export interface SheetInfo {
@@ -40,7 +41,7 @@ export interface ReadSheetOptions extends InflateOptions {
   onProgress?: (p: ReadProgress) => void
 }
 
-export interface ReadSheetResult { store: CellStore; merges: Merge[]; truncated: boolean; stats: { chunks: number; scanMs: number; stringsMs: number; totalMs: number } }
+export interface ReadSheetResult { store: CellStore; merges: Merge[]; truncated: boolean; stats: { chunks: number; scanMs: number; stringsMs: number; waitMs: number; totalMs: number } }
 
 function resolveTarget(base: string, target: string): string {
   if (target.startsWith('/')) return target.slice(1)
@@ -526,13 +527,24 @@ export async function readSheet(book: XlsxBook, sheetIndex: number, options: Rea
   const store = new CellStore(options.maxRows ? options.maxRows + 1 : 1024)
   store.date1904 = book.date1904
   const t0 = performance.now()
-  if (!book.shared) {
-    const shared = { strings: [] as string[], oversized: new Set<number>() }
-    await readSharedStrings(book, shared.strings, shared.oversized, options)
-    book.shared = shared
+  // Started before the shared strings are read: a helper inflates the sheet's first window meanwhile.
+  const source = streamEntry(book.blob, entry, options)
+  try {
+    if (!book.shared) {
+      const shared = { strings: [] as string[], oversized: new Set<number>() }
+      await readSharedStrings(book, shared.strings, shared.oversized, options)
+      book.shared = shared
+    }
+    return await scanSheet(book, entry, store, source, t0, options)
+  } finally {
+    source.close()
   }
-  const oversized = book.shared.oversized
-  store.strings = book.shared.strings.slice()
+}
+
+async function scanSheet(book: XlsxBook, entry: ZipEntry, store: CellStore, source: EntryStream, t0: number, options: ReadSheetOptions): Promise<ReadSheetResult> {
+  const shared = book.shared as NonNullable<XlsxBook['shared']>
+  const oversized = shared.oversized
+  store.strings = shared.strings.slice()
   const sharedCount = store.strings.length
   const stringsMs = performance.now() - t0
   let chunks = 0
@@ -545,7 +557,7 @@ export async function readSheet(book: XlsxBook, sheetIndex: number, options: Rea
   let lastReport = 0
   let sized = false
   let waitingForClose = false
-  await inflateEntry(book.blob, entry, (chunk) => {
+  await source.pump((chunk) => {
     done += chunk.length
     if (!sized) {
       sized = true
@@ -589,10 +601,10 @@ export async function readSheet(book: XlsxBook, sheetIndex: number, options: Rea
       options.onProgress?.({ phase: 'cells', done, total: entry.size, rows: store.rowCount })
     }
     return true
-  }, options)
+  })
   if (options.isCancelled?.()) throw new Cancelled()
   options.onProgress?.({ phase: 'cells', done: entry.size, total: entry.size, rows: store.rowCount })
-  return { store, merges: scanner.merges, truncated: scanner.done, stats: { chunks, scanMs, stringsMs, totalMs: performance.now() - t0 } }
+  return { store, merges: scanner.merges, truncated: scanner.done, stats: { chunks, scanMs, stringsMs, waitMs: source.waitMs(), totalMs: performance.now() - t0 } }
 }
 
 /** Reserves room for the rows the sheet declares, within what its size can really hold. */

@@ -72,10 +72,26 @@ export function checkEntrySize(entry: ZipEntry): void {
   if (entry.method !== 0 && entry.method !== 8) throw new FileError('corrupt_zip', { detail: `compression method ${entry.method}` })
 }
 
+/**
+ * 'helper' = DecompressionStream in a helper worker, pipelined with this thread's scan (large
+ * parts only; see inflate-helper.ts); 'native' = DecompressionStream in this thread; 'fflate' =
+ * JS inflater. Default: helper when a helper can be started, else native when available.
+ */
+export type Inflater = 'helper' | 'native' | 'fflate'
+
 export interface InflateOptions {
-  /** 'native' = DecompressionStream; 'fflate' = JS inflater. Default: native when available. */
-  inflater?: 'native' | 'fflate'
+  inflater?: Inflater
   isCancelled?: () => boolean
+  /** Starts a helper worker for inflating (the import worker passes one; tests may pass a MessagePort pair). */
+  startHelper?: () => HelperPort
+}
+
+/** What the helper is to this thread: a Worker, or one end of a MessageChannel in tests. */
+export interface HelperPort {
+  postMessage(message: unknown, transfer: Transferable[]): void
+  onmessage: ((e: MessageEvent) => void) | null
+  onerror?: ((e: ErrorEvent) => void) | null
+  terminate(): void
 }
 
 export function nativeInflateAvailable(): boolean {
@@ -97,12 +113,7 @@ export async function inflateEntry(
   options: InflateOptions = {},
 ): Promise<void> {
   checkEntrySize(entry)
-  const local = await bytes(blob, entry.localOffset, entry.localOffset + 30)
-  const lv = new DataView(local.buffer, local.byteOffset, local.byteLength)
-  if (local.length < 30 || lv.getUint32(0, true) !== LOCAL) throw new FileError('corrupt_zip', { detail: `bad local header for ${entry.name}` })
-  const start = entry.localOffset + 30 + lv.getUint16(26, true) + lv.getUint16(28, true)
-  const end = start + entry.compressedSize
-  if (end > blob.size) throw new FileError('corrupt_zip', { detail: `${entry.name} is cut off` })
+  const raw = await entryData(blob, entry)
   const limit = entry.size
   let total = 0
   const accept = (chunk: Uint8Array): boolean => {
@@ -111,12 +122,11 @@ export async function inflateEntry(
     if (total > limit) throw new FileError('zip_bomb', { name: entry.name, size: total })
     return onChunk(chunk) !== false
   }
-  const raw = blob.slice(start, end)
   if (entry.method === 0) {
     await pump(raw.stream(), accept)
     return
   }
-  const useNative = options.inflater ? options.inflater === 'native' : nativeInflateAvailable()
+  const useNative = options.inflater ? options.inflater !== 'fflate' : nativeInflateAvailable()
   if (useNative) {
     try {
       await inflateNative(raw, accept)
@@ -160,11 +170,25 @@ export async function inflateEntry(
   }
 }
 
+/** The compressed bytes of an entry (after its local header), checked to lie within the file. */
+export async function entryData(blob: Blob, entry: ZipEntry): Promise<Blob> {
+  const local = await bytes(blob, entry.localOffset, entry.localOffset + 30)
+  const lv = new DataView(local.buffer, local.byteOffset, local.byteLength)
+  if (local.length < 30 || lv.getUint32(0, true) !== LOCAL) throw new FileError('corrupt_zip', { detail: `bad local header for ${entry.name}` })
+  const start = entry.localOffset + 30 + lv.getUint16(26, true) + lv.getUint16(28, true)
+  const end = start + entry.compressedSize
+  if (end > blob.size) throw new FileError('corrupt_zip', { detail: `${entry.name} is cut off` })
+  return blob.slice(start, end)
+}
+
+/** Return false to stop; a promise makes the stream wait (the helper waits for the reader to catch up). */
+export type Accept = (chunk: Uint8Array) => boolean | Promise<boolean>
+
 /**
  * raw → DecompressionStream → accept, piped by hand (not pipeThrough) so each compressed chunk is
  * released as soon as the decompressor has taken it (see release).
  */
-async function inflateNative(raw: Blob, accept: (chunk: Uint8Array) => boolean): Promise<void> {
+export async function inflateNative(raw: Blob, accept: Accept, keepChunks = false): Promise<void> {
   const ds = new DecompressionStream('deflate-raw')
   const writer = ds.writable.getWriter()
   const input = raw.stream().getReader()
@@ -191,7 +215,7 @@ async function inflateNative(raw: Blob, accept: (chunk: Uint8Array) => boolean):
     }
   })()
   try {
-    await pump(ds.readable, accept)
+    await pump(ds.readable, accept, keepChunks)
   } finally {
     stopped = true
     await writer.abort().catch(() => undefined)
@@ -199,16 +223,18 @@ async function inflateNative(raw: Blob, accept: (chunk: Uint8Array) => boolean):
   }
 }
 
-async function pump(stream: ReadableStream<Uint8Array>, accept: (chunk: Uint8Array) => boolean): Promise<void> {
+/** keepChunks: the consumer holds on to the chunks (the helper batches them to send), so do not release them. */
+async function pump(stream: ReadableStream<Uint8Array>, accept: Accept, keepChunks = false): Promise<void> {
   const reader = stream.getReader()
   try {
     for (;;) {
       const { done, value } = await reader.read()
       if (done) return
       try {
-        if (!accept(value)) return
+        const go = accept(value)
+        if (!(go === true || (go !== false && (await go)))) return
       } finally {
-        release(value)
+        if (!keepChunks) release(value)
       }
     }
   } finally {
@@ -222,7 +248,8 @@ async function pump(stream: ReadableStream<Uint8Array>, accept: (chunk: Uint8Arr
  * up to ~45 MB before a collection. Transferring the buffer to a zero-length one releases its
  * memory at once. Only a chunk that is the whole of its buffer is released.
  */
-function release(chunk: Uint8Array): void {
+export function release(chunk: Uint8Array): void {
+  if (chunk.byteLength === 0) return // already handed to another thread (or empty)
   const buffer = chunk.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer }
   if (chunk.byteOffset === 0 && chunk.byteLength === buffer.byteLength && typeof buffer.transfer === 'function') buffer.transfer(0)
 }

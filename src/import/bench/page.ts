@@ -1,6 +1,7 @@
 /** The bench page: runs our worker and the peers on a file served by scripts/bench-import.ts. */
 import { ImportClient, workerTransport } from '../client'
 import { benchSchema } from './schema'
+import type { ReadTuning } from '../protocol'
 
 interface Watch { longTaskMax: number; longTasks: number; maxGapMs: number }
 
@@ -32,12 +33,12 @@ async function load(url: string, name: string): Promise<File> {
 
 const w = window as unknown as Record<string, unknown>
 
-w.runOurs = async (url: string, name: string, inflater?: 'native' | 'fflate') => {
+w.runOurs = async (url: string, name: string, tuning?: ReadTuning) => {
   const file = await load(url, name)
   const client = new ImportClient(workerTransport)
   const result = await watched(async () => {
     const t0 = performance.now()
-    const opened = await client.open(file, name, benchSchema, null, undefined, inflater)
+    const opened = await client.open(file, name, benchSchema, null, undefined, tuning)
     const t1 = performance.now()
     if (!opened.sheet) throw new Error('no sheet')
     const summary = await client.applyMapping(opened.sheet.proposal.matches)
