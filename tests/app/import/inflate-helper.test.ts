@@ -71,19 +71,21 @@ async function rowsOf(bytes: Uint8Array, startHelper?: () => HelperPort, extra: 
   return out
 }
 
-function sheetEntrySize(bytes: Uint8Array): number {
+/** The sheet's central directory record: a view of the bytes and its offset (size fields at +20 compressed, +24 inflated). */
+function sheetRecord(bytes: Uint8Array): { view: DataView; at: number } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   for (let i = bytes.length - 22; i >= 0; i--) {
     if (view.getUint32(i, true) !== 0x02014b50) continue
     const nameLen = view.getUint16(i + 28, true)
-    if (new TextDecoder().decode(bytes.subarray(i + 46, i + 46 + nameLen)) === 'xl/worksheets/sheet1.xml') return view.getUint32(i + 24, true)
+    if (new TextDecoder().decode(bytes.subarray(i + 46, i + 46 + nameLen)) === 'xl/worksheets/sheet1.xml') return { view, at: i }
   }
   throw new Error('no sheet entry')
 }
 
 describe('the inflate helper', () => {
   it('gives the same cells as reading in one thread, and is really used for a large sheet', async () => {
-    expect(sheetEntrySize(BIG)).toBeGreaterThan(HELPER_MIN_BYTES)
+    const { view, at } = sheetRecord(BIG)
+    expect(view.getUint32(at + 24, true)).toBeGreaterThan(HELPER_MIN_BYTES)
     const plain = await rowsOf(BIG)
     const wire = helperOnChannel()
     const helped = await rowsOf(BIG, () => wire.port)
@@ -135,12 +137,8 @@ describe('the inflate helper', () => {
 
   it('calls a sheet that inflates beyond its declared size a zip bomb', async () => {
     const lying = BIG.slice()
-    const view = new DataView(lying.buffer)
-    for (let i = lying.length - 22; i >= 0; i--) {
-      if (view.getUint32(i, true) !== 0x02014b50) continue
-      const nameLen = view.getUint16(i + 28, true)
-      if (new TextDecoder().decode(lying.subarray(i + 46, i + 46 + nameLen)) === 'xl/worksheets/sheet1.xml') view.setUint32(i + 24, HELPER_MIN_BYTES + 1000, true)
-    }
+    const { view, at } = sheetRecord(lying)
+    view.setUint32(at + 24, HELPER_MIN_BYTES + 1000, true)
     const wire = helperOnChannel()
     const error = await rowsOf(lying, () => wire.port).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(FileError)
@@ -151,12 +149,8 @@ describe('the inflate helper', () => {
   it('calls a sheet whose compressed data stops short a corrupt file', async () => {
     // The directory says the compressed data is half as long as it is: the stream ends mid-block.
     const cut = BIG.slice()
-    const view = new DataView(cut.buffer)
-    for (let i = cut.length - 22; i >= 0; i--) {
-      if (view.getUint32(i, true) !== 0x02014b50) continue
-      const nameLen = view.getUint16(i + 28, true)
-      if (new TextDecoder().decode(cut.subarray(i + 46, i + 46 + nameLen)) === 'xl/worksheets/sheet1.xml') view.setUint32(i + 20, Math.floor(view.getUint32(i + 20, true) / 2), true)
-    }
+    const { view, at } = sheetRecord(cut)
+    view.setUint32(at + 20, Math.floor(view.getUint32(at + 20, true) / 2), true)
     const wire = helperOnChannel()
     const error = await rowsOf(cut, () => wire.port).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(FileError)
