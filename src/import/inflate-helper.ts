@@ -95,11 +95,17 @@ export class HelperInflate {
   private delivered = 0
   /** Time the reader spent waiting for the helper (bench figure: > 0 means inflating is the slower half). */
   waitMs = 0
+  /** From starting the helper to its first batch arriving (bench figure: the helper's start-up). */
+  firstMs = 0
+  private readonly started = performance.now()
 
   constructor(private readonly port: HelperPort, blob: Blob, readonly entry: ZipEntry, window = WINDOW_BYTES) {
     port.onmessage = (e: MessageEvent<FromHelper>) => {
       const m = e.data
-      if (m.type === 'chunks') this.queue.push(m.chunks)
+      if (m.type === 'chunks') {
+        if (this.firstMs === 0) this.firstMs = performance.now() - this.started
+        this.queue.push(m.chunks)
+      }
       else if (m.type === 'end') this.ended = true
       else this.failure = new FileError(m.code, m.params)
       this.wake()
@@ -163,6 +169,8 @@ export interface EntryStream {
   close(): void
   /** Time spent waiting for the helper's chunks (0 without a helper). */
   waitMs(): number
+  /** The helper's start-up: from starting it to its first batch (0 without a helper). */
+  firstMs(): number
 }
 
 /**
@@ -185,12 +193,15 @@ export function streamEntry(blob: Blob, entry: ZipEntry, options: InflateOptions
   }
   const close = (): void => {
     waited += helper?.waitMs ?? 0
+    first = first || (helper?.firstMs ?? 0)
     helper?.close()
     helper = null
   }
   let waited = 0
+  let first = 0
   return {
     waitMs: () => waited + (helper?.waitMs ?? 0),
+    firstMs: () => first || (helper?.firstMs ?? 0),
     async pump(onChunk) {
       const accept = (chunk: Uint8Array): boolean => onChunk(chunk) !== false
       if (helper) {

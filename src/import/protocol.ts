@@ -60,7 +60,7 @@ export interface SheetResult {
   readMs: number
   /** Where reading spent its time (xlsx only): for the bench and for support. */
   /** Where the read's time went (bench figures): see ReadSheetResult.stats; bootMs = worker start to open, bookMs = zip directory and workbook parts. */
-  readStats: { chunks: number; scanMs: number; stringsMs: number; waitMs: number; totalMs: number; bootMs: number; bookMs: number } | null
+  readStats: { chunks: number; scanMs: number; stringsMs: number; waitMs: number; helperFirstMs: number; totalMs: number; bootMs: number; bookMs: number } | null
 }
 
 export interface Summary {

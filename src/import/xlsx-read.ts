@@ -41,7 +41,7 @@ export interface ReadSheetOptions extends InflateOptions {
   onProgress?: (p: ReadProgress) => void
 }
 
-export interface ReadSheetResult { store: CellStore; merges: Merge[]; truncated: boolean; stats: { chunks: number; scanMs: number; stringsMs: number; waitMs: number; totalMs: number } }
+export interface ReadSheetResult { store: CellStore; merges: Merge[]; truncated: boolean; stats: { chunks: number; scanMs: number; stringsMs: number; waitMs: number; helperFirstMs: number; totalMs: number } }
 
 function resolveTarget(base: string, target: string): string {
   if (target.startsWith('/')) return target.slice(1)
@@ -604,7 +604,7 @@ async function scanSheet(book: XlsxBook, entry: ZipEntry, store: CellStore, sour
   })
   if (options.isCancelled?.()) throw new Cancelled()
   options.onProgress?.({ phase: 'cells', done: entry.size, total: entry.size, rows: store.rowCount })
-  return { store, merges: scanner.merges, truncated: scanner.done, stats: { chunks, scanMs, stringsMs, waitMs: source.waitMs(), totalMs: performance.now() - t0 } }
+  return { store, merges: scanner.merges, truncated: scanner.done, stats: { chunks, scanMs, stringsMs, waitMs: source.waitMs(), helperFirstMs: source.firstMs(), totalMs: performance.now() - t0 } }
 }
 
 /** Reserves room for the rows the sheet declares, within what its size can really hold. */
