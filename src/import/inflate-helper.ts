@@ -112,6 +112,7 @@ export class HelperInflate {
     }
     port.onerror = (e) => {
       e.preventDefault?.()
+      if (this.ended || this.failure) return // it had already said all it had to say
       this.failure = new HelperLost(this.delivered, e.message || 'worker error')
       this.wake()
     }

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import type { CellValue } from '../../../src/domain/target'
 import { Cancelled, FileError } from '../../../src/import/errors'
-import { BATCH_BYTES, HELPER_MIN_BYTES, serveInflate, type FromHelper, type ToHelper } from '../../../src/import/inflate-helper'
+import { BATCH_BYTES, HELPER_MIN_BYTES, HelperInflate, serveInflate, type FromHelper, type ToHelper } from '../../../src/import/inflate-helper'
 import { openXlsx, readSheet } from '../../../src/import/xlsx-read'
 import { concatChunks, writeXlsx, type WriteRow } from '../../../src/import/xlsx-write'
 import type { HelperPort } from '../../../src/import/zip'
@@ -191,6 +191,20 @@ describe('the inflate helper', () => {
     expect((error as FileError).code).toBe('worker_crashed')
     expect(wire.terminated).toBe(true)
   }, 60_000)
+
+  it('does not mind the helper failing after it has sent everything', async () => {
+    // Messages in the order a dying helper could leave them: its chunks, its end, then an error event.
+    const port: HelperPort = { postMessage: () => undefined, onmessage: null, onerror: null, terminate: () => undefined }
+    const entry = { name: 'xl/worksheets/sheet1.xml', method: 8, flags: 0, compressedSize: 10, size: 6, localOffset: 0 }
+    const reader = new HelperInflate(port, new Blob([]), entry)
+    const deliver = (m: FromHelper) => port.onmessage?.({ data: m } as MessageEvent)
+    deliver({ type: 'chunks', chunks: [new Uint8Array([1, 2, 3]), new Uint8Array([4, 5, 6])] })
+    deliver({ type: 'end' })
+    port.onerror?.({ message: 'late', preventDefault: () => undefined } as unknown as ErrorEvent)
+    const got: number[] = []
+    await reader.pump((chunk) => { got.push(...chunk); return true })
+    expect(got).toEqual([1, 2, 3, 4, 5, 6])
+  })
 
   it('stops and ends the helper when the person cancels', async () => {
     let chunks = 0
