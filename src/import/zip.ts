@@ -126,7 +126,8 @@ export async function inflateEntry(
     await pump(raw.stream(), accept)
     return
   }
-  const useNative = options.inflater ? options.inflater !== 'fflate' : nativeInflateAvailable()
+  // 'helper' here means a part too small for the helper (or the helper could not start): as by default.
+  const useNative = options.inflater === 'native' || (options.inflater !== 'fflate' && nativeInflateAvailable())
   if (useNative) {
     try {
       await inflateNative(raw, accept)
