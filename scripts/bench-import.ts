@@ -167,13 +167,23 @@ async function memorySampler(cdp: CDPSession) {
   }
 }
 
-interface CpuProfile { nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>; samples: number[]; timeDeltas: number[] }
+interface CpuProfile { nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }>; samples: number[]; timeDeltas: number[] }
 
-/** The 25 functions with the most self time in a profile (name:line ms). */
+/**
+ * The 25 functions with the most self time in a profile (name:line ms). BENCH_PROFILE_UNDER=name
+ * counts only samples taken inside calls of that function (e.g. validateAll; needs BENCH_MINIFY=0).
+ */
 function selfTimes(profile: CpuProfile): string {
   const byNode = new Map(profile.nodes.map((n) => [n.id, n]))
+  const under = process.env.BENCH_PROFILE_UNDER
+  const inside = new Set<number>()
+  if (under) {
+    const mark = (id: number): void => { inside.add(id); for (const c of byNode.get(id)?.children ?? []) mark(c) }
+    for (const n of profile.nodes) if (n.callFrame.functionName === under && !inside.has(n.id)) mark(n.id)
+  }
   const ms = new Map<string, number>()
   profile.samples.forEach((id, i) => {
+    if (under && !inside.has(id)) return
     const f = byNode.get(id)?.callFrame
     const key = f ? `${f.functionName || '(anon)'}:${f.lineNumber}` : '?'
     ms.set(key, (ms.get(key) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000)

@@ -4,7 +4,7 @@
  */
 import type { Issue } from './issues'
 import type { CellValue, TargetField, TargetSchema } from './target'
-import { checkNumber, checkValue, normaliseValue, textLength, type ValueIssue } from './values'
+import { checkNumber, checkValue, normalisedValue, normaliseValue, textLength, type ValueIssue } from './values'
 
 export type RawRow = Record<string, CellValue | undefined>
 export type WireRow = Record<string, string | null>
@@ -107,10 +107,18 @@ export interface ColumnCells {
    * non-empty numbers under 1e15 with at most `places` decimal places (0 = look at this one).
    */
   plainNumbers?(row: number, places: number): number
+  /**
+   * How many rows from `row` on (consecutive row numbers) are known without looking to be
+   * non-empty dates that read back as a valid yyyy-mm-dd (0 = look at this one).
+   */
+  plainDates?(row: number): number
 }
 
-/** A checked value, kept per memoKey; `text` is its length for the record text limit (-1 = not yet known). */
-interface Checked { found: ValueIssue[] | null; text: number }
+/**
+ * A checked value, kept per memoKey; `text` is its length for the record text limit (-1 = not yet
+ * known); `key` its normalised value for a key field (undefined = not yet known).
+ */
+interface Checked { found: ValueIssue[] | null; text: number; key: string | null | undefined }
 
 /** plainNumbers' `places` for a number field without decimal places: any (readers give at most 15). */
 const ANY_PLACES = 126
@@ -145,10 +153,17 @@ export function checkColumns(
   const fields = schema.fields
   const limit = schema.recordTextLimit
   const textTotal = limit !== undefined ? new Float64Array(n) : null
+  // Each key field's normalised values, taken while its cells are checked (no second pass over
+  // them). No keys at all when a key field is unmapped or stopped (checkRow gives null then).
+  const keyIndex = schema.keyFields.map((code) => fields.findIndex((f) => f.code === code))
+  const keyed = keyIndex.length > 0 && keyIndex.every((f) => f >= 0 && (fields[f] as TargetField).writable && columns[f])
+  const keyParts = keyIndex.map((f, k) => (!keyed ? null : keyIndex.indexOf(f) < k ? null : new Array<string | null>(n).fill(null)))
+  keyIndex.forEach((f, k) => { if (keyParts[k] === null && keyed) keyParts[k] = keyParts[keyIndex.indexOf(f)] ?? null })
   // One call per field: a loop over the fields around the loop over the rows made V8 compile the
   // inner loop on its own (on-stack replacement) and throw that code away at the end of every field.
   for (let f = 0; f < fields.length; f++) {
-    checkField(fields[f] as TargetField, columns[f] ?? null, rows, issues, textTotal)
+    const k = keyed ? keyIndex.indexOf(f) : -1
+    checkField(fields[f] as TargetField, columns[f] ?? null, rows, issues, textTotal, k >= 0 ? keyParts[k] ?? null : null)
     afterField?.(f + 1, fields.length)
   }
   if (textTotal !== null && limit !== undefined) {
@@ -157,7 +172,22 @@ export function checkColumns(
       if (length > limit) pushIssue(issues, i, { row: rows[i] as number, field: null, severity: 'error', code: 'record_text_too_long', params: { length, limit } })
     }
   }
-  return { issues, keys: columnKeys(schema, columns, rows) }
+  return { issues, keys: keyed ? joinKeys(keyParts as Array<Array<string | null>>) : new Array(n).fill(null) }
+}
+
+/** checkRow's keys from each key field's values: null where any part is null. */
+function joinKeys(parts: Array<Array<string | null>>): Array<string | null> {
+  // A copy when there is more than one part: a field named twice in keyFields shares its array.
+  const keys = parts.length > 1 ? (parts[0] as Array<string | null>).slice() : (parts[0] as Array<string | null>)
+  for (let k = 1; k < parts.length; k++) {
+    const part = parts[k] as Array<string | null>
+    for (let i = 0; i < keys.length; i++) {
+      const a = keys[i] as string | null
+      const b = part[i] as string | null
+      keys[i] = a === null || b === null ? null : a + '\u0000' + b
+    }
+  }
+  return keys
 }
 
 function pushIssue(issues: Array<Issue[] | undefined>, i: number, issue: Issue): void {
@@ -181,13 +211,17 @@ function runInRows(rows: ArrayLike<number>, i: number, run: number): number {
   return k - i
 }
 
-/** checkColumns for one field: its issues onto `issues`, its text length onto `textTotal`. */
+/**
+ * checkColumns for one field: its issues onto `issues`, its text length onto `textTotal`, and for
+ * a key field its normalised values onto `keyPart` (left null for an empty cell).
+ */
 function checkField(
   field: TargetField,
   col: ColumnCells | null,
   rows: ArrayLike<number>,
   issues: Array<Issue[] | undefined>,
   textTotal: Float64Array | null,
+  keyPart: Array<string | null> | null,
 ): void {
   const n = rows.length
   const code = field.code
@@ -204,11 +238,20 @@ function checkField(
   // numbers with few enough decimals: checkNumber finds nothing in them (a test holds the two together).
   // (checkNumber looks at places up to 10; a number field without places takes any.)
   const places = field.kind === 'money' ? field.decimalPlaces ?? 2 : field.kind === 'number' ? field.decimalPlaces ?? ANY_PLACES : -1
-  const runs = writable && ((places >= 0 && places <= 10) || places === ANY_PLACES) && col.plainNumbers ? col : null
+  // (Not for a key field: its values are wanted.)
+  const runs = writable && keyPart === null && ((places >= 0 && places <= 10) || places === ANY_PLACES) && col.plainNumbers ? col : null
+  // Likewise a date field passes runs of valid dates: checkValue finds nothing in a yyyy-mm-dd date.
+  const dates = writable && keyPart === null && (field.kind === 'date' || field.kind === 'compact_date') && col.plainDates ? col : null
   for (let i = 0; i < n; i++) {
     const row = rows[i] as number
     if (runs !== null) {
       const run = (runs.plainNumbers as (row: number, places: number) => number)(row, places)
+      if (run > 0) {
+        i += runInRows(rows, i, run) - 1
+        continue
+      }
+    } else if (dates !== null) {
+      const run = (dates.plainDates as (row: number) => number)(row)
       if (run > 0) {
         i += runInRows(rows, i, run) - 1
         continue
@@ -227,7 +270,7 @@ function checkField(
         checked = (memo as Map<number, Checked>).get(key)
         if (checked === undefined) {
           cell = col.value(row)
-          checked = { found: checkValue(field, cell), text: -1 }
+          checked = { found: checkValue(field, cell), text: -1, key: undefined }
           ;(memo as Map<number, Checked>).set(key, checked)
         }
         if (++looked === MEMO_PROBE && (memo as Map<number, Checked>).size > MEMO_PROBE * 0.9) memo = null
@@ -244,6 +287,12 @@ function checkField(
     if (found === null) {
       if (required) pushIssue(issues, i, { row, field: code, severity: 'error', code: 'required' })
       continue
+    }
+    if (keyPart !== null) {
+      if (checked) {
+        if (checked.key === undefined) checked.key = normalisedValue(field, col.value(row))
+        keyPart[i] = checked.key
+      } else keyPart[i] = normalisedValue(field, type === 1 ? col.number(row) : cell)
     }
     let hasError = false
     if (found.length) {
@@ -262,50 +311,6 @@ function checkField(
       }
       textTotal[i] = (textTotal[i] as number) + length
     }
-  }
-}
-
-/** checkRow's keys, key field by key field. */
-function columnKeys(schema: TargetSchema, columns: ReadonlyArray<ColumnCells | null>, rows: ArrayLike<number>): Array<string | null> {
-  const n = rows.length
-  const keys: Array<string | null> = new Array(n).fill(null)
-  if (schema.keyFields.length === 0) return keys
-  for (let k = 0; k < schema.keyFields.length; k++) {
-    const code = schema.keyFields[k] as string
-    const index = schema.fields.findIndex((f) => f.code === code)
-    const field = schema.fields[index]
-    const col = columns[index] ?? null
-    if (!field || !field.writable || col === null) return new Array(n).fill(null)
-    addKeyField(field, col, rows, keys, k === 0)
-  }
-  return keys
-}
-
-/** One key field's normalised values onto `keys` (a row whose key is already null stays null). Its own function, as checkField. */
-function addKeyField(field: TargetField, col: ColumnCells, rows: ArrayLike<number>, keys: Array<string | null>, first: boolean): void {
-  const n = rows.length
-  let memo: Map<number, string | null> | null = col.memoKey ? new Map() : null
-  let looked = 0
-  for (let i = 0; i < n; i++) {
-    if (!first && keys[i] === null) continue
-    const row = rows[i] as number
-    const type = col.type(row)
-    let v: string | null
-    if (type === 0) v = null
-    else if (type === 1) v = normaliseValue(field, col.number(row)).value
-    else {
-      const key = memo !== null ? (col.memoKey as (row: number) => number)(row) : NaN
-      if (key === key) {
-        const known = (memo as Map<number, string | null>).get(key)
-        if (known === undefined) {
-          v = normaliseValue(field, col.value(row)).value
-          ;(memo as Map<number, string | null>).set(key, v)
-        } else v = known
-        if (++looked === MEMO_PROBE && (memo as Map<number, string | null>).size > MEMO_PROBE * 0.9) memo = null
-      } else v = normaliseValue(field, col.value(row)).value
-    }
-    if (v === null) keys[i] = null
-    else keys[i] = first ? v : keys[i] + '\u0000' + v
   }
 }
 

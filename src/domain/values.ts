@@ -208,9 +208,24 @@ export function serialToDate(serial: number, date1904 = false): DateParts | null
     if (days < 60) days += 1
   }
   if (days > MAX_SERIAL + 1462) return null
-  const ms = Date.UTC(1899, 11, 30) + days * 86_400_000
-  const dt = new Date(ms)
-  return validDate(dt.getUTCFullYear(), dt.getUTCMonth() + 1, dt.getUTCDate())
+  return civilDate(days - 25_569) // 1899-12-30 is 25,569 days before 1970-01-01
+}
+
+/**
+ * Days since 1970-01-01 → proleptic Gregorian date, in integer arithmetic (H. Hinnant's
+ * civil_from_days): the same as new Date(days × 86,400,000)'s UTC parts, without building a Date
+ * for each of the thousands of distinct dates a sheet holds (a test compares the two).
+ */
+function civilDate(days: number): DateParts | null {
+  const z = days + 719_468
+  const era = Math.floor(z / 146_097)
+  const doe = z - era * 146_097
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365)
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
+  const mp = Math.floor((5 * doy + 2) / 153)
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1
+  const m = mp < 10 ? mp + 3 : mp - 9
+  return validDate(yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
 }
 
 export function isoDate(p: DateParts): string {
@@ -464,6 +479,15 @@ function plainIdentifier(s: string): boolean {
     if (c <= 32 || c >= 127 || c === 69 /* E */ || c === 101 /* e */) return false
   }
   return true
+}
+
+/**
+ * normaliseValue(field, raw).value, without normalising an identifier that plainly needs nothing
+ * done (the key pass looks at 100,000 employee numbers).
+ */
+export function normalisedValue(field: TargetField, raw: CellValue): string | null {
+  if (field.kind === 'identifier' && typeof raw === 'string' && raw !== '' && plainIdentifier(raw)) return raw
+  return normaliseValue(field, raw).value
 }
 
 /**

@@ -328,6 +328,35 @@ export class StoreColumn implements ColumnCells {
     return column.filled[b] === end - first && r < end ? end - r : 0
   }
 
+  /**
+   * How many data rows from `row` on (to the end of its block) hold dates that read back as a
+   * valid yyyy-mm-dd: 0 unless the whole block is whole-day Date cells, none empty, from serial
+   * 61 (1900-03-01, past the 1900 system's fictitious 29 February) to 2,900,000 (year 9839, still
+   * in range with the 1904 system's offset). Each block is looked at once.
+   */
+  plainDates(row: number): number {
+    const r = row + this.offset
+    const b = r >>> BLOCK_BITS
+    const column = this.column
+    if (column.tags[b] !== null || column.only[b] !== Tag.Date) return 0
+    const first = b << BLOCK_BITS
+    const end = Math.min(first + BLOCK, this.store.rowCount)
+    if (column.filled[b] !== end - first || r >= end) return 0
+    let known = this.datesKnown[b]
+    if (known === undefined) {
+      const nums = this.nums[b] as Float64Array
+      known = true
+      for (let i = 0; i < end - first; i++) {
+        const v = nums[i] as number
+        if (!(v >= 61 && v <= 2_900_000 && Math.floor(v) === v)) { known = false; break }
+      }
+      this.datesKnown[b] = known
+    }
+    return known ? end - r : 0
+  }
+
+  private readonly datesKnown: boolean[] = []
+
   /** Strings by their string-table index (≥ 0), whole-day dates by their serial (≤ -1); NaN otherwise. */
   memoKey(row: number): number {
     const r = row + this.offset

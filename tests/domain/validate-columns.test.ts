@@ -139,6 +139,10 @@ describe('checkColumns gives exactly what checkRow gives', () => {
     compare(stoppedKey, data, data.map((_, i) => i))
     const plain: TargetSchema = { ...schema, keyFields: [], recordTextLimit: undefined }
     compare(plain, data, data.map((_, i) => i))
+    // Keys taken from a number field (whose runs of plain numbers are otherwise skipped), in an
+    // order other than the fields', and one field named twice.
+    compare({ ...schema, keyFields: ['count', 'emp'] }, data, data.map((_, i) => i), [], true)
+    compare({ ...schema, keyFields: ['hired', 'emp', 'hired'] }, data, data.map((_, i) => i), [], true)
   })
 
   it('calls back after each field (progress and cancel)', () => {

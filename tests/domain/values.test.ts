@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { FieldKind, TargetField } from '../../src/domain/target'
-import { normaliseValue, roundHalfUp, toHalfWidth } from '../../src/domain/values'
+import { isoDate, normaliseValue, roundHalfUp, serialToDate, toHalfWidth } from '../../src/domain/values'
 
 const field = (kind: FieldKind, extra: Partial<TargetField> = {}): TargetField => ({ code: 'f', title: { 'zh-CN': 'f', 'en-US': 'f' }, kind, required: false, writable: true, ...extra })
 const money = field('money', { decimalPlaces: 2 })
@@ -76,6 +76,29 @@ describe('dates and months', () => {
     expect(value(date, 45296)).toBe('2024-01-05') // Excel serial
     expect(value(date, '25/12/2024')).toBe('2024-12-25')
     expect(value(date, '5-Jan-2024')).toBe('2024-01-05')
+  })
+
+  it('Excel serials: every day from 1900 to 9999 in both date systems, as a Date would count it', () => {
+    const byDate = (days: number) => {
+      const dt = new Date(Date.UTC(1899, 11, 30) + days * 86_400_000)
+      const y = dt.getUTCFullYear()
+      return y > 9999 ? null : `${y}-${String(dt.getUTCMonth() + 1).padStart(2, '0')}-${String(dt.getUTCDate()).padStart(2, '0')}`
+    }
+    const differ: string[] = []
+    for (let serial = -2; serial <= 2_958_466; serial++) {
+      const got = serialToDate(serial)
+      const want = serial < 1 || serial === 60 ? null : byDate(serial < 60 ? serial + 1 : serial)
+      if ((got ? isoDate(got) : null) !== want) differ.push(`1900 ${serial}`)
+      const got1904 = serialToDate(serial, true)
+      const want1904 = serial + 1462 < 1 ? null : byDate(serial + 1462)
+      if ((got1904 ? isoDate(got1904) : null) !== want1904) differ.push(`1904 ${serial}`)
+      if (differ.length > 5) break
+    }
+    expect(differ).toEqual([])
+    expect(isoDate(serialToDate(1) as { y: number; m: number; d: number })).toBe('1900-01-01')
+    expect(isoDate(serialToDate(61) as { y: number; m: number; d: number })).toBe('1900-03-01')
+    expect(isoDate(serialToDate(0, true) as { y: number; m: number; d: number })).toBe('1904-01-01')
+    expect(serialToDate(45296.75)).toEqual({ y: 2024, m: 1, d: 5 }) // the time of day is dropped
   })
 
   it('says when day and month could be swapped instead of guessing', () => {

@@ -8,7 +8,7 @@ import type { CellValue, TargetSchema } from '../../../src/domain/target'
 import { checkColumns, checkRow } from '../../../src/domain/validate'
 import { StoreColumn, type CellStore } from '../../../src/import/cells'
 import { readCsv } from '../../../src/import/csv-read'
-import { concatChunks, writeXlsx, type WriteRow } from '../../../src/import/xlsx-write'
+import { CellStyle, concatChunks, writeXlsx, type WriteRow } from '../../../src/import/xlsx-write'
 import { openXlsx, readSheet } from '../../../src/import/xlsx-read'
 import { blobOf } from './harness'
 
@@ -94,4 +94,63 @@ describe('whole blocks of plain numbers pass validation exactly when checkRow pa
     expect(columns[2]?.plainNumbers(9000, 1)).toBe(0)
     expect(columns[3]?.plainNumbers(4096 * 3, 126)).toBe(0) // the 16-digit number
   })
+})
+
+describe('whole blocks of dates pass validation exactly when checkRow passes every cell', () => {
+  const dateSchema: TargetSchema = {
+    kind: 'attendance',
+    id: 'A',
+    title: t('考勤', 'Attendance'),
+    keyFields: [],
+    fields: [
+      { code: 'hired', title: t('入职', 'Hired'), kind: 'date', required: true, writable: true },
+      { code: 'day', title: t('日', 'Day'), kind: 'compact_date', required: false, writable: true },
+      { code: 'month', title: t('月', 'Month'), kind: 'month', required: false, writable: true },
+      { code: 'old', title: t('旧', 'Old'), kind: 'date', required: false, writable: false, stoppedReason: t('已停用', 'Stopped') },
+    ],
+  }
+  /** Serials that must not pass unseen, each planted once in an otherwise clean block: [row, column, serial]. */
+  const planted: Array<[number, number, number | null]> = [
+    [5000, 0, 60], // the 1900 system's 29 February that never was
+    [6000, 0, null], // empty, and required
+    [9000, 1, 45292.5], // noon: read back as the day, but not a whole day
+    [9100, 1, 3_000_000], // past 9999-12-31
+    [12_500, 0, 30], // a real date before 1900-03-01 (the fast path leaves it to the usual check)
+    [12_600, 1, -1],
+  ]
+
+  function dateRows(): WriteRow[] {
+    const rows: WriteRow[] = [dateSchema.fields.map((f) => f.code)]
+    for (let r = 1; r < ROWS; r++) {
+      const serial = 36_000 + ((r * 37) % 9000)
+      rows.push([serial, serial + 1, serial + 2, serial + 3].map((v) => ({ v, style: CellStyle.Date })))
+    }
+    for (const [r, c, v] of planted) (rows[r] as WriteRow)[c] = v === null ? null : { v, style: CellStyle.Date }
+    return rows
+  }
+
+  for (const date1904 of [false, true]) {
+    it(`in an .xlsx workbook (${date1904 ? '1904' : '1900'} date system)`, async () => {
+      const bytes = concatChunks(writeXlsx([{ name: 'S', rows: dateRows() }], { date1904 }))
+      const { store } = await readSheet(await openXlsx(blobOf(bytes)), 0)
+      const columns = dateSchema.fields.map((_, c) => new StoreColumn(store, c, 1))
+      const rows = Array.from({ length: store.rowCount - 1 }, (_, i) => i).filter((i) => i % 2000 !== 7)
+      const got = checkColumns(dateSchema, columns, rows)
+      let issues = 0
+      rows.forEach((d, i) => {
+        const raw: Record<string, CellValue> = {}
+        dateSchema.fields.forEach((f, c) => { raw[f.code] = store.getRaw(d + 1, c) })
+        const want: Issue[] = []
+        checkRow(dateSchema, raw, d, want)
+        expect(got.issues[i] ?? [], `row ${d}: ${JSON.stringify(raw)}`).toEqual(want)
+        issues += want.filter((it) => it.code !== 'field_stopped').length
+      })
+      expect(issues).toBeGreaterThanOrEqual(2) // the empty required date and the one past 9999 at least
+      // The fast path is taken for clean blocks and refused for the ones with a planted serial.
+      expect(columns[0]?.plainDates(4096 * 2)).toBeGreaterThan(0)
+      expect(columns[0]?.plainDates(4096)).toBe(0)
+      expect(columns[1]?.plainDates(8192)).toBe(0)
+      expect(columns[0]?.plainDates(100)).toBe(0) // the block with the header text
+    })
+  }
 })
