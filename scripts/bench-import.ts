@@ -167,7 +167,7 @@ async function memorySampler(cdp: CDPSession) {
   }
 }
 
-interface CpuProfile { nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }>; samples: number[]; timeDeltas: number[] }
+interface CpuProfile { nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[]; positionTicks?: Array<{ line: number; ticks: number }> }>; samples: number[]; timeDeltas: number[] }
 
 /**
  * The 25 functions with the most self time in a profile (name:line ms). BENCH_PROFILE_UNDER=name
@@ -188,7 +188,16 @@ function selfTimes(profile: CpuProfile): string {
     const key = f ? `${f.functionName || '(anon)'}:${f.lineNumber}` : '?'
     ms.set(key, (ms.get(key) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000)
   })
-  return [...ms].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')
+  const top = [...ms].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')
+  // BENCH_PROFILE_LINES=name: that function's samples by line of the bundle (ticks), hottest first.
+  const linesOf = process.env.BENCH_PROFILE_LINES
+  if (!linesOf) return top
+  const ticks = new Map<number, number>()
+  for (const n of profile.nodes) {
+    if (n.callFrame.functionName !== linesOf || (under && !inside.has(n.id))) continue
+    for (const p of n.positionTicks ?? []) ticks.set(p.line, (ticks.get(p.line) ?? 0) + p.ticks)
+  }
+  return `${top}\n    lines of ${linesOf}: ${[...ticks].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([l, t]) => `${l}:${t}`).join(' ')}`
 }
 
 /** Medians over the runs of the reader's own figures (ms unless named otherwise). */
@@ -220,7 +229,7 @@ async function main() {
     const csvSize = statSync(files.csv).size
     console.info(`\nfile: ${ROWS.toLocaleString()} rows × 30 columns — xlsx ${mb(xlsxSize)}, csv ${mb(csvSize)} (UTF-8)\n`)
 
-    type Ours = { readMs: number; validateMs: number; totalMs: number; rows: number; errors: number; longTaskMax: number; longTasks: number; maxGapMs: number; mapped: number; firstRow: unknown }
+    type Ours = { readMs: number; validateMs: number; checkMs: number; totalMs: number; rows: number; errors: number; longTaskMax: number; longTasks: number; maxGapMs: number; mapped: number; firstRow: unknown }
     // Timed runs are not sampled, ours and the peers' alike: the sampler's CDP calls stop a worker
     // every 20 ms, and a nested worker's (our inflate helper's) are routed through its parent, so
     // sampling slowed our reader by ~30 % (and the peers, with heaps of hundreds of MB, too).
@@ -283,9 +292,10 @@ async function main() {
       for (const [lib, runs] of peerTimed) if (runs.every((r) => r.ok)) runs.push(await peerOnce(lib, false))
     }
     const xlsxRuns = await withMemory('bench.xlsx', xlsxTimed)
-    console.info(`  ours xlsx: ${xlsxRuns.map((r) => s(r.totalMs)).join(', ')}; ${statsLine(xlsxRuns)}`)
+    const split = (r: Ours) => `${s(r.totalMs)} (${r.readMs.toFixed(0)}+${r.validateMs.toFixed(0)}, checks ${r.checkMs.toFixed(0)})`
+    console.info(`  ours xlsx: ${xlsxRuns.map(split).join(', ')}; ${statsLine(xlsxRuns)}`)
     const csvRuns = await withMemory('bench.csv', csvTimed)
-    console.info(`  ours csv: ${csvRuns.map((r) => s(r.totalMs)).join(', ')}`)
+    console.info(`  ours csv: ${csvRuns.map(split).join(', ')}`)
     // fflate is only the fallback where DecompressionStream is missing; it is ~10× slower in Chromium.
     const fflateRuns = process.env.BENCH_FFLATE === '1' ? await runOurs('bench.xlsx', { inflater: 'fflate' }) : []
     if (fflateRuns.length) console.info(`  ours xlsx (fflate): ${fflateRuns.map((r) => s(r.totalMs)).join(', ')}`)

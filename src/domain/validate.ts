@@ -134,22 +134,22 @@ export interface ColumnsCheck {
 }
 
 /**
- * checkRow for many rows at once, field by field (the worker's whole-file pass): each field's
- * rules are looked up once, a number cell is checked without boxing it, and nothing is allocated
- * for a cell that is fine. `columns[i]` holds schema.fields[i] (null = not mapped); `rows` are
- * the row indexes put on the issues and passed to the columns, in ascending order. Gives, for every row, exactly
- * the issues (in the same order) and the key that checkRow gives for the row
- * { [field.code]: cell } (a test holds the two together). `afterField` is called after each
- * field (progress, cancel: it may throw).
+ * checkRow for many rows at once (the worker's whole-file pass): each field's rules are looked up
+ * once, a number cell is checked without boxing it, and nothing is allocated for a cell that is
+ * fine. `columns[i]` holds schema.fields[i] (null = not mapped); `rows` are the row indexes put on
+ * the issues and passed to the columns, in ascending order. Gives, for every row, exactly the
+ * issues (in the same order) and the key that checkRow gives for the row { [field.code]: cell } (a
+ * test holds the two together). `afterChunk` is called after each chunk of rows with the rows
+ * done so far (progress, cancel: it may throw).
  */
 export function checkColumns(
   schema: TargetSchema,
   columns: ReadonlyArray<ColumnCells | null>,
   rows: ArrayLike<number>,
-  afterField?: (done: number, total: number) => void,
+  afterChunk?: (done: number, total: number) => void,
 ): ColumnsCheck {
   const n = rows.length
-  const issues: Array<Issue[] | undefined> = new Array(n).fill(undefined)
+  const issues: Array<Issue[] | undefined> = new Array(n)
   const fields = schema.fields
   const limit = schema.recordTextLimit
   const textTotal = limit !== undefined ? new Float64Array(n) : null
@@ -159,12 +159,19 @@ export function checkColumns(
   const keyed = keyIndex.length > 0 && keyIndex.every((f) => f >= 0 && (fields[f] as TargetField).writable && columns[f])
   const keyParts = keyIndex.map((f, k) => (!keyed ? null : keyIndex.indexOf(f) < k ? null : new Array<string | null>(n).fill(null)))
   keyIndex.forEach((f, k) => { if (keyParts[k] === null && keyed) keyParts[k] = keyParts[keyIndex.indexOf(f)] ?? null })
-  // One call per field: a loop over the fields around the loop over the rows made V8 compile the
-  // inner loop on its own (on-stack replacement) and throw that code away at the end of every field.
-  for (let f = 0; f < fields.length; f++) {
+  const checks = fields.map((field, f) => {
     const k = keyed ? keyIndex.indexOf(f) : -1
-    checkField(fields[f] as TargetField, columns[f] ?? null, rows, issues, textTotal, k >= 0 ? keyParts[k] ?? null : null)
-    afterField?.(f + 1, fields.length)
+    return new FieldCheck(field, columns[f] ?? null, k >= 0 ? keyParts[k] ?? null : null)
+  })
+  // Chunk by chunk of rows, every field in each: the first chunk takes every path of checkRange
+  // (every kind of field), so V8 optimises it once with what it needs. Field after field over all
+  // rows had it optimise for the first fields' paths, then throw that code away (deoptimise) at each
+  // field that took a new path, and compile again — seven times in one pass, 35–160 ms of compiling each.
+  for (let from = 0; from < n;) {
+    const to = Math.min(n, from === 0 ? FIRST_CHUNK_ROWS : from + CHUNK_ROWS)
+    for (let f = 0; f < checks.length; f++) checkRange(checks[f] as FieldCheck, rows, from, to, issues, textTotal)
+    afterChunk?.(to, n)
+    from = to
   }
   if (textTotal !== null && limit !== undefined) {
     for (let i = 0; i < n; i++) {
@@ -174,6 +181,13 @@ export function checkColumns(
   }
   return { issues, keys: keyed ? joinKeys(keyParts as Array<Array<string | null>>) : new Array(n).fill(null) }
 }
+
+/**
+ * Rows checked per field before going on to the next field (see checkColumns). The first chunk is
+ * small, so that every field has been through checkRange before V8 finds it hot.
+ */
+const CHUNK_ROWS = 4096
+const FIRST_CHUNK_ROWS = 256
 
 /** checkRow's keys from each key field's values: null where any part is null. */
 function joinKeys(parts: Array<Array<string | null>>): Array<string | null> {
@@ -197,13 +211,12 @@ function pushIssue(issues: Array<Issue[] | undefined>, i: number, issue: Issue):
 }
 
 /**
- * How many of rows[i], rows[i + 1], … are row numbers rows[i], rows[i] + 1, … below rows[i] + run.
- * Its own function, loop and all: inside checkField's row loop, V8 compiled this loop alone and
- * dropped that code each time it ended.
+ * How many of rows[i], rows[i + 1], … (up to rows[end - 1]) are row numbers rows[i], rows[i] + 1,
+ * … below rows[i] + run.
  */
-function runInRows(rows: ArrayLike<number>, i: number, run: number): number {
+function runInRows(rows: ArrayLike<number>, i: number, end: number, run: number): number {
   const row = rows[i] as number
-  const last = Math.min(rows.length, i + run) - 1
+  const last = Math.min(end, i + run) - 1
   // Rows only go up (no repeats), so when the last one is in step, so is every one between.
   if (rows[last] === row + (last - i)) return last - i + 1
   let k = i + 1
@@ -212,51 +225,83 @@ function runInRows(rows: ArrayLike<number>, i: number, run: number): number {
 }
 
 /**
- * checkColumns for one field: its issues onto `issues`, its text length onto `textTotal`, and for
- * a key field its normalised values onto `keyPart` (left null for an empty cell).
+ * One field's rules and what checkRange has learnt of its column so far. A class, so that every
+ * field's state has one shape (checkRange reads it for every cell).
  */
-function checkField(
-  field: TargetField,
-  col: ColumnCells | null,
+class FieldCheck {
+  readonly code: string
+  readonly writable: boolean
+  readonly required: boolean
+  readonly isText: boolean
+  /** Checked values by memo key; null once the column showed mostly distinct values, or has no keys. */
+  memo: Map<number, Checked> | null
+  looked = 0
+  /** plainNumbers' `places` (-1: not a number field). */
+  readonly places: number
+  /** The column, when whole runs of plain numbers pass unseen; whole runs of valid dates. */
+  readonly runs: ColumnCells | null
+  readonly dates: ColumnCells | null
+  constructor(
+    readonly field: TargetField,
+    readonly col: ColumnCells | null,
+    /** For a key field: its normalised values by row index (left null for an empty cell). */
+    readonly keyPart: Array<string | null> | null,
+  ) {
+    this.code = field.code
+    this.writable = field.writable
+    this.required = field.required
+    this.isText = field.kind === 'text'
+    this.memo = col && col.memoKey ? new Map() : null
+    // A writable number or money field passes whole runs of rows that the store knows hold plain
+    // numbers with few enough decimals: checkNumber finds nothing in them (a test holds the two together).
+    // (checkNumber looks at places up to 10; a number field without places takes any.) Not for a
+    // key field: its values are wanted.
+    this.places = field.kind === 'money' ? field.decimalPlaces ?? 2 : field.kind === 'number' ? field.decimalPlaces ?? ANY_PLACES : -1
+    const plain = col !== null && field.writable && keyPart === null
+    this.runs = plain && ((this.places >= 0 && this.places <= 10) || this.places === ANY_PLACES) && col.plainNumbers ? col : null
+    // Likewise a date field passes runs of valid dates: checkValue finds nothing in a yyyy-mm-dd date.
+    this.dates = plain && (field.kind === 'date' || field.kind === 'compact_date') && col.plainDates ? col : null
+  }
+}
+
+/**
+ * One field over rows[from..to): its issues onto `issues`, its text length onto `textTotal`, and
+ * for a key field its normalised values onto its keyPart.
+ */
+function checkRange(
+  c: FieldCheck,
   rows: ArrayLike<number>,
+  from: number,
+  to: number,
   issues: Array<Issue[] | undefined>,
   textTotal: Float64Array | null,
-  keyPart: Array<string | null> | null,
 ): void {
-  const n = rows.length
-  const code = field.code
-  const writable = field.writable
-  const required = field.required
-  const isText = field.kind === 'text'
+  const field = c.field
+  const code = c.code
+  const col = c.col
   if (col === null) {
-    if (writable && required) for (let i = 0; i < n; i++) pushIssue(issues, i, { row: rows[i] as number, field: code, severity: 'error', code: 'required' })
+    if (c.writable && c.required) for (let i = from; i < to; i++) pushIssue(issues, i, { row: rows[i] as number, field: code, severity: 'error', code: 'required' })
     return
   }
-  let memo: Map<number, Checked> | null = col.memoKey ? new Map() : null
-  let looked = 0
-  // A writable number or money field passes whole runs of rows that the store knows hold plain
-  // numbers with few enough decimals: checkNumber finds nothing in them (a test holds the two together).
-  // (checkNumber looks at places up to 10; a number field without places takes any.)
-  const places = field.kind === 'money' ? field.decimalPlaces ?? 2 : field.kind === 'number' ? field.decimalPlaces ?? ANY_PLACES : -1
-  // (Not for a key field: its values are wanted.)
-  const runs = writable && keyPart === null && ((places >= 0 && places <= 10) || places === ANY_PLACES) && col.plainNumbers ? col : null
-  // Likewise a date field passes runs of valid dates: checkValue finds nothing in a yyyy-mm-dd date.
-  const dates = writable && keyPart === null && (field.kind === 'date' || field.kind === 'compact_date') && col.plainDates ? col : null
-  for (let i = 0; i < n; i++) {
+  const keyPart = c.keyPart
+  const runs = c.runs
+  const dates = c.dates
+  for (let i = from; i < to; i++) {
     const row = rows[i] as number
     if (runs !== null) {
-      const run = (runs.plainNumbers as (row: number, places: number) => number)(row, places)
+      const run = (runs.plainNumbers as (row: number, places: number) => number)(row, c.places)
       if (run > 0) {
-        i += runInRows(rows, i, run) - 1
+        i += runInRows(rows, i, to, run) - 1
         continue
       }
     } else if (dates !== null) {
       const run = (dates.plainDates as (row: number) => number)(row)
       if (run > 0) {
-        i += runInRows(rows, i, run) - 1
+        i += runInRows(rows, i, to, run) - 1
         continue
       }
     }
+    const memo = c.memo
     // A memo key means a non-empty, non-number cell: its type need not be asked for.
     const key = memo !== null ? (col.memoKey as (row: number) => number)(row) : NaN
     const type = key === key ? 2 : col.type(row)
@@ -273,19 +318,19 @@ function checkField(
           checked = { found: checkValue(field, cell), text: -1, key: undefined }
           ;(memo as Map<number, Checked>).set(key, checked)
         }
-        if (++looked === MEMO_PROBE && (memo as Map<number, Checked>).size > MEMO_PROBE * 0.9) memo = null
+        if (++c.looked === MEMO_PROBE && (memo as Map<number, Checked>).size > MEMO_PROBE * 0.9) c.memo = null
         found = checked.found
       } else {
         cell = col.value(row)
         found = checkValue(field, cell)
       }
     }
-    if (!writable) {
+    if (!c.writable) {
       if (found !== null && !found.some((it) => it.severity === 'error')) pushIssue(issues, i, { row, field: code, severity: 'warning', code: 'field_stopped', params: stoppedParams(field) })
       continue
     }
     if (found === null) {
-      if (required) pushIssue(issues, i, { row, field: code, severity: 'error', code: 'required' })
+      if (c.required) pushIssue(issues, i, { row, field: code, severity: 'error', code: 'required' })
       continue
     }
     if (keyPart !== null) {
@@ -301,7 +346,7 @@ function checkField(
         pushIssue(issues, i, it.params ? { row, field: code, severity: it.severity, code: it.code, params: it.params } : { row, field: code, severity: it.severity, code: it.code })
       }
     }
-    if (!hasError && isText && textTotal !== null) {
+    if (!hasError && c.isText && textTotal !== null) {
       let length = checked ? checked.text : -1
       if (length < 0) {
         if (type === 1) cell = col.number(row)

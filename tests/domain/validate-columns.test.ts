@@ -145,14 +145,16 @@ describe('checkColumns gives exactly what checkRow gives', () => {
     compare({ ...schema, keyFields: ['hired', 'emp', 'hired'] }, data, data.map((_, i) => i), [], true)
   })
 
-  it('calls back after each field (progress and cancel)', () => {
-    const data = generate(10, 1)
+  it('calls back after each chunk of rows with the rows done (progress and cancel)', () => {
+    const data = generate(10_000, 1)
     const seen: number[] = []
-    checkColumns(schema, schema.fields.map((f) => new ArrayColumn(data.map((r) => r[f.code] ?? null))), [0, 1, 2], (done, total) => {
-      expect(total).toBe(schema.fields.length)
+    checkColumns(schema, schema.fields.map((f) => new ArrayColumn(data.map((r) => r[f.code] ?? null))), data.map((_, i) => i), (done, total) => {
+      expect(total).toBe(10_000)
       seen.push(done)
     })
-    expect(seen).toEqual(schema.fields.map((_, i) => i + 1))
+    expect(seen).toEqual([256, 4352, 8448, 10_000])
+    const stop = () => checkColumns(schema, schema.fields.map((f) => new ArrayColumn(data.map((r) => r[f.code] ?? null))), data.map((_, i) => i), () => { throw new Error('cancelled') })
+    expect(stop).toThrow('cancelled')
   })
 })
 
