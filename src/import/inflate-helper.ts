@@ -15,15 +15,20 @@ import { checkEntrySize, entryData, inflateEntry, inflateNative, nativeInflateAv
 export const HELPER_MIN_BYTES = 8 << 20
 /** Inflated bytes sent in one message. */
 export const BATCH_BYTES = 1 << 20
-/** Inflated bytes the helper may have sent that the reader has not scanned yet. */
-export const WINDOW_BYTES = 8 << 20
+/**
+ * Inflated bytes the helper may have sent that the reader has not scanned yet. The scan is slow
+ * while its code is still being optimised, so the helper runs ahead at first: with 8 MB it was
+ * held back 55–75 ms a read of the bench sheet, with 16 MB 9–16 ms (the read ~60 ms shorter), for
+ * at most 8 MB more in the worker.
+ */
+export const WINDOW_BYTES = 16 << 20
 
 export type ToHelper =
   | { type: 'inflate'; blob: Blob; entry: ZipEntry; window: number }
   | { type: 'ack'; bytes: number }
 export type FromHelper =
   | { type: 'chunks'; chunks: Uint8Array[] }
-  | { type: 'end' }
+  | { type: 'end'; /** the helper's own figures (bench): from starting to inflate to its end, and of that, held back by the window */ busyMs: number; stalledMs: number }
   | { type: 'error'; code: FileErrorCode; params: Record<string, string | number> }
 
 /** The helper's side (inflate-worker.ts): one entry per helper, then it is ended by the reader. */
@@ -45,6 +50,8 @@ export function serveInflate(port: { postMessage(m: FromHelper, transfer?: Trans
     let batch: Uint8Array[] = []
     let batchBytes = 0
     let total = 0
+    const t0 = performance.now()
+    let stalledMs = 0
     const flush = (): void => {
       // Chunks normally own their buffers; never list one buffer twice (that fails the transfer).
       const buffers = new Set<ArrayBuffer>()
@@ -62,12 +69,16 @@ export function serveInflate(port: { postMessage(m: FromHelper, transfer?: Trans
         batchBytes += chunk.length
         if (batchBytes >= BATCH_BYTES) {
           flush()
-          if (inFlight > window) await new Promise<void>((ok) => { wake = ok })
+          if (inFlight > window) {
+            const t = performance.now()
+            await new Promise<void>((ok) => { wake = ok })
+            stalledMs += performance.now() - t
+          }
         }
         return true
       }, true)
       if (batchBytes > 0) flush()
-      port.postMessage({ type: 'end' })
+      port.postMessage({ type: 'end', busyMs: performance.now() - t0, stalledMs })
     } catch (e) {
       if (e instanceof FileError) port.postMessage({ type: 'error', code: e.code, params: e.params })
       else port.postMessage({ type: 'error', code: 'corrupt_zip', params: { detail: `${entry.name}: ${(e as Error)?.message ?? String(e)}` } })
@@ -97,6 +108,9 @@ export class HelperInflate {
   waitMs = 0
   /** From starting the helper to its first batch arriving (bench figure: the helper's start-up). */
   firstMs = 0
+  /** The helper's own figures, once it has ended (bench): inflating start to end, and held back by the window. */
+  helperMs = 0
+  stalledMs = 0
   private readonly started = performance.now()
 
   constructor(private readonly port: HelperPort, blob: Blob, readonly entry: ZipEntry, window = WINDOW_BYTES) {
@@ -106,7 +120,11 @@ export class HelperInflate {
         if (this.firstMs === 0) this.firstMs = performance.now() - this.started
         this.queue.push(m.chunks)
       }
-      else if (m.type === 'end') this.ended = true
+      else if (m.type === 'end') {
+        this.ended = true
+        this.helperMs = m.busyMs
+        this.stalledMs = m.stalledMs
+      }
       else this.failure = new FileError(m.code, m.params)
       this.wake()
     }
@@ -168,10 +186,22 @@ export interface EntryStream {
   pump(onChunk: (chunk: Uint8Array) => boolean | void): Promise<void>
   /** Ends the helper, if one was started; safe to call more than once. */
   close(): void
-  /** Time spent waiting for the helper's chunks (0 without a helper). */
-  waitMs(): number
-  /** The helper's start-up: from starting it to its first batch (0 without a helper). */
-  firstMs(): number
+  /** Figures of the helper, for bench:import (all 0 without a helper). */
+  figures(): HelperFigures
+}
+
+export interface HelperFigures {
+  /** Time the reader spent waiting for the helper's chunks. */
+  waitMs: number
+  /** The helper's start-up: from starting it to its first batch. */
+  firstMs: number
+  /** The helper's time from starting to inflate to its end, and of that, held back by the window. */
+  helperMs: number
+  stalledMs: number
+}
+
+function figuresOf(h: HelperInflate | null): HelperFigures {
+  return { waitMs: h?.waitMs ?? 0, firstMs: h?.firstMs ?? 0, helperMs: h?.helperMs ?? 0, stalledMs: h?.stalledMs ?? 0 }
 }
 
 /**
@@ -192,17 +222,15 @@ export function streamEntry(blob: Blob, entry: ZipEntry, options: InflateOptions
       helper = null // no worker here (a restricted context): read in this thread
     }
   }
+  // Kept when the helper is closed (the figures are read after the read ends).
+  let kept: HelperFigures | null = null
   const close = (): void => {
-    waited += helper?.waitMs ?? 0
-    first = first || (helper?.firstMs ?? 0)
+    if (helper) kept = figuresOf(helper)
     helper?.close()
     helper = null
   }
-  let waited = 0
-  let first = 0
   return {
-    waitMs: () => waited + (helper?.waitMs ?? 0),
-    firstMs: () => first || (helper?.firstMs ?? 0),
+    figures: () => (helper ? figuresOf(helper) : kept ?? figuresOf(null)),
     async pump(onChunk) {
       const accept = (chunk: Uint8Array): boolean => onChunk(chunk) !== false
       if (helper) {

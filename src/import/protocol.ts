@@ -6,6 +6,7 @@ import type { TextEncodingName } from './encoding'
 import type { HeaderLayout } from './header'
 import type { ColumnMatch, MappingProposal, SavedMapping } from './mapping'
 import type { Inflater } from './zip'
+import type { ReadStats } from './xlsx-read'
 
 /** How to read, for benchmarks comparing the ways (the app leaves both to their defaults). */
 export interface ReadTuning {
@@ -60,7 +61,7 @@ export interface SheetResult {
   readMs: number
   /** Where reading spent its time (xlsx only): for the bench and for support. */
   /** Where the read's time went (bench figures): see ReadSheetResult.stats; bootMs = worker start to open, bookMs = zip directory and workbook parts. */
-  readStats: { chunks: number; scanMs: number; stringsMs: number; waitMs: number; helperFirstMs: number; totalMs: number; bootMs: number; bookMs: number } | null
+  readStats: (ReadStats & { bootMs: number; bookMs: number }) | null
 }
 
 export interface Summary {
@@ -75,6 +76,8 @@ export interface Summary {
   /** Rows with an error per field code ('' = whole-row issues). */
   byField: Record<string, number>
   validateMs: number
+  /** Of the rows, how many had been checked while the sheet was still being read (early-check.ts). */
+  checkedWhileReading: number
 }
 
 export type RowFilter = 'all' | 'errors' | 'issues'

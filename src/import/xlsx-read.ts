@@ -8,7 +8,7 @@ import { CellStore, Tag, UNKNOWN_PLACES } from './cells'
 import { Cancelled, FileError, LIMITS } from './errors'
 import { StyleKind, parseStyles } from './styles'
 import { attributes, columnName, parseRef, tags, unescapeXml } from './xml'
-import { streamEntry, type EntryStream } from './inflate-helper'
+import { streamEntry, type EntryStream, type HelperFigures } from './inflate-helper'
 import { checkEntrySize, inflateEntry, readEntryText, readZipDirectory, type InflateOptions, type ZipEntry } from './zip'
 
 export interface SheetInfo {
@@ -41,7 +41,10 @@ export interface ReadSheetOptions extends InflateOptions {
   onProgress?: (p: ReadProgress) => void
 }
 
-export interface ReadSheetResult { store: CellStore; merges: Merge[]; truncated: boolean; stats: { chunks: number; scanMs: number; stringsMs: number; waitMs: number; helperFirstMs: number; totalMs: number } }
+/** Where a sheet's read went (bench:import prints them). */
+export interface ReadStats { chunks: number; scanMs: number; stringsMs: number; waitMs: number; helperFirstMs: number; helperMs: number; helperStalledMs: number; totalMs: number }
+
+export interface ReadSheetResult { store: CellStore; merges: Merge[]; truncated: boolean; stats: ReadStats }
 
 function resolveTarget(base: string, target: string): string {
   if (target.startsWith('/')) return target.slice(1)
@@ -604,7 +607,11 @@ async function scanSheet(book: XlsxBook, entry: ZipEntry, store: CellStore, sour
   })
   if (options.isCancelled?.()) throw new Cancelled()
   options.onProgress?.({ phase: 'cells', done: entry.size, total: entry.size, rows: store.rowCount })
-  return { store, merges: scanner.merges, truncated: scanner.done, stats: { chunks, scanMs, stringsMs, waitMs: source.waitMs(), helperFirstMs: source.firstMs(), totalMs: performance.now() - t0 } }
+  return { store, merges: scanner.merges, truncated: scanner.done, stats: { chunks, scanMs, stringsMs, ...helperStats(source.figures()), totalMs: performance.now() - t0 } }
+}
+
+function helperStats(f: HelperFigures): Omit<ReadStats, 'chunks' | 'scanMs' | 'stringsMs' | 'totalMs'> {
+  return { waitMs: f.waitMs, helperFirstMs: f.firstMs, helperMs: f.helperMs, helperStalledMs: f.stalledMs }
 }
 
 /** Reserves room for the rows the sheet declares, within what its size can really hold. */

@@ -199,7 +199,7 @@ describe('the inflate helper', () => {
     const reader = new HelperInflate(port, new Blob([]), entry)
     const deliver = (m: FromHelper) => port.onmessage?.({ data: m } as MessageEvent)
     deliver({ type: 'chunks', chunks: [new Uint8Array([1, 2, 3]), new Uint8Array([4, 5, 6])] })
-    deliver({ type: 'end' })
+    deliver({ type: 'end', busyMs: 1, stalledMs: 0 })
     port.onerror?.({ message: 'late', preventDefault: () => undefined } as unknown as ErrorEvent)
     const got: number[] = []
     await reader.pump((chunk) => { got.push(...chunk); return true })
