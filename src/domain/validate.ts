@@ -4,7 +4,7 @@
  */
 import type { Issue } from './issues'
 import type { CellValue, TargetField, TargetSchema } from './target'
-import { checkNumber, checkValue, normalisedValue, normaliseValue, textLength, type ValueIssue } from './values'
+import { AS_IS, checkNumber, checkValue, normalisedValue, normaliseValue, textLength, type ValueIssue } from './values'
 
 export type RawRow = Record<string, CellValue | undefined>
 export type WireRow = Record<string, string | null>
@@ -102,6 +102,8 @@ export interface ColumnCells {
    * date, a period) be checked once.
    */
   memoKey?(row: number): number
+  /** Memo keys ≥ 0 are below this (the size of a string table, say): lets them be kept in a typed array. */
+  memoLimit?(): number
   /**
    * How many rows from `row` on (consecutive row numbers) are known without looking to be
    * non-empty numbers under 1e15 with at most `places` decimal places (0 = look at this one).
@@ -131,6 +133,8 @@ export interface ColumnsCheck {
   issues: Array<Issue[] | undefined>
   /** Key of rows[i] (as checkRow returns it). */
   keys: Array<string | null>
+  /** hashString of keys[i] (0 for a null key), for sameKeyGroups: taken from the key's parts, so a joined key is never flattened. */
+  hashes: Int32Array
 }
 
 /**
@@ -179,7 +183,8 @@ export function checkColumns(
       if (length > limit) pushIssue(issues, i, { row: rows[i] as number, field: null, severity: 'error', code: 'record_text_too_long', params: { length, limit } })
     }
   }
-  return { issues, keys: keyed ? joinKeys(keyParts as Array<Array<string | null>>) : new Array(n).fill(null) }
+  if (!keyed) return { issues, keys: new Array(n).fill(null), hashes: new Int32Array(n) }
+  return { issues, ...joinKeys(keyParts as Array<Array<string | null>>) }
 }
 
 /**
@@ -189,19 +194,30 @@ export function checkColumns(
 const CHUNK_ROWS = 4096
 const FIRST_CHUNK_ROWS = 256
 
-/** checkRow's keys from each key field's values: null where any part is null. */
-function joinKeys(parts: Array<Array<string | null>>): Array<string | null> {
+/** checkRow's keys from each key field's values (null where any part is null), and their hashes. */
+function joinKeys(parts: Array<Array<string | null>>): { keys: Array<string | null>; hashes: Int32Array } {
   // A copy when there is more than one part: a field named twice in keyFields shares its array.
   const keys = parts.length > 1 ? (parts[0] as Array<string | null>).slice() : (parts[0] as Array<string | null>)
+  const n = keys.length
+  const hashes = new Int32Array(n)
+  for (let i = 0; i < n; i++) {
+    const a = keys[i] as string | null
+    if (a !== null) hashes[i] = hashAdd(FNV_START, a)
+  }
   for (let k = 1; k < parts.length; k++) {
     const part = parts[k] as Array<string | null>
-    for (let i = 0; i < keys.length; i++) {
+    for (let i = 0; i < n; i++) {
       const a = keys[i] as string | null
       const b = part[i] as string | null
-      keys[i] = a === null || b === null ? null : a + '\u0000' + b
+      if (a === null || b === null) keys[i] = null
+      else {
+        keys[i] = a + '\u0000' + b
+        hashes[i] = hashAdd(Math.imul(hashes[i] as number, FNV_PRIME), b) // the '\u0000' (xor 0) then b
+      }
     }
   }
-  return keys
+  for (let i = 0; i < n; i++) hashes[i] = keys[i] === null ? 0 : hashEnd(hashes[i] as number)
+  return { keys, hashes }
 }
 
 function pushIssue(issues: Array<Issue[] | undefined>, i: number, issue: Issue): void {
@@ -233,9 +249,14 @@ class FieldCheck {
   readonly writable: boolean
   readonly required: boolean
   readonly isText: boolean
-  /** Checked values by memo key; null once the column showed mostly distinct values, or has no keys. */
-  memo: Map<number, Checked> | null
+  /** Checked values by memo key (see find); false once the column showed mostly distinct values, or has no keys. */
+  memo: boolean
   looked = 0
+  /** Memo keys below memoLimit → 1 + their place in `known` (typed: no Map lookups); other keys in `byKey`. */
+  private ids: Int32Array | null = null
+  private readonly known: Checked[] = []
+  private readonly byKey = new Map<number, Checked>()
+  private readonly memoLimit: number
   /** plainNumbers' `places` (-1: not a number field). */
   readonly places: number
   /** The column, when whole runs of plain numbers pass unseen; whole runs of valid dates. */
@@ -251,7 +272,8 @@ class FieldCheck {
     this.writable = field.writable
     this.required = field.required
     this.isText = field.kind === 'text'
-    this.memo = col && col.memoKey ? new Map() : null
+    this.memo = !!(col && col.memoKey)
+    this.memoLimit = col && col.memoLimit ? col.memoLimit() : 0
     // A writable number or money field passes whole runs of rows that the store knows hold plain
     // numbers with few enough decimals: checkNumber finds nothing in them (a test holds the two together).
     // (checkNumber looks at places up to 10; a number field without places takes any.) Not for a
@@ -261,6 +283,30 @@ class FieldCheck {
     this.runs = plain && ((this.places >= 0 && this.places <= 10) || this.places === ANY_PLACES) && col.plainNumbers ? col : null
     // Likewise a date field passes runs of valid dates: checkValue finds nothing in a yyyy-mm-dd date.
     this.dates = plain && (field.kind === 'date' || field.kind === 'compact_date') && col.plainDates ? col : null
+  }
+
+  find(key: number): Checked | undefined {
+    if (key >= 0 && key < this.memoLimit) {
+      const ids = this.ids ?? (this.ids = new Int32Array(this.memoLimit))
+      const at = ids[key] as number
+      return at === 0 ? undefined : this.known[at - 1]
+    }
+    return this.byKey.get(key)
+  }
+
+  remember(key: number, checked: Checked): void {
+    if (key >= 0 && key < this.memoLimit) {
+      this.known.push(checked)
+      ;(this.ids as Int32Array)[key] = this.known.length
+    } else this.byKey.set(key, checked)
+  }
+
+  /** Counts a lookup; after MEMO_PROBE of them, stops memoising a column of mostly distinct values. */
+  looks(): void {
+    if (++this.looked === MEMO_PROBE && this.known.length + this.byKey.size > MEMO_PROBE * 0.9) {
+      this.memo = false
+      this.ids = null
+    }
   }
 }
 
@@ -301,9 +347,8 @@ function checkRange(
         continue
       }
     }
-    const memo = c.memo
     // A memo key means a non-empty, non-number cell: its type need not be asked for.
-    const key = memo !== null ? (col.memoKey as (row: number) => number)(row) : NaN
+    const key = c.memo ? (col.memoKey as (row: number) => number)(row) : NaN
     const type = key === key ? 2 : col.type(row)
     let found: ValueIssue[] | null
     let cell: CellValue = null
@@ -312,13 +357,13 @@ function checkRange(
     else if (type === 1) found = checkNumber(field, col.number(row))
     else {
       if (key === key) {
-        checked = (memo as Map<number, Checked>).get(key)
+        checked = c.find(key)
         if (checked === undefined) {
           cell = col.value(row)
           checked = { found: checkValue(field, cell), text: -1, key: undefined }
-          ;(memo as Map<number, Checked>).set(key, checked)
+          c.remember(key, checked)
         }
-        if (++c.looked === MEMO_PROBE && (memo as Map<number, Checked>).size > MEMO_PROBE * 0.9) c.memo = null
+        c.looks()
         found = checked.found
       } else {
         cell = col.value(row)
@@ -337,7 +382,8 @@ function checkRange(
       if (checked) {
         if (checked.key === undefined) checked.key = normalisedValue(field, col.value(row))
         keyPart[i] = checked.key
-      } else keyPart[i] = normalisedValue(field, type === 1 ? col.number(row) : cell)
+      } else if (found === AS_IS) keyPart[i] = cell as string
+      else keyPart[i] = normalisedValue(field, type === 1 ? col.number(row) : cell)
     }
     let hasError = false
     if (found.length) {
@@ -413,9 +459,10 @@ export function duplicateIssuesFromKeys(schema: TargetSchema, keys: ArrayLike<st
  * The indexes that share a key, for every key held more than once: groups in the order their key
  * first appears, indexes ascending (null keys are in no group). An open-addressing table over the
  * keys' own hash: for 100,000 keys that are nearly all distinct (the usual file) it is ~3× a Map,
- * which spends its time growing and hashing for keys it never sees again.
+ * which spends its time growing and hashing for keys it never sees again. `hashes[i]`, when
+ * given, must be hashString(keys[i]) (checkColumns gives them).
  */
-export function sameKeyGroups(keys: ArrayLike<string | null | undefined>): number[][] {
+export function sameKeyGroups(keys: ArrayLike<string | null | undefined>, hashes?: ArrayLike<number>): number[][] {
   const n = keys.length
   let size = 1024
   while (size < n * 2) size *= 2
@@ -423,16 +470,20 @@ export function sameKeyGroups(keys: ArrayLike<string | null | undefined>): numbe
   const slots = new Int32Array(size) // 1 + the first index holding a key; 0 = free
   const next = new Int32Array(n).fill(-1) // the next index with the same key
   const last = new Int32Array(n) // for a first index: the last index with its key so far
+  const own = new Int32Array(n) // each index's hash
   const firsts: number[] = []
   for (let i = 0; i < n; i++) {
     const key = keys[i]
     if (key === null || key === undefined) continue
-    let slot = hashString(key) & mask
+    const hash = hashes ? (hashes[i] as number) : hashString(key)
+    own[i] = hash
+    let slot = hash & mask
     for (;;) {
       const entry = slots[slot] as number
       if (entry === 0) { slots[slot] = i + 1; last[i] = i; break }
       const first = entry - 1
-      if (keys[first] === key) {
+      // The hashes first: a joined key is then compared (and flattened) only when it may be equal.
+      if (own[first] === hash && keys[first] === key) {
         if (last[first] === first) firsts.push(first)
         next[last[first] as number] = i
         last[first] = i
@@ -449,9 +500,20 @@ export function sameKeyGroups(keys: ArrayLike<string | null | undefined>): numbe
   })
 }
 
-function hashString(s: string): number {
-  let h = 0x811c9dc5
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193)
+/** FNV-1a over the UTF-16 units, then a final mix; hashAdd and hashEnd give it in parts. */
+export function hashString(s: string): number {
+  return hashEnd(hashAdd(FNV_START, s))
+}
+
+const FNV_START = 0x811c9dc5
+const FNV_PRIME = 0x01000193
+
+function hashAdd(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME)
+  return h
+}
+
+function hashEnd(h: number): number {
   h ^= h >>> 16
   h = Math.imul(h, 0x85ebca6b)
   h ^= h >>> 13

@@ -15,6 +15,11 @@ export interface NormalisedValue { value: string | null; issues: ValueIssue[] }
 
 /** Shared empty list for the fast path; treat every returned `issues` as read-only. */
 const NONE: ValueIssue[] = Object.freeze([]) as unknown as ValueIssue[]
+/**
+ * What checkValue gives (no issues, like NONE) for a cell whose normalised value is the cell
+ * itself: a key pass can then take the cell as it is (see normalisedValue).
+ */
+export const AS_IS: ValueIssue[] = Object.freeze([]) as unknown as ValueIssue[]
 
 /** Excel shows and stores 15 significant digits; beyond that a double is noise (0.1 + 0.2). */
 const EXCEL_DIGITS = 15
@@ -526,7 +531,7 @@ export function checkValue(field: TargetField, raw: CellValue): ValueIssue[] | n
       break
     case 'identifier':
       // Printable ASCII without spaces or an exponent: trim changes nothing and no rule applies.
-      if (typeof raw === 'string' && plainIdentifier(raw)) return NONE
+      if (typeof raw === 'string' && plainIdentifier(raw)) return AS_IS
       break
   }
   const n = normaliseValue(field, raw)

@@ -357,6 +357,11 @@ export class StoreColumn implements ColumnCells {
 
   private readonly datesKnown: boolean[] = []
 
+  /** memoKey's string indexes are below this. */
+  memoLimit(): number {
+    return this.store.strings.length
+  }
+
   /** Strings by their string-table index (≥ 0), whole-day dates by their serial (≤ -1); NaN otherwise. */
   memoKey(row: number): number {
     const r = row + this.offset

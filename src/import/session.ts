@@ -7,7 +7,7 @@ import type { Issue } from '../domain/issues'
 import { issueMessage } from '../domain/issues'
 import type { CellValue, TargetSchema, TargetField } from '../domain/target'
 import { fieldTitle } from '../domain/target'
-import { checkColumns, checkRow, duplicateParams, sameKeyGroups, validateRow, type RawRow, type WireRow } from '../domain/validate'
+import { checkColumns, checkRow, duplicateParams, hashString, sameKeyGroups, validateRow, type RawRow, type WireRow } from '../domain/validate'
 import { StoreColumn, type CellStore } from './cells'
 import { readCsv } from './csv-read'
 import { Cancelled, FileError } from './errors'
@@ -264,7 +264,6 @@ export class ImportSession {
     const meter = new ProgressMeter(this.hooks)
     const n = this.dataRowCount()
     this.rowIssues.clear()
-    this.keys = new Array(n).fill(null)
     this.keyGroups = null
     // Rows as read are checked column by column (checkColumns); rows the person edited, row by row.
     const rows = new Int32Array(n)
@@ -286,20 +285,31 @@ export class ImportSession {
       meter.report('validate', d, n, d)
       this.checkCancelled()
     })
-    for (let i = 0; i < count; i++) {
-      const d = rows[i] as number
-      const list = checked.issues[i]
-      if (list) this.rowIssues.set(d, list)
-      this.keys[d] = checked.keys[i] ?? null
+    let hashes = checked.hashes
+    if (count === n) {
+      // Every row as read (the usual first check): the keys are the check's own, row for row.
+      this.keys = checked.keys
+      checked.issues.forEach((list, d) => { if (list) this.rowIssues.set(d, list) })
+    } else {
+      this.keys = new Array(n).fill(null)
+      hashes = new Int32Array(n)
+      for (let i = 0; i < count; i++) {
+        const d = rows[i] as number
+        const list = checked.issues[i]
+        if (list) this.rowIssues.set(d, list)
+        this.keys[d] = checked.keys[i] ?? null
+        hashes[d] = checked.hashes[i] as number
+      }
+      const raw: RawRow = {}
+      for (const d of edited) {
+        const issues: Issue[] = []
+        const key = checkRow(schema, this.rawRow(d, raw), d, issues)
+        if (issues.length) this.rowIssues.set(d, issues)
+        this.keys[d] = key
+        if (key !== null) hashes[d] = hashString(key)
+      }
     }
-    const raw: RawRow = {}
-    for (const d of edited) {
-      const issues: Issue[] = []
-      const key = checkRow(schema, this.rawRow(d, raw), d, issues)
-      if (issues.length) this.rowIssues.set(d, issues)
-      this.keys[d] = key
-    }
-    for (const group of sameKeyGroups(this.keys)) this.markDuplicates(this.keys[group[0] as number] as string, group)
+    for (const group of sameKeyGroups(this.keys, hashes)) this.markDuplicates(this.keys[group[0] as number] as string, group)
     this.validated = true
     this.validateMs = now() - t0
     this.version++

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Issue } from '../../src/domain/issues'
 import type { CellValue, TargetField, TargetSchema } from '../../src/domain/target'
-import { checkColumns, checkRow, sameKeyGroups, type ColumnCells } from '../../src/domain/validate'
+import { checkColumns, checkRow, hashString, sameKeyGroups, type ColumnCells } from '../../src/domain/validate'
 import { checkNumber, checkValue } from '../../src/domain/values'
 
 const t = (zh: string, en: string) => ({ 'zh-CN': zh, 'en-US': en })
@@ -111,6 +111,7 @@ function compare(s: TargetSchema, data: Array<Record<string, CellValue>>, rows: 
     const key = checkRow(s, raw, d, issues)
     expect(got.issues[i] ?? [], JSON.stringify(raw)).toEqual(issues)
     expect(got.keys[i], JSON.stringify(raw)).toBe(key)
+    expect(got.hashes[i]).toBe(key === null ? 0 : hashString(key))
   })
 }
 
@@ -184,7 +185,11 @@ describe('sameKeyGroups', () => {
       const keys = Array.from({ length: n }, () => (rnd() < 0.05 ? null : `${String(Math.floor(rnd() * distinct)).padStart(6, '0')}\u00002024-01`))
       const want = new Map<string, number[]>()
       keys.forEach((k, i) => { if (k !== null) want.set(k, [...(want.get(k) ?? []), i]) })
-      expect(sameKeyGroups(keys)).toEqual([...want.values()].filter((l) => l.length > 1))
+      const groups = [...want.values()].filter((l) => l.length > 1)
+      expect(sameKeyGroups(keys)).toEqual(groups)
+      // With the hashes given, and with hashes that all collide (equal hashes are not equal keys).
+      expect(sameKeyGroups(keys, keys.map((k) => (k === null ? 0 : hashString(k))))).toEqual(groups)
+      expect(sameKeyGroups(keys, keys.map(() => 7))).toEqual(groups)
     }
   })
 })
