@@ -72,6 +72,8 @@ interface Pending { resolve: (v: unknown) => void; reject: (e: Error) => void; o
 
 export class ImportClient {
   private transport: Transport | null = null
+  /** Whether the worker has been given a file (a warmed worker that has not is used for the next). */
+  private used = false
   private pending = new Map<number, Pending>()
   private nextId = 1
 
@@ -109,6 +111,7 @@ export class ImportClient {
   private end(): void {
     this.transport?.terminate()
     this.transport = null
+    this.used = false
   }
 
   private request<K extends Op>(op: K, args: Requests[K]['args'], onProgress?: (p: Progress) => void, transfer?: Transferable[]): Promise<Requests[K]['result']> {
@@ -123,9 +126,21 @@ export class ImportClient {
   /** Whether a worker (and so a read file) is alive. */
   get active(): boolean { return this.transport !== null }
 
+  /**
+   * Starts the worker and its inflate helper before there is a file (the import page does this
+   * when it opens), so reading starts at once when the person picks one. Resolves once both are
+   * up; never rejects (without them the read simply starts them itself).
+   */
+  async warm(): Promise<void> {
+    if (this.transport) return
+    await this.request('warm', {}).catch(() => undefined)
+  }
+
   open(file: Blob, fileName: string, schema: TargetSchema, saved: SavedMapping | null, onProgress?: (p: Progress) => void, tuning?: ReadTuning): Promise<OpenResult> {
-    // A new file always starts a fresh worker, so nothing of the previous file stays in memory.
-    this.cancel()
+    // A new file always gets a worker that has held no other file, so nothing of the previous
+    // file stays in memory: the warmed one if it is still unused, else a fresh one.
+    if (this.used) this.cancel()
+    this.used = true
     const args = { file, fileName, schema: plain(schema), saved: plain(saved) }
     return this.request('open', tuning ? { ...args, tuning } : args, onProgress)
   }

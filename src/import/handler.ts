@@ -16,6 +16,8 @@ export function createHandler(
   post: (msg: ResponseMessage, transfer?: Transferable[]) => void,
   inflater?: Inflater,
   startHelper?: () => HelperPort,
+  /** Starts a helper ahead of the file; true once it is up (worker.ts). */
+  warmHelper?: () => Promise<boolean>,
 ): Handler {
   let cancelled = false
   let session: ImportSession | null = null
@@ -36,6 +38,9 @@ export function createHandler(
           case 'open':
             session = new ImportSession(hooks)
             result = await session.open(a)
+            break
+          case 'warm':
+            result = { helper: warmHelper ? await warmHelper() : false }
             break
           case 'templateWorkbook':
             result = templateWorkbook(a)

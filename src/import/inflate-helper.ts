@@ -27,6 +27,7 @@ export type ToHelper =
   | { type: 'inflate'; blob: Blob; entry: ZipEntry; window: number }
   | { type: 'ack'; bytes: number }
 export type FromHelper =
+  | { type: 'ready' }
   | { type: 'chunks'; chunks: Uint8Array[] }
   | { type: 'end'; /** the helper's own figures (bench): from starting to inflate to its end, and of that, held back by the window */ busyMs: number; stalledMs: number }
   | { type: 'error'; code: FileErrorCode; params: Record<string, string | number> }
@@ -46,6 +47,8 @@ export function serveInflate(port: { postMessage(m: FromHelper, transfer?: Trans
     window = m.window
     void run(m.blob, m.entry)
   }
+  // A helper started ahead of its file (warm) is waited for until it says so.
+  port.postMessage({ type: 'ready' })
   async function run(blob: Blob, entry: ZipEntry): Promise<void> {
     let batch: Uint8Array[] = []
     let batchBytes = 0
@@ -116,6 +119,7 @@ export class HelperInflate {
   constructor(private readonly port: HelperPort, blob: Blob, readonly entry: ZipEntry, window = WINDOW_BYTES) {
     port.onmessage = (e: MessageEvent<FromHelper>) => {
       const m = e.data
+      if (m.type === 'ready') return
       if (m.type === 'chunks') {
         if (this.firstMs === 0) this.firstMs = performance.now() - this.started
         this.queue.push(m.chunks)

@@ -124,6 +124,8 @@ export interface ResultLabels {
 }
 
 export interface Requests {
+  /** Starts the worker's inflate helper ahead of a file (ImportClient.warm); answers once it is up. */
+  warm: { args: Record<string, never>; result: { helper: boolean } }
   open: { args: { file: Blob; fileName: string; schema: TargetSchema; saved: SavedMapping | null; tuning?: ReadTuning }; result: OpenResult }
   chooseSheet: { args: { index: number }; result: SheetResult }
   setHeader: { args: { headerRow: number; depth: 1 | 2 }; result: SheetResult }

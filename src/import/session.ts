@@ -87,7 +87,8 @@ export class ImportSession {
 
   async open(args: { file: Blob; fileName: string; schema: TargetSchema; saved: SavedMapping | null; tuning?: ReadTuning }): Promise<OpenResult> {
     if (args.tuning?.inflater) this.hooks.inflater = args.tuning.inflater
-    // In a worker, performance.now() counts from the worker's start: how long it took to be ready.
+    // In a worker, performance.now() counts from the worker's start: how long it took to be ready
+    // (for a worker warmed before the file came: how long it had been up).
     this.bootMs = now()
     this.fileName = args.fileName
     this.schema = args.schema

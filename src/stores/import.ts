@@ -70,6 +70,8 @@ export const useImportStore = defineStore('import', (): ImportStore => {
     reset()
     schema.value = s
     target.value = t
+    // The worker and its helper start while the person looks for the file.
+    void client.warm()
   }
 
   async function savedMapping(): Promise<SavedMapping | null> {

@@ -36,6 +36,8 @@ const w = window as unknown as Record<string, unknown>
 w.runOurs = async (url: string, name: string, tuning?: ReadTuning) => {
   const file = await load(url, name)
   const client = new ImportClient(workerTransport)
+  // As the import page does when it opens: the worker and its helper are up before the file comes.
+  await client.warm()
   const result = await watched(async () => {
     const t0 = performance.now()
     const opened = await client.open(file, name, benchSchema, null, undefined, tuning)
@@ -54,19 +56,27 @@ w.disposeOurs = () => { (w.lastClient as ImportClient | undefined)?.dispose(); w
 
 /**
  * A peer reads the file in a worker of its own. Timed like ours (runOurs): from the main thread,
- * from starting the worker to having the rows, so both include the worker's start-up and loading
- * its code. `insideMs` is the peer's own reading time, measured in its worker.
+ * from handing the file to a worker that is already up with its code loaded (ours: worker and
+ * helper warmed, as the import page does) to having the rows. `insideMs` is the peer's own
+ * reading time, measured in its worker.
  */
 w.runPeer = async (lib: 'read-excel-file' | 'sheetjs', url: string, name: string) => {
   const file = await load(url, name)
   let worker: Worker | undefined
   try {
+    const peer = new Worker(new URL('./peer-worker.ts', import.meta.url), { type: 'module' })
+    worker = peer
+    const loaded = await new Promise<{ ok: boolean; error?: string }>((resolve) => {
+      peer.onmessage = (e: MessageEvent<{ ok: boolean; error?: string }>) => resolve(e.data)
+      peer.onerror = (e) => resolve({ ok: false, error: e.message })
+      peer.postMessage({ lib })
+    })
+    if (!loaded.ok) return { ok: false, ms: 0, error: loaded.error, longTaskMax: 0 }
     return await watched(() => new Promise<{ ok: boolean; ms: number; insideMs?: number; rows?: number; error?: string }>((resolve) => {
       const t0 = performance.now()
-      worker = new Worker(new URL('./peer-worker.ts', import.meta.url), { type: 'module' })
-      worker.onmessage = (e: MessageEvent<{ ok: boolean; ms: number; rows?: number; error?: string }>) => resolve({ ...e.data, insideMs: e.data.ms, ms: performance.now() - t0 })
-      worker.onerror = (e) => resolve({ ok: false, ms: 0, error: e.message })
-      worker.postMessage({ lib, file })
+      peer.onmessage = (e: MessageEvent<{ ok: boolean; ms: number; rows?: number; error?: string }>) => resolve({ ...e.data, insideMs: e.data.ms, ms: performance.now() - t0 })
+      peer.onerror = (e) => resolve({ ok: false, ms: 0, error: e.message })
+      peer.postMessage({ lib, file })
     }))
   } finally {
     worker?.terminate()
