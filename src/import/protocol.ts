@@ -76,8 +76,6 @@ export interface Summary {
   /** Rows with an error per field code ('' = whole-row issues). */
   byField: Record<string, number>
   validateMs: number
-  /** Of the rows, how many had been checked while the sheet was still being read (early-check.ts). */
-  checkedWhileReading: number
 }
 
 export type RowFilter = 'all' | 'errors' | 'issues'
