@@ -48,7 +48,6 @@ function helperOnChannel(tamper?: (m: FromHelper, wire: Wire, fire: (e: ErrorEve
     onmessage: null as ((e: MessageEvent<ToHelper>) => void) | null,
   }
   channel.port2.onmessage = (e: MessageEvent<ToHelper>) => helperSide.onmessage?.(e)
-  serveInflate(helperSide)
   const wire: Wire = {
     sent: [],
     terminated: false,
@@ -60,6 +59,7 @@ function helperOnChannel(tamper?: (m: FromHelper, wire: Wire, fire: (e: ErrorEve
       terminate: () => { wire.terminated = true; channel.port1.close(); channel.port2.close() },
     },
   }
+  serveInflate(helperSide)
   return wire
 }
 
@@ -93,6 +93,7 @@ describe('the inflate helper', () => {
     expect(helped).toEqual(plain)
     expect(helped[1]?.slice(0, 4)).toEqual(['00000001', '员工0', '2010-01-10', 0])
     expect(helped[15_000]?.slice(0, 3)).toEqual(['00015000', '员工344', '2015-06-15'])
+    expect(wire.sent[0]).toBe('ready') // what a warmed helper is waited for
     expect(wire.sent.filter((t) => t === 'chunks').length).toBeGreaterThan(5)
     expect(wire.sent.at(-1)).toBe('end')
     expect(wire.terminated).toBe(true)
