@@ -4,7 +4,7 @@
  */
 import type { Issue } from './issues'
 import type { CellValue, TargetField, TargetSchema } from './target'
-import { AS_IS, checkNumber, checkValue, normalisedValue, normaliseValue, textLength, type ValueIssue } from './values'
+import { AS_IS, checkNumber, checkValue, normaliseValue, textLength, type ValueIssue } from './values'
 
 export type RawRow = Record<string, CellValue | undefined>
 export type WireRow = Record<string, string | null>
@@ -380,10 +380,10 @@ function checkRange(
     }
     if (keyPart !== null) {
       if (checked) {
-        if (checked.key === undefined) checked.key = normalisedValue(field, col.value(row))
+        if (checked.key === undefined) checked.key = checked.found === AS_IS ? col.value(row) as string : normaliseValue(field, col.value(row)).value
         keyPart[i] = checked.key
       } else if (found === AS_IS) keyPart[i] = cell as string
-      else keyPart[i] = normalisedValue(field, type === 1 ? col.number(row) : cell)
+      else keyPart[i] = normaliseValue(field, type === 1 ? col.number(row) : cell).value
     }
     let hasError = false
     if (found.length) {

@@ -17,7 +17,7 @@ export interface NormalisedValue { value: string | null; issues: ValueIssue[] }
 const NONE: ValueIssue[] = Object.freeze([]) as unknown as ValueIssue[]
 /**
  * What checkValue gives (no issues, like NONE) for a cell whose normalised value is the cell
- * itself: a key pass can then take the cell as it is (see normalisedValue).
+ * itself: the key pass (validate.ts checkRange) then takes the cell as it is.
  */
 export const AS_IS: ValueIssue[] = Object.freeze([]) as unknown as ValueIssue[]
 
@@ -484,15 +484,6 @@ function plainIdentifier(s: string): boolean {
     if (c <= 32 || c >= 127 || c === 69 /* E */ || c === 101 /* e */) return false
   }
   return true
-}
-
-/**
- * normaliseValue(field, raw).value, without normalising an identifier that plainly needs nothing
- * done (the key pass looks at 100,000 employee numbers).
- */
-export function normalisedValue(field: TargetField, raw: CellValue): string | null {
-  if (field.kind === 'identifier' && typeof raw === 'string' && raw !== '' && plainIdentifier(raw)) return raw
-  return normaliseValue(field, raw).value
 }
 
 /**
