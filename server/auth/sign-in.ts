@@ -1,5 +1,6 @@
 import { AppError } from '../errors'
 import type { FeishuClient } from '../feishu/client'
+import { feishuToAppError } from '../feishu/errors-to-app'
 import { FeishuError } from '../feishu/http'
 import type { SessionService } from './sessions'
 import type { UserTokens } from './user-tokens'
@@ -34,20 +35,11 @@ export async function signIn(deps: { feishu: FeishuClient; sessions: SessionServ
   }
 }
 
+/** Sign-in answers the one mapping's errors that say what to do; any other refusal is "Feishu refused the sign-in". */
+const SIGN_IN_ERRORS = new Set(['code_invalid', 'user_not_allowed', 'scope_missing', 'app_scope_missing', 'feishu_unavailable'])
+
 function signInError(e: unknown): unknown {
-  if (!(e instanceof FeishuError)) return e
-  const f = e.failure
-  if (f.kind === 'reauth_needed' && f.reason === 'code_invalid') {
-    return new AppError(400, 'code_invalid', 'This sign-in code has expired or was already used. Sign in again.', { feishuCode: e.code })
-  }
-  if (f.kind === 'reauth_needed' && f.reason === 'user_invalid') {
-    return new AppError(403, 'user_not_allowed', 'Feishu says this account may not use the app (not in its availability range, resigned or frozen).', { feishuCode: e.code })
-  }
-  if (f.kind === 'scope_missing' || f.kind === 'app_scope_missing') {
-    return new AppError(403, f.kind, 'A Feishu permission the app needs was not granted.', { feishuCode: e.code, scopes: f.scopes })
-  }
-  if (f.kind === 'network' || f.kind === 'server_error' || f.kind === 'rate_limited') {
-    return new AppError(503, 'feishu_unavailable', 'Feishu could not be reached. Try again shortly.', { feishuCode: e.code, logId: e.logId })
-  }
+  const mapped = feishuToAppError(e)
+  if (!(mapped instanceof AppError) || !(e instanceof FeishuError) || SIGN_IN_ERRORS.has(mapped.code)) return mapped
   return new AppError(502, 'feishu_rejected', 'Feishu refused the sign-in.', { feishuCode: e.code, logId: e.logId })
 }

@@ -17,6 +17,18 @@ export type FeishuFailure =
   | { kind: 'invalid_record'; recordIndex: number | null; field: string | null }
   | { kind: 'invalid_request' }
   | { kind: 'not_found' }
+  /** The datasource or archive rule written into does not exist (2500004, 1220600 "… not exist"). */
+  | { kind: 'target_missing' }
+  /** The datasource is stopped (2500008): nothing can be written into it until it is enabled. */
+  | { kind: 'target_stopped' }
+  /** The datasource holds as many records as Feishu allows (2500020). */
+  | { kind: 'capacity_full' }
+  /** The attendance results of the month are sealed (1220600 "… sealed …"). */
+  | { kind: 'target_sealed' }
+  /** Another 1220600 message: the attendance request as a whole was refused. */
+  | { kind: 'request_refused'; reason: string }
+  /** The app itself cannot call Feishu now: IP allow-list, monthly quota, app disabled or not installed (§1.5). */
+  | { kind: 'app_unavailable'; reason: 'ip_denied' | 'quota_exceeded' | 'app_disabled' | 'app_unauthorized' }
   | { kind: 'server_error' }
   | { kind: 'network'; cause: string }
 
@@ -78,9 +90,17 @@ export function classify(answer: FeishuAnswer): FeishuFailure | null {
     case 1220600:
       // The attendance family carries several messages under one code (reference §3).
       if (/no permission/i.test(msg)) return { kind: 'no_permission' }
-      if (/not exist/i.test(msg)) return { kind: 'not_found' }
-      return { kind: 'invalid_request' }
-    case 99991201: case 2500004: return { kind: 'not_found' }
+      if (/not exist/i.test(msg)) return { kind: 'target_missing' }
+      if (/sealed/i.test(msg)) return { kind: 'target_sealed' }
+      return { kind: 'request_refused', reason: msg }
+    case 2500004: return { kind: 'target_missing' }
+    case 2500008: return { kind: 'target_stopped' }
+    case 2500020: return { kind: 'capacity_full' }
+    case 99991401: return { kind: 'app_unavailable', reason: 'ip_denied' }
+    case 99991403: return { kind: 'app_unavailable', reason: 'quota_exceeded' }
+    case 99991662: return { kind: 'app_unavailable', reason: 'app_disabled' }
+    case 99991673: return { kind: 'app_unavailable', reason: 'app_unauthorized' }
+    case 99991201: return { kind: 'not_found' }
     case 2500001: case 1225000: case 20050: case 20072: return { kind: 'server_error' }
   }
   if (answer.status >= 500) return { kind: 'server_error' }
@@ -90,6 +110,24 @@ export function classify(answer: FeishuAnswer): FeishuFailure | null {
 /** Failures that a later identical call may get past (with a wait). Validation and permission never are. */
 export function isTransient(f: FeishuFailure): boolean {
   return f.kind === 'rate_limited' || f.kind === 'lock_busy' || f.kind === 'server_error' || f.kind === 'network'
+}
+
+/**
+ * What a call made with a person's token does after a failure: wait and send it again, refresh the
+ * token once and send it again, stop until the person signs in again, or give the failure to its
+ * caller (a refusal: the target's module decides whether it ends the job or fails rows).
+ */
+export type NextStep = 'retry' | 'refresh_token' | 'sign_in' | 'refused'
+
+export function nextStep(f: FeishuFailure): NextStep {
+  if (f.kind === 'token_expired' || f.kind === 'token_invalid') return 'refresh_token'
+  if (f.kind === 'reauth_needed') return 'sign_in'
+  return isTransient(f) ? 'retry' : 'refused'
+}
+
+/** How long to wait before sending a transient failure's call again (attempt counts from 0). */
+export function retryWaitMs(f: FeishuFailure, attempt: number, backoff: (attempt: number) => number, jitter: () => number = Math.random): number {
+  return f.kind === 'rate_limited' ? f.retryAfterMs + Math.round(jitter() * 250) : backoff(attempt)
 }
 
 function recordIndex(msg: string): number | null {

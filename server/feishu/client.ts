@@ -1,3 +1,5 @@
+import type { Page } from '../../src/domain/paging'
+import { FEISHU_PAGES } from '../../src/domain/feishu-limits'
 import type { FeishuHttp } from './http'
 import type { Clock } from '../clock'
 
@@ -38,7 +40,7 @@ export interface GadgetSession {
 
 interface Wrapped<T> { code: number; msg: string; data: T }
 
-export interface Page<T> { items: T[]; has_more: boolean; page_token?: string }
+export type { Page }
 
 export interface I18nContent { locale: string; value: string }
 export interface DatasourceField { code: string; i18n_names: I18nContent[]; field_type: number; active_status: number; decimal_places?: number }
@@ -149,7 +151,7 @@ export function feishuClient(http: FeishuHttp, app: { appId: string; appSecret: 
       ]
       const { data } = await http.call<Wrapped<{ records?: QueriedRecord[]; has_more?: boolean; page_token?: string }>>({
         method: 'POST', path: '/open-apis/payroll/v1/datasource_records/query', token: userToken,
-        query: { page_size: 100, page_token: q.pageToken }, body: { source_code: q.sourceCode, field_filters: filters },
+        query: { page_size: FEISHU_PAGES['payroll.record.query'].size, page_token: q.pageToken }, body: { source_code: q.sourceCode, field_filters: filters },
       })
       return { items: data.data?.records ?? [], has_more: Boolean(data.data?.has_more), page_token: data.data?.page_token }
     },
@@ -162,7 +164,7 @@ export function feishuClient(http: FeishuHttp, app: { appId: string; appSecret: 
     async searchEmployees(body, pageToken) {
       const { data } = await http.call<Wrapped<{ items?: CorehrEmployee[]; has_more?: boolean; page_token?: string }>>({
         method: 'POST', path: '/open-apis/corehr/v2/employees/search', token: await tenantAccessToken(),
-        query: { page_size: 100, page_token: pageToken, user_id_type: 'people_corehr_id' },
+        query: { page_size: FEISHU_PAGES['corehr.employee.search'].size, page_token: pageToken, user_id_type: 'people_corehr_id' },
         body: { fields: ['employee_number', 'email_address', 'employment_status', 'person_info'], ...body },
       })
       return { items: data.data?.items ?? [], has_more: Boolean(data.data?.has_more), page_token: data.data?.page_token }

@@ -2,7 +2,7 @@ import type { FeishuApi } from '../../src/domain/feishu-limits'
 import type { UserTokens } from '../auth/user-tokens'
 import type { Clock } from '../clock'
 import { AppError } from '../errors'
-import { isTransient } from '../feishu/classify'
+import { nextStep, retryWaitMs } from '../feishu/classify'
 import { FeishuError } from '../feishu/http'
 import type { Owner } from '../store/sessions-repo'
 import type { KeyedSerialiser, Pacer } from './pacer'
@@ -84,17 +84,16 @@ export async function callFeishu<T>(
     } catch (e) {
       if (!(e instanceof FeishuError)) throw e
       last = e
-      const f = e.failure
-      if (f.kind === 'token_expired' || f.kind === 'token_invalid') {
+      const step = nextStep(e.failure)
+      if (step === 'refresh_token') {
         if (refreshed) throw new NeedsSignIn()
         refreshed = true
         await deps.tokens.expire(owner)
         continue
       }
-      if (f.kind === 'reauth_needed') throw new NeedsSignIn()
-      if (!isTransient(f)) throw e
-      const wait = f.kind === 'rate_limited' ? f.retryAfterMs + Math.round(Math.random() * 250) : backoffMs(attempt, deps.retry)
-      await deps.sleep(wait)
+      if (step === 'sign_in') throw new NeedsSignIn()
+      if (step === 'refused') throw e
+      await deps.sleep(retryWaitMs(e.failure, attempt, (a) => backoffMs(a, deps.retry)))
     }
   }
   throw new GaveUp(last ?? new FeishuError({ kind: 'network', cause: 'no attempt made' }, 0, null, 'no attempt made', null))

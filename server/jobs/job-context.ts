@@ -10,7 +10,7 @@ export interface ParsedJob {
   target: JobTarget
   fields: string[]
   owner: { tenantKey: string; openId: string }
-  operator: { employee_id: string | null; employee_no: string | null }
+  operator: { user_id: string | null; employee_no: string | null }
 }
 
 /** A payroll record as Feishu holds it. */
@@ -33,7 +33,7 @@ export function parseJob(j: JobRow): ParsedJob {
     target: JSON.parse(j.target_json) as JobTarget,
     fields: JSON.parse(j.fields_json) as string[],
     owner: { tenantKey: j.tenant_key, openId: j.owner_open_id },
-    operator: { employee_id: j.owner_user_id, employee_no: j.owner_employee_no },
+    operator: { user_id: j.owner_user_id, employee_no: j.owner_employee_no },
   }
 }
 

@@ -1,16 +1,18 @@
-import { FINAL_JOB_STATUSES, type JobProgress, type JobStatus, type PauseReason, type PayrollRowInput } from '../../src/domain/jobs'
+import { FINAL_JOB_STATUSES, type JobProgress, type JobStatus, type PauseReason } from '../../src/domain/jobs'
 import type { FeishuApi } from '../../src/domain/feishu-limits'
+import { isLastSlice, jobKindSpec } from '../../src/domain/write-targets'
 import type { UserTokens } from '../auth/user-tokens'
 import type { Clock } from '../clock'
 import type { FeishuClient } from '../feishu/client'
 import type { Logger } from '../logger'
 import type { BatchRow, JobsRepo, Owner, RowUpdate } from '../store/jobs-repo'
-import { callFeishu, DEFAULT_RETRY, GaveUp, NeedsSignIn, type RetryPolicy } from './call'
-import { runAttendanceDelete, runAttendanceUpload } from './execute-attendance'
-import { captureBefore, runPayrollBatch } from './execute-payroll'
-import { JobFailure, loadRow, parseJob, type BatchContext, type BatchOutcome, type ParsedJob } from './job-context'
+import { FeishuError } from '../feishu/http'
+import { jobModule, targetModule } from '../targets'
+import type { BatchLookAhead } from '../targets/types'
+import type { TargetKind } from '../../src/domain/jobs'
+import { callFeishu, DEFAULT_RETRY, GaveUp, NeedsSignIn, StopRequested, type RetryPolicy } from './call'
+import { JobFailure, loadRow, parseJob, type BatchContext, type ParsedJob } from './job-context'
 import type { KeyedSerialiser, Pacer } from './pacer'
-import { beforeAhead, type BeforeAhead } from './before-ahead'
 import { RateMeter, type ProgressBus } from './progress'
 import { ServiceUnavailable } from '../scale/redis'
 
@@ -62,23 +64,6 @@ export interface JobRunner {
   /** One pass of the scanner (also run on a timer once started): orphaned and auto-resumable jobs. */
   scan(): Promise<void>
 }
-
-const EXECUTORS: Record<ParsedJob['kind'], (ctx: BatchContext) => Promise<BatchOutcome>> = {
-  payroll_save: runPayrollBatch,
-  payroll_revert: runPayrollBatch,
-  attendance_upload: runAttendanceUpload,
-  attendance_delete: runAttendanceDelete,
-}
-
-/**
- * Payroll saves are serial per datasource (the serialiser sees to it), but a second worker gets the
- * next batch ready — status check, rows, in-flight mark, token — while the current one saves, so
- * only the lock hand-over sits between two saves (one worker left ~30–50 ms of store and Redis
- * round trips there: 0.87 of the ceiling at 300 ms a call with three processes). Attendance calls
- * may overlap (50/s): at 300 ms a call, one job needs ~16 in flight to use the whole limit (4 gave
- * ~12/s). The pacer still decides when each call goes, so more workers never means more than the limit.
- */
-const WORKERS: Record<ParsedJob['kind'], number> = { payroll_save: 2, payroll_revert: 2, attendance_upload: 16, attendance_delete: 4 }
 
 export function jobRunner(deps: JobRunnerDeps): JobRunner {
   const { repo, bus, clock, logger } = deps
@@ -132,31 +117,47 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
     return ok
   }
 
-  const callerFor = (job: ParsedJob, onAttempt: () => void) => <T,>(api: FeishuApi, fn: (token: string) => Promise<T>, serialKey?: string) =>
-    callFeishu(
-      { tokens: deps.tokens, pacer: deps.pacer, serialiser: deps.serialiser, clock, sleep, retry },
-      job.owner, api, fn,
-      { serialKey, onAttempt: () => { onAttempt(); meterOf(job.id).add(clock.now(), 1, 0) }, stillWanted: () => !stopRequests.has(job.id) },
-    )
-
   /**
-   * Payroll saves: the before-values of the next batches are read while the current one saves,
-   * ≤ 100 employments a query (before-ahead.ts). A batch whose read failed reads for itself.
+   * A job's Feishu call: paced, retried, with the owner's token (call.ts). A refusal that the job's
+   * target says ends the job (its module's endsJob) becomes a JobFailure here, so executors only
+   * ever see record-level refusals.
    */
-  function readBeforeAhead(job: ParsedJob, batches: BatchRow[]) {
-    return beforeAhead(batches, async (group) => {
-      const rows = (await Promise.all(group.map((b) => repo.rowsInRange(job.id, b.idx_from, b.idx_to)))).flat()
-        .map((r) => loadRow<PayrollRowInput>(r)).filter((r) => r.status === 'pending')
-      let calls = 0
+  const callerFor = (job: ParsedJob, onAttempt: () => void) => {
+    const endsJob = targetModule(job.target.type as TargetKind).endsJob
+    return async <T,>(api: FeishuApi, fn: (token: string) => Promise<T>, serialKey?: string): Promise<T> => {
       try {
-        await captureBefore({ job, feishu: deps.feishu, call: callerFor(job, () => { calls++ }), saveBefore: (captured) => repo.setBefore(job.id, captured) }, rows)
-      } finally {
-        await repo.addCalls(job.id, calls).catch(() => undefined)
+        return await callFeishu(
+          { tokens: deps.tokens, pacer: deps.pacer, serialiser: deps.serialiser, clock, sleep, retry },
+          job.owner, api, fn,
+          { serialKey, onAttempt: () => { onAttempt(); meterOf(job.id).add(clock.now(), 1, 0) }, stillWanted: () => !stopRequests.has(job.id) },
+        )
+      } catch (e) {
+        if (e instanceof FeishuError && endsJob.has(e.failure.kind)) throw new JobFailure('feishu_refused', e.code, e.feishuMessage)
+        throw e
       }
-    }, { ahead: 3, sleep, onError: (e) => logger.debug('before-values look-ahead stopped; batches capture for themselves', { jobId: job.id, error: e }) })
+    }
   }
 
-  async function runBatch(job: ParsedJob, batch: BatchRow, isLastChunk: boolean, before?: BeforeAhead) {
+  /** Work the job's module runs beside its batches (payroll saves read before-values ahead). */
+  function lookAheadFor(job: ParsedJob, batches: BatchRow[]): BatchLookAhead | undefined {
+    const start = jobModule(job.kind).lookAhead
+    if (!start) return undefined
+    return start({
+      job, batches, feishu: deps.feishu, logger, sleep,
+      pendingRows: async (b) => (await repo.rowsInRange(job.id, b.idx_from, b.idx_to)).map((r) => loadRow(r)).filter((r) => r.status === 'pending'),
+      call: async (api, fn, serialKey) => {
+        let calls = 0
+        try {
+          return await callerFor(job, () => { calls++ })(api, fn, serialKey)
+        } finally {
+          await repo.addCalls(job.id, calls).catch(() => undefined)
+        }
+      },
+      saveBefore: (captured) => repo.setBefore(job.id, captured),
+    })
+  }
+
+  async function runBatch(job: ParsedJob, batch: BatchRow, isLastChunk: boolean, before?: BatchLookAhead) {
     await before?.ready(batch)
     const rows = (await repo.rowsInRange(job.id, batch.idx_from, batch.idx_to)).map(loadRow)
     // Committed before the call: after a crash this batch is known to need resending.
@@ -172,7 +173,7 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
       },
     }
     try {
-      const outcome = await EXECUTORS[job.kind](ctx)
+      const outcome = await jobModule(job.kind).execute(ctx)
       await repo.completeBatch(job.id, batch.seq, outcome.updates, { affect: outcome.affect, calls }, clock.now())
       meterOf(job.id).add(clock.now(), 0, outcome.updates.filter((u) => u.status !== 'pending').length)
     } catch (e) {
@@ -183,9 +184,9 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
   }
 
   async function finish(job: ParsedJob) {
-    // Rows of wide attendance reports are settled with their last slice; any left pending here
-    // (slices finished out of order) are settled now from what was recorded.
-    if (job.kind === 'attendance_upload') {
+    // Rows of a job sent in slices of fields are settled with their last slice; any left pending
+    // here (slices finished out of order) are settled now from what was recorded.
+    if (jobKindSpec(job.kind).fieldsPerCall !== null) {
       const leftovers = await repo.listRows(job.id, 'pending', -1, 1_000_000)
       await repo.updateRows(job.id, leftovers.map(loadRow).map((r) => ({ idx: r.idx, status: r.fieldErrors.length ? 'partial' as const : 'succeeded' as const, feishu_code: 0, message: null })))
     }
@@ -224,17 +225,17 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
     for (const b of open) groups.set(b.idx_from, [...(groups.get(b.idx_from) ?? []), b])
     const queue = [...groups.values()]
     let stopped: Error | null = null
-    const before = job.kind === 'payroll_save' ? readBeforeAhead(job, open) : undefined
+    const before = lookAheadFor(job, open)
     const worker = async () => {
       while (!stopped) {
         const group = queue.shift()
         if (!group) return
         for (const b of group) {
-          if (stopped || stopRequests.has(jobId)) { stopped ??= new Error('stop requested'); return }
+          if (stopped || stopRequests.has(jobId)) { stopped ??= new StopRequested(); return }
           // Pause and cancel may come through another process: the stored status decides.
           const current = await repo.get(jobId).catch(() => null)
-          if (current && current.status !== 'running') { stopRequests.set(jobId, current.status === 'cancelled' ? 'cancel' : 'pause'); stopped ??= new Error('stop requested'); return }
-          const lastChunk = job.kind !== 'attendance_upload' || b.field_to >= lastField
+          if (current && current.status !== 'running') { stopRequests.set(jobId, current.status === 'cancelled' ? 'cancel' : 'pause'); stopped ??= new StopRequested(); return }
+          const lastChunk = isLastSlice(job.kind, b, lastField)
           try {
             await runBatch(job, b, lastChunk, before)
             before?.saved()
@@ -245,7 +246,7 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
         }
       }
     }
-    await Promise.all(Array.from({ length: WORKERS[job.kind] }, worker))
+    await Promise.all(Array.from({ length: jobModule(job.kind).workers }, worker))
     await before?.stop()
 
     const request = stopRequests.get(jobId)
@@ -268,7 +269,7 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
     } else if (request === 'pause' || request === 'shutdown' || request === 'lost') {
       // pause(): the status is already written. shutdown: left 'running' so the next start (or another
       // process) resumes it. lost: another process holds the job now.
-    } else if (ended && !(ended.message === 'stop requested')) {
+    } else if (ended && !(ended instanceof StopRequested)) {
       logger.error('job stopped by an unexpected error', { jobId, error: ended })
       await setStatus(jobId, 'paused', { pause_reason: 'feishu_unavailable', error: { code: 'internal_error', feishu_code: null, message: 'The job stopped unexpectedly; resume it to continue.' } }, ['running'])
     } else {

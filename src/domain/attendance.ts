@@ -3,10 +3,20 @@
  * ID a column holds, which unmatched headers are field codes, and the job rows built from the
  * import pipeline's validated values (reference/feishu-api.md §3.3). Pure.
  */
-import { ATTENDANCE_UPLOAD_MAX_FIELDS, ATTENDANCE_UPLOAD_MAX_MEMBERS } from './feishu-limits'
+import { ATTENDANCE_DELETE_MAX_MEMBERS, ATTENDANCE_UPLOAD_MAX_FIELDS, ATTENDANCE_UPLOAD_MAX_MEMBERS } from './feishu-limits'
 import type { AttendanceRowInput, EmployeeType } from './jobs'
 import type { I18nText, Locale, TargetField, TargetSchema } from './target'
 import { toHalfWidth } from './values'
+
+/**
+ * Attendance's job kinds (write-targets.ts): an upload writes ≤ 50 members × ≤ 200 field codes a
+ * call (§3.3), a wider report in slices of fields; an undo deletes exactly the members an upload
+ * wrote (§3.4: earlier values cannot be read back).
+ */
+export const ATTENDANCE_JOB_KINDS = {
+  attendance_upload: { target: 'attendance', keyField: 'member_id', rowsPerCall: ATTENDANCE_UPLOAD_MAX_MEMBERS, fieldsPerCall: ATTENDANCE_UPLOAD_MAX_FIELDS, countsAffect: false, takeBack: { kind: 'attendance_delete', action: 'undo' }, takesBack: null },
+  attendance_delete: { target: 'attendance', keyField: 'member_id', rowsPerCall: ATTENDANCE_DELETE_MAX_MEMBERS, fieldsPerCall: null, countsAffect: false, takeBack: null, takesBack: 'attendance_upload' },
+} as const
 
 /** The pseudo-fields of an attendance schema; every other field code is a report field. */
 export const MEMBER_FIELD = 'member_id'
@@ -45,6 +55,60 @@ export function inputToMonth(value: string): string | null {
   if (!m) return null
   const month = `${m[1]}${m[2]}`
   return isMonth(month) ? month : null
+}
+
+// ------------------------------------------------------------ operator
+
+/** The scope that lets the app know the signed-in person's ID of each type. */
+export const OPERATOR_SCOPES: Record<EmployeeType, string> = {
+  employee_id: 'contact:user.employee_id:readonly',
+  employee_no: 'contact:user.employee:readonly',
+}
+
+/**
+ * operator_id of every archive report call (§3.2): the signed-in person, typed like the members
+ * (employee_type) — their user ID or their employee number, never an ID from a request. null =
+ * Feishu did not tell the app (the scope in OPERATOR_SCOPES is missing).
+ */
+export function operatorId(employeeType: EmployeeType, person: { user_id: string | null; employee_no: string | null }): string | null {
+  return (employeeType === 'employee_no' ? person.employee_no : person.user_id) || null
+}
+
+export function operatorMissingMessage(employeeType: EmployeeType): string {
+  return employeeType === 'employee_no'
+    ? `Feishu did not tell the app your employee number, which the report needs as operator_id. Grant the scope ${OPERATOR_SCOPES.employee_no} and sign in again.`
+    : `Feishu did not tell the app your user ID, which the report needs as operator_id. Grant the scope ${OPERATOR_SCOPES.employee_id} and sign in again.`
+}
+
+// ------------------------------------------------------------ the report as a target
+
+const MEMBER_FIELD_OF: Record<EmployeeType, Pick<TargetField, 'title' | 'aliases'>> = {
+  employee_no: { title: { 'zh-CN': '工号', 'en-US': 'Employee number' }, aliases: ['工号', 'employee no', 'employee_no', '员工工号'] },
+  employee_id: { title: { 'zh-CN': '用户 ID', 'en-US': 'User ID' }, aliases: ['用户id', 'user id', 'user_id', 'employee_id'] },
+}
+
+/**
+ * The archive report of a rule and month as an import target: the member and the dates, then one
+ * text field per report column with its upper titles as the path (matched as "parent / child" by
+ * the pipeline). The report's own identity columns (工号, 姓名…) are not values to write.
+ */
+export function attendanceTarget(ruleId: string, employeeType: EmployeeType, report: readonly ReportFieldView[]): TargetSchema {
+  const fields: TargetField[] = [
+    { code: MEMBER_FIELD, ...MEMBER_FIELD_OF[employeeType], kind: 'identifier', required: true, writable: true },
+    { code: START_FIELD, title: { 'zh-CN': '考勤开始日期', 'en-US': 'Start date' }, kind: 'compact_date', required: false, writable: true, aliases: ['开始日期', 'start_time'] },
+    { code: END_FIELD, title: { 'zh-CN': '考勤结束日期', 'en-US': 'End date' }, kind: 'compact_date', required: false, writable: true, aliases: ['结束日期', 'end_time'] },
+    ...report
+      .filter((f) => !PSEUDO_FIELDS.includes(f.code))
+      .map((f): TargetField => ({ code: f.code, title: f.title, path: f.upper_titles, kind: 'text', required: false, writable: true })),
+  ]
+  return { kind: 'attendance', id: ruleId, title: { 'zh-CN': ruleId, 'en-US': ruleId }, fields, keyFields: [MEMBER_FIELD] }
+}
+
+/** A real day of a yyyyMM month written yyyyMMdd. */
+export function isDayOfMonth(compact: string, month: string): boolean {
+  if (!/^\d{8}$/.test(compact) || !isMonth(month)) return false
+  const { first, last } = monthBounds(month)
+  return compact >= first && compact <= last
 }
 
 // ------------------------------------------------------------ member IDs

@@ -34,3 +34,15 @@ export const FEISHU_RATE_LIMITS: Record<FeishuApi, { limit: number; windowMs: nu
   'attendance.archive_rule.delete': { limit: 50, windowMs: 1000 },
   'corehr.employee.search': { limit: 100, windowMs: 60_000 },
 }
+
+/**
+ * Page sizes of the list and query APIs (the largest each documents: §3.1 archive rules ≤ 50,
+ * §4.1 datasources and §4.3 records ≤ 100, CoreHR employee search ≤ 100), and how many pages a
+ * read follows before it stops (a guard against a has_more that never ends).
+ */
+export const FEISHU_PAGES = {
+  'payroll.datasource.list': { size: 100, maxPages: 100 },
+  'payroll.record.query': { size: 100, maxPages: 50 },
+  'attendance.archive_rule.list': { size: 50, maxPages: 200 },
+  'corehr.employee.search': { size: 100, maxPages: 20 },
+} as const satisfies Partial<Record<FeishuApi, { size: number; maxPages: number }>>

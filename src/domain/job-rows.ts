@@ -3,6 +3,7 @@
  * applied in the browser (validate.ts). Rows arrive already normalised to Feishu's wire strings;
  * anything that is still an error refuses the job with per-row errors.
  */
+import { isDayOfMonth, isMonth, monthBounds } from './attendance'
 import { issueMessage } from './issues'
 import type { AttendanceDeleteRowInput, AttendanceRowInput, JobTarget, PayrollRowInput } from './jobs'
 import { PAYROLL_SYSTEM_FIELDS, payrollKeyEntries, payrollKeyProblem, type PayrollKeyProblemCode, type PayrollPeriodType } from './payroll'
@@ -11,8 +12,6 @@ import { duplicateIssues, validateRow, type WireRow } from './validate'
 
 export interface JobRowError { row: number; field: string | null; code: string; message: string }
 
-const MONTH = /^\d{4}(0[1-9]|1[0-2])$/
-const COMPACT_DATE = /^\d{8}$/
 const MAX_ID = 128
 
 /** The dimension a payrollTarget() schema was built for, read from its key fields. */
@@ -67,14 +66,13 @@ export function checkPayrollRows(schema: TargetSchema, target: Extract<JobTarget
 /** Archive report rows: member, dates inside the month (yyyyMMdd), one row per member. */
 export function checkAttendanceRows(target: Extract<JobTarget, { type: 'attendance' }>, rows: AttendanceRowInput[]): JobRowError[] {
   const errors: JobRowError[] = []
-  if (!MONTH.test(target.month)) return [{ row: -1, field: 'month', code: 'bad_month', message: 'The month must be yyyyMM.' }]
-  const first = `${target.month}01`
-  const last = `${target.month}${String(new Date(Date.UTC(Number(target.month.slice(0, 4)), Number(target.month.slice(4)), 0)).getUTCDate()).padStart(2, '0')}`
+  if (!isMonth(target.month)) return [{ row: -1, field: 'month', code: 'bad_month', message: 'The month must be yyyyMM.' }]
+  const { first, last } = monthBounds(target.month)
   const seen = new Map<string, number>()
   for (const r of rows) {
     checkMember(r, errors, seen)
     for (const [key, v] of [['start_time', r.start_time], ['end_time', r.end_time]] as const) {
-      if (!COMPACT_DATE.test(v) || v < first || v > last || !realDate(v)) {
+      if (!isDayOfMonth(v, target.month)) {
         errors.push({ row: r.row, field: key, code: 'out_of_range', message: `${key} must be a day of ${target.month} written yyyyMMdd (${first}–${last}).` })
       }
     }
@@ -102,10 +100,4 @@ function checkMember(r: { row: number; member_id: string }, errors: JobRowError[
   const before = seen.get(r.member_id)
   if (before !== undefined) errors.push({ row: r.row, field: 'member_id', code: 'duplicate_key', message: `Member ${r.member_id} appears more than once (also row ${before}).` })
   else seen.set(r.member_id, r.row)
-}
-
-function realDate(compact: string): boolean {
-  const y = Number(compact.slice(0, 4)), m = Number(compact.slice(4, 6)), d = Number(compact.slice(6, 8))
-  const t = new Date(Date.UTC(y, m - 1, d))
-  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d
 }

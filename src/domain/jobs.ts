@@ -3,7 +3,12 @@
  * A job writes rows of one import to one Feishu target with its owner's own user token.
  */
 
-export type JobKind = 'payroll_save' | 'payroll_revert' | 'attendance_upload' | 'attendance_delete'
+import type { JOB_KINDS, TargetTypes, RowInputs } from './write-targets'
+
+/** Every kind of write job, from the registry of write targets (write-targets.ts). */
+export type JobKind = keyof typeof JOB_KINDS
+/** What a job writes into: 'payroll' | 'attendance', from the registry. */
+export type TargetKind = keyof TargetTypes
 
 export type EmployeeType = 'employee_id' | 'employee_no'
 
@@ -24,9 +29,16 @@ export interface PayrollTarget extends PayrollKey {
   source_code: string
 }
 
-export type JobTarget =
-  | PayrollTarget
-  | { type: 'attendance'; archive_rule_id: string; month: string; employee_type: EmployeeType }
+export interface AttendanceTarget {
+  type: 'attendance'
+  archive_rule_id: string
+  /** yyyyMM */
+  month: string
+  employee_type: EmployeeType
+}
+
+/** A job's target, one variant per write target of the registry. */
+export type JobTarget = TargetTypes[TargetKind]
 
 /**
  * (draft: rows still arriving in parts →) queued → running → (paused | needs_signin)* → succeeded | finished_with_errors | cancelled | failed.
@@ -65,7 +77,8 @@ export interface AttendanceDeleteRowInput {
   member_id: string
 }
 
-export type JobRowInput = PayrollRowInput | AttendanceRowInput | AttendanceDeleteRowInput
+/** A job row, one shape per job kind of the registry. */
+export type JobRowInput = RowInputs[JobKind]
 
 export interface JobCounts {
   total: number

@@ -2,13 +2,22 @@
  * Payroll external datasources as import targets (reference §4.1, §4.2). Pure: the app and the
  * server build the same TargetSchema from the same Feishu datasource config.
  */
-import { PAYROLL_RECORD_TEXT_MAX, PAYROLL_TEXT_MAX } from './feishu-limits'
+import { PAYROLL_RECORD_TEXT_MAX, PAYROLL_SAVE_MAX_RECORDS, PAYROLL_TEXT_MAX } from './feishu-limits'
 import type { PayrollKey } from './jobs'
 import type { FieldKind, I18nText, TargetField, TargetSchema } from './target'
 
 export interface FeishuI18n { locale: string; value: string }
 export interface FeishuDatasourceField { code: string; i18n_names?: FeishuI18n[]; field_type: number; active_status: number; decimal_places?: number; i18n_description?: FeishuI18n[] }
 export interface FeishuDatasource { code: string; i18n_names?: FeishuI18n[]; active_status: number; fields: FeishuDatasourceField[]; data_period_type?: number; i18n_description?: FeishuI18n[] }
+
+/**
+ * Payroll's job kinds (write-targets.ts): a save writes records, ≤ 50 a call (§4.2); a revert
+ * writes back what a save replaced. Saves are upserts keyed by employment_id + the period.
+ */
+export const PAYROLL_JOB_KINDS = {
+  payroll_save: { target: 'payroll', keyField: 'employment_id', rowsPerCall: PAYROLL_SAVE_MAX_RECORDS, fieldsPerCall: null, countsAffect: true, takeBack: { kind: 'payroll_revert', action: 'revert' }, takesBack: null },
+  payroll_revert: { target: 'payroll', keyField: 'employment_id', rowsPerCall: PAYROLL_SAVE_MAX_RECORDS, fieldsPerCall: null, countsAffect: true, takeBack: null, takesBack: 'payroll_save' },
+} as const
 
 /** The key of a payroll-period datasource (data_period_type 1). */
 export const PAYROLL_KEY_FIELDS = ['employment_id', 'payroll_period'] as const

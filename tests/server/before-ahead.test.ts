@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { beforeAhead } from '../../server/jobs/before-ahead'
+import { beforeAhead } from '../../server/targets/payroll/before-ahead'
 
 /** Batches of the given sizes, as the planner lays them out (consecutive row ranges). */
 function batches(...sizes: number[]) {

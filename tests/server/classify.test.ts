@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { classify, isTransient } from '../../server/feishu/classify'
+import { classify, isTransient, nextStep, retryWaitMs } from '../../server/feishu/classify'
 
 const ok = (status: number, body: unknown, headers: Record<string, string> = {}) => classify({ status, headers, body })
 
@@ -44,7 +44,39 @@ describe('classifying Feishu answers (reference §1.3–§1.5, §4.2)', () => {
 
   it('tells attendance permission refusals from other 1220600 messages', () => {
     expect(ok(400, { code: 1220600, msg: 'auth no permission' })?.kind).toBe('no_permission')
-    expect(ok(400, { code: 1220600, msg: 'archive_rule_id not exist' })?.kind).toBe('not_found')
+    expect(ok(400, { code: 1220600, msg: 'archive_rule_id not exist' })?.kind).toBe('target_missing')
+    expect(ok(400, { code: 1220600, msg: 'the attendance result has been sealed and can not modify' })?.kind).toBe('target_sealed')
+    expect(ok(400, { code: 1220600, msg: 'time is invalid' })).toEqual({ kind: 'request_refused', reason: 'time is invalid' })
+  })
+
+  it('names the job-level payroll answers: datasource gone, stopped, full (§4.2)', () => {
+    expect(ok(200, { code: 2500004, msg: 'datasource_code:x not exist' })?.kind).toBe('target_missing')
+    expect(ok(200, { code: 2500008, msg: 'datasource_code:x not active' })?.kind).toBe('target_stopped')
+    expect(ok(200, { code: 2500020, msg: 'data capacity limit exceeded' })?.kind).toBe('capacity_full')
+    // A wrong path is not a missing target.
+    expect(ok(404, { code: 99991201, msg: 'resource not find' })?.kind).toBe('not_found')
+  })
+
+  it('names why the app itself cannot call Feishu (§1.5)', () => {
+    expect(ok(400, { code: 99991401, msg: 'ip 1.2.3.4 is denied by app setting' })).toEqual({ kind: 'app_unavailable', reason: 'ip_denied' })
+    expect(ok(400, { code: 99991403, msg: "This month's API call quota has been exceeded" })).toEqual({ kind: 'app_unavailable', reason: 'quota_exceeded' })
+    expect(ok(400, { code: 99991662, msg: 'app not in use' })).toEqual({ kind: 'app_unavailable', reason: 'app_disabled' })
+    expect(ok(400, { code: 99991673, msg: 'unauthorized app' })).toEqual({ kind: 'app_unavailable', reason: 'app_unauthorized' })
+  })
+
+  it('decides what a job call does next: refresh once, sign in, wait and resend, or hand the refusal on', () => {
+    expect(nextStep(ok(400, { code: 99991677 })!)).toBe('refresh_token')
+    expect(nextStep(ok(400, { code: 99991668 })!)).toBe('refresh_token')
+    expect(nextStep(ok(400, { code: 20064 })!)).toBe('sign_in')
+    expect(nextStep(ok(429, { code: 99991400 })!)).toBe('retry')
+    expect(nextStep(ok(200, { code: 2500021 })!)).toBe('retry')
+    expect(nextStep(ok(200, { code: 2500008 })!)).toBe('refused')
+    expect(nextStep(ok(200, { code: 2500014, msg: 'records0 lark data auth' })!)).toBe('refused')
+  })
+
+  it('waits what the rate limit says, plus a little jitter, and backs off otherwise', () => {
+    expect(retryWaitMs({ kind: 'rate_limited', retryAfterMs: 3000 }, 0, () => 1, () => 0.5)).toBe(3125)
+    expect(retryWaitMs({ kind: 'server_error' }, 2, (a) => a * 100)).toBe(200)
   })
 
   it('marks only rate limits, lock conflicts, server errors and network failures as worth retrying', () => {

@@ -1,16 +1,10 @@
-import type { PayrollKey, PayrollRowInput } from '../../src/domain/jobs'
-import { PAYROLL_SYSTEM_FIELDS, payrollKeyEntries } from '../../src/domain/payroll'
-import type { RecordQuery, SaveRecord } from '../feishu/client'
-import { FeishuError } from '../feishu/http'
-import type { RowUpdate } from '../store/jobs-repo'
-import { JobFailure, type BatchContext, type BatchOutcome, type LoadedRow, type RecordState } from './job-context'
-import type { FeishuClient } from '../feishu/client'
-
-/**
- * Codes that say something about the whole job, not one record: the datasource is gone or stopped,
- * its capacity is full, or the person/app lacks the permission (reference §1.5, §4.2).
- */
-const JOB_LEVEL = new Set([2500004, 2500008, 2500020, 99991672, 99991679, 99991676, 99991401, 99991403, 99991662, 99991673])
+import type { PayrollKey, PayrollRowInput, PayrollTarget } from '../../../src/domain/jobs'
+import { payrollKeyEntries } from '../../../src/domain/payroll'
+import type { SaveRecord } from '../../feishu/client'
+import { FeishuError } from '../../feishu/http'
+import type { RowUpdate } from '../../store/jobs-repo'
+import type { BatchContext, BatchOutcome, LoadedRow } from '../../jobs/job-context'
+import { currentRecords } from './records'
 
 /** The record's key: employment_id and the time fields of the job's dimension (§4.2 required fields). */
 function toRecord(r: LoadedRow<PayrollRowInput>, key: PayrollKey): SaveRecord {
@@ -21,42 +15,6 @@ function toRecord(r: LoadedRow<PayrollRowInput>, key: PayrollKey): SaveRecord {
   // null means "leave this field alone": it is not sent (a value is never an empty string, §4.2).
   for (const [code, value] of Object.entries(r.input.values)) if (value !== null && value !== '') field_values.push({ field_code: code, value })
   return { active_status: r.input.active_status ?? 1, field_values }
-}
-
-/**
- * The time filter that finds exactly the records of this key (§4.3): payroll_period IsAnyOf [p];
- * occur_day InDateRange [d, d]; custom_start InDateRange [s, s] and custom_end InDateRange [e, e].
- */
-export function timeFilter(key: PayrollKey): Pick<RecordQuery, 'periods' | 'occurDay' | 'customStart' | 'customEnd'> {
-  if (key.custom_start !== undefined && key.custom_end !== undefined) return { customStart: [key.custom_start, key.custom_start], customEnd: [key.custom_end, key.custom_end] }
-  if (key.occur_day !== undefined) return { occurDay: [key.occur_day, key.occur_day] }
-  if (key.payroll_period !== undefined) return { periods: [key.payroll_period] }
-  throw new Error('a payroll key needs payroll_period, occur_day or custom_start + custom_end')
-}
-
-/**
- * The current records of ≤ 100 employments under one key (§4.3: ≤ 100 ids a query). A string is
- * a payroll period (data_period_type 1).
- */
-export async function currentRecords(feishu: FeishuClient, token: string, sourceCode: string, key: PayrollKey | string, employmentIds: string[]): Promise<Map<string, RecordState>> {
-  const filter = timeFilter(typeof key === 'string' ? { payroll_period: key } : key)
-  const out = new Map<string, RecordState>()
-  let pageToken: string | undefined
-  for (let page = 0; page < 50; page++) {
-    const res = await feishu.queryRecords(token, { sourceCode, ...filter, employmentIds, pageToken })
-    for (const r of res.items) {
-      const values: Record<string, string> = {}
-      for (const f of r.field_values) values[f.field_code] = f.value
-      const id = values.employment_id
-      if (id) {
-        for (const code of PAYROLL_SYSTEM_FIELDS) delete values[code]
-        out.set(id, { active_status: r.active_status, values })
-      }
-    }
-    if (!res.has_more || !res.page_token) break
-    pageToken = res.page_token
-  }
-  return out
 }
 
 /** True when saving the row would change nothing Feishu holds (then it is not sent). */
@@ -74,19 +32,13 @@ function unchanged(r: LoadedRow<PayrollRowInput>): boolean {
  * only, so a late read can never replace a row's before-values with what this job wrote.
  */
 export async function captureBefore(ctx: Pick<BatchContext, 'job' | 'feishu' | 'call' | 'saveBefore'>, rows: LoadedRow<PayrollRowInput>[]): Promise<void> {
-  if (ctx.job.target.type !== 'payroll') return
-  const target = ctx.job.target
+  const target = ctx.job.target as PayrollTarget
   const uncaptured = rows.filter((r) => r.before === undefined)
   if (!uncaptured.length) return
-  try {
-    const current = await ctx.call('payroll.record.query', (token) => currentRecords(ctx.feishu, token, target.source_code, target, uncaptured.map((r) => r.input.employment_id)))
-    const captured = uncaptured.map((r) => ({ idx: r.idx, before: current.get(r.input.employment_id) ?? null }))
-    await ctx.saveBefore(captured)
-    for (const c of captured) rows.find((r) => r.idx === c.idx)!.before = c.before
-  } catch (e) {
-    if (e instanceof FeishuError && e.code !== null && JOB_LEVEL.has(e.code)) throw new JobFailure('feishu_refused', e.code, e.feishuMessage)
-    throw e
-  }
+  const current = await ctx.call('payroll.record.query', (token) => currentRecords(ctx.feishu, token, target.source_code, target, uncaptured.map((r) => r.input.employment_id)))
+  const captured = uncaptured.map((r) => ({ idx: r.idx, before: current.get(r.input.employment_id) ?? null }))
+  await ctx.saveBefore(captured)
+  for (const c of captured) rows.find((r) => r.idx === c.idx)!.before = c.before
 }
 
 /**
@@ -94,10 +46,9 @@ export async function captureBefore(ctx: Pick<BatchContext, 'job' | 'feishu' | '
  * its index fails that row alone and the rest is resent; an error without an index is narrowed
  * down by halving the group, so one bad row never sinks 49 good ones.
  */
-export async function runPayrollBatch(ctx: BatchContext): Promise<BatchOutcome> {
-  if (ctx.job.target.type !== 'payroll') throw new Error('payroll batch on a non-payroll job')
-  const { source_code: source } = ctx.job.target
-  const key = ctx.job.target
+export async function runPayrollBatch(ctx: BatchContext, opts: { captureBefore: boolean }): Promise<BatchOutcome> {
+  const key = ctx.job.target as PayrollTarget
+  const source = key.source_code
   const serialKey = `payroll:${ctx.job.owner.tenantKey}:${source}`
   const pending = (ctx.rows as LoadedRow<PayrollRowInput>[]).filter((r) => r.status === 'pending')
   const updates: RowUpdate[] = []
@@ -105,7 +56,7 @@ export async function runPayrollBatch(ctx: BatchContext): Promise<BatchOutcome> 
   // Before-values are read and committed before the save, once: after a crash the resent batch
   // keeps the values captured the first time, not the ones this job already wrote. A revert
   // writes back values that were captured by the job it reverts, so it captures none.
-  if (ctx.job.kind === 'payroll_save') await captureBefore(ctx, pending)
+  if (opts.captureBefore) await captureBefore(ctx, pending)
   const toSend: LoadedRow<PayrollRowInput>[] = []
   for (const r of pending) {
     if (unchanged(r)) updates.push({ idx: r.idx, status: 'succeeded', feishu_code: 0, message: 'unchanged' })
@@ -120,8 +71,8 @@ export async function runPayrollBatch(ctx: BatchContext): Promise<BatchOutcome> 
       affect += res.affectCount
       for (const r of group) updates.push({ idx: r.idx, status: 'succeeded', feishu_code: 0, message: null })
     } catch (e) {
+      // A failure that ends the job arrives as a JobFailure (ctx.call): only record-level ones get here.
       if (!(e instanceof FeishuError)) throw e
-      if (e.code !== null && JOB_LEVEL.has(e.code)) throw new JobFailure('feishu_refused', e.code, e.feishuMessage)
       const f = e.failure
       const index = f.kind === 'no_data_permission' || f.kind === 'invalid_record' ? f.recordIndex : null
       if (index !== null && index >= 0 && index < group.length) {

@@ -1,4 +1,4 @@
-import { PAYROLL_QUERY_MAX_EMPLOYMENT_IDS } from '../../src/domain/feishu-limits'
+import { PAYROLL_QUERY_MAX_EMPLOYMENT_IDS } from '../../../src/domain/feishu-limits'
 
 /** What the look-ahead needs of a batch: its rows' range. */
 export interface RowRange { idx_from: number; idx_to: number }

@@ -1,20 +1,14 @@
-import type { AttendanceDeleteRowInput, AttendanceRowInput, FieldError } from '../../src/domain/jobs'
-import type { ArchiveReportData } from '../feishu/client'
-import { FeishuError } from '../feishu/http'
-import type { RowUpdate } from '../store/jobs-repo'
-import { JobFailure, type BatchContext, type BatchOutcome, type LoadedRow } from './job-context'
-
-/** Codes that stop the whole job: no permission, rule gone or sealed, app/user scope missing (§3, §1.5). */
-const JOB_LEVEL = new Set([1220600, 99991672, 99991679, 99991676, 99991401, 99991403, 99991662, 99991673])
+import { operatorId, operatorMissingMessage } from '../../../src/domain/attendance'
+import type { AttendanceDeleteRowInput, AttendanceRowInput, AttendanceTarget, FieldError } from '../../../src/domain/jobs'
+import type { ArchiveReportData } from '../../feishu/client'
+import { FeishuError } from '../../feishu/http'
+import type { RowUpdate } from '../../store/jobs-repo'
+import { JobFailure, type BatchContext, type BatchOutcome, type LoadedRow } from '../../jobs/job-context'
 
 function operatorOf(ctx: BatchContext): string {
-  if (ctx.job.target.type !== 'attendance') throw new Error('attendance batch on a non-attendance job')
-  const op = ctx.job.target.employee_type === 'employee_no' ? ctx.job.operator.employee_no : ctx.job.operator.employee_id
-  if (!op) {
-    throw new JobFailure('operator_unknown', null, ctx.job.target.employee_type === 'employee_no'
-      ? 'Feishu did not tell the app your employee number, which the report needs as operator_id. Grant the scope contact:user.employee:readonly and sign in again.'
-      : 'Feishu did not tell the app your user ID, which the report needs as operator_id. Grant the scope contact:user.employee_id:readonly and sign in again.')
-  }
+  const { employee_type } = ctx.job.target as AttendanceTarget
+  const op = operatorId(employee_type, ctx.job.operator)
+  if (!op) throw new JobFailure('operator_unknown', null, operatorMissingMessage(employee_type))
   return op
 }
 
@@ -28,8 +22,7 @@ function settle(r: LoadedRow, fieldErrors: FieldError[]): RowUpdate {
  * (§3.3): those map back to the rows and the exact fields they came from.
  */
 export async function runAttendanceUpload(ctx: BatchContext): Promise<BatchOutcome> {
-  if (ctx.job.target.type !== 'attendance') throw new Error('attendance batch on a non-attendance job')
-  const { archive_rule_id, month, employee_type } = ctx.job.target
+  const { archive_rule_id, month, employee_type } = ctx.job.target as AttendanceTarget
   const operator_id = operatorOf(ctx)
   const codes = ctx.job.fields.slice(ctx.batch.field_from, ctx.batch.field_to)
   const firstChunk = ctx.batch.field_from === 0
@@ -52,9 +45,9 @@ export async function runAttendanceUpload(ctx: BatchContext): Promise<BatchOutco
     try {
       answer = await ctx.call('attendance.archive_rule.upload', (token) => ctx.feishu.uploadReport(token, employee_type, { month, operator_id, archive_rule_id, archive_report_datas: datas }))
     } catch (e) {
-      if (e instanceof FeishuError && e.code !== null && JOB_LEVEL.has(e.code)) throw new JobFailure('feishu_refused', e.code, e.feishuMessage)
+      // A failure that ends the job arrives as a JobFailure (ctx.call): not transient and not job-wide,
+      // every row of this call failed with Feishu's answer.
       if (!(e instanceof FeishuError)) throw e
-      // Not a job-wide refusal and not transient: every row of this call failed with Feishu's answer.
       for (const s of sent) updates.push({ idx: s.row.idx, status: 'failed', feishu_code: e.code, message: e.feishuMessage })
       return { updates, affect: 0 }
     }
@@ -79,17 +72,24 @@ export async function runAttendanceUpload(ctx: BatchContext): Promise<BatchOutco
 
 /** Deletes exactly the job's members' rows of that rule and month (never without user_ids, §3.4). */
 export async function runAttendanceDelete(ctx: BatchContext): Promise<BatchOutcome> {
-  if (ctx.job.target.type !== 'attendance') throw new Error('attendance batch on a non-attendance job')
-  const { archive_rule_id, month, employee_type } = ctx.job.target
+  const { archive_rule_id, month, employee_type } = ctx.job.target as AttendanceTarget
   const operator_id = operatorOf(ctx)
   const rows = (ctx.rows as LoadedRow<AttendanceDeleteRowInput>[]).filter((r) => r.status === 'pending')
   if (!rows.length) return { updates: [], affect: 0 }
   try {
     await ctx.call('attendance.archive_rule.delete', (token) => ctx.feishu.deleteReport(token, employee_type, { month, operator_id, archive_rule_id, user_ids: rows.map((r) => r.input.member_id) }))
   } catch (e) {
-    if (e instanceof FeishuError && e.code !== null && JOB_LEVEL.has(e.code)) throw new JobFailure('feishu_refused', e.code, e.feishuMessage)
     if (!(e instanceof FeishuError)) throw e
     return { updates: rows.map((r) => ({ idx: r.idx, status: 'failed' as const, feishu_code: e.code, message: e.feishuMessage })), affect: 0 }
   }
   return { updates: rows.map((r) => ({ idx: r.idx, status: 'succeeded' as const, feishu_code: 0, message: null })), affect: 0 }
+}
+
+/**
+ * Undoing an upload deletes exactly the members' rows that job wrote (§3.4: Feishu cannot read
+ * earlier values back, so a member's whole row for the month goes).
+ */
+export function planUndo(rows: LoadedRow<AttendanceRowInput>[]): { plan: { members: number }; rows: AttendanceDeleteRowInput[] } {
+  const written = rows.filter((r) => r.status === 'succeeded' || r.status === 'partial')
+  return { plan: { members: written.length }, rows: written.map((r) => ({ row: r.row, member_id: r.input.member_id })) }
 }

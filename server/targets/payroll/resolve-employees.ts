@@ -1,6 +1,7 @@
-import type { Clock } from '../clock'
-import type { CorehrEmployee, FeishuClient } from '../feishu/client'
-import type { Pacer } from '../jobs/pacer'
+import { allPages } from '../../../src/domain/paging'
+import type { Clock } from '../../clock'
+import type { CorehrEmployee, FeishuClient } from '../../feishu/client'
+import type { Pacer } from '../../jobs/pacer'
 
 export type IdentifierKind = 'employee_no' | 'work_email'
 
@@ -36,15 +37,8 @@ export function employeeResolver(feishu: FeishuClient, pacer: Pacer, clock: Cloc
     }
     for (let i = 0; i < missing.length; i += PER_SEARCH) {
       const chunk = missing.slice(i, i + PER_SEARCH)
-      const found: CorehrEmployee[] = []
-      let pageToken: string | undefined
-      for (let page = 0; page < 20; page++) {
-        const body = by === 'employee_no' ? { employee_number_list: chunk } : { email_address_list: chunk }
-        const res = await pacer.schedule('corehr.employee.search', () => feishu.searchEmployees(body, pageToken))
-        found.push(...res.items)
-        if (!res.has_more || !res.page_token) break
-        pageToken = res.page_token
-      }
+      const body = by === 'employee_no' ? { employee_number_list: chunk } : { email_address_list: chunk }
+      const found: CorehrEmployee[] = await allPages('corehr.employee.search', ({ pageToken }) => pacer.schedule('corehr.employee.search', () => feishu.searchEmployees(body, pageToken)))
       for (const v of chunk) {
         const matches = found.filter((e) => (by === 'employee_no' ? e.employee_number === v : (e.email_address ?? '').toLowerCase() === v.toLowerCase()))
         const people = matches.map((e) => ({
