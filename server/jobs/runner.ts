@@ -71,6 +71,8 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
   const retry = deps.retry ?? DEFAULT_RETRY
   const active = new Map<string, Promise<void>>()
   const stopRequests = new Map<string, 'pause' | 'cancel' | 'shutdown' | 'lost'>()
+  /** Jobs whose run is ending because one batch failed: calls still waiting for their turn are not sent. */
+  const halted = new Set<string>()
   const meters = new Map<string, RateMeter>()
   let shuttingDown = false
   const processId = deps.processId ?? `p-${process.pid}-${Math.random().toString(36).slice(2, 8)}`
@@ -129,7 +131,7 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
         return await callFeishu(
           { tokens: deps.tokens, pacer: deps.pacer, serialiser: deps.serialiser, clock, sleep, retry },
           job.owner, api, fn,
-          { serialKey, onAttempt: () => { onAttempt(); meterOf(job.id).add(clock.now(), 1, 0) }, stillWanted: () => !stopRequests.has(job.id) },
+          { serialKey, onAttempt: () => { onAttempt(); meterOf(job.id).add(clock.now(), 1, 0) }, stillWanted: () => !stopRequests.has(job.id) && !halted.has(job.id) },
         )
       } catch (e) {
         if (e instanceof FeishuError && endsJob.has(e.failure.kind)) throw new JobFailure('feishu_refused', e.code, e.feishuMessage)
@@ -241,13 +243,18 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
             before?.saved()
           } catch (e) {
             stopped ??= e instanceof Error ? e : new Error(String(e))
+            halted.add(jobId)
             return
           }
         }
       }
     }
-    await Promise.all(Array.from({ length: jobModule(job.kind).workers }, worker))
-    await before?.stop()
+    try {
+      await Promise.all(Array.from({ length: jobModule(job.kind).workers }, worker))
+      await before?.stop()
+    } finally {
+      halted.delete(jobId)
+    }
 
     const request = stopRequests.get(jobId)
     stopRequests.delete(jobId)

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { sandboxCalls, sandboxEmployees, setKnobs, startStack, waitForJob, type SandboxEmployee } from './harness'
+import { lastCallSeq, sandboxCalls, sandboxEmployees, setKnobs, startStack, waitForJob, type SandboxEmployee } from './harness'
 
 let stack: Awaited<ReturnType<typeof startStack>>
 let hired: SandboxEmployee[]
@@ -125,6 +125,23 @@ describe('payroll save jobs', () => {
     expect(done.job).toMatchObject({ status: 'succeeded', counts: { succeeded: 3 }, affect_count: 1, calls: 2 })
     expect(done.rows[0]!.before).toEqual({ active_status: 1, values: expect.objectContaining({ late_deduction__c: '10.50', deduction_note__c: 'note 0' }) })
     expect(done.rows.slice(1).map((r) => r.message)).toEqual(['unchanged', 'unchanged'])
+  })
+
+  it('ends the job when Feishu says the datasource is full (2500020): what was saved stays, nothing more is sent', async () => {
+    const c = await stack.signedIn('wangfang')
+    const before = (await stored(SOURCE)).length
+    const since = await lastCallSeq(stack.sandbox.url)
+    await setKnobs(stack.sandbox.url, { datasourceCapacity: before + 60 })
+    try {
+      const created = await c.request('POST', '/api/jobs', { idempotency_key: key(), kind: 'payroll_save', target: { type: 'payroll', source_code: SOURCE, payroll_period: '2026-01' }, rows: rowsFor(hired.slice(0, 150)) })
+      const done = await waitForJob(c, (created.json.job as { id: string }).id)
+      expect(done.job).toMatchObject({ status: 'failed', error: { code: 'feishu_refused', feishu_code: 2500020 }, counts: { total: 150, succeeded: 50, pending: 100, failed: 0 } })
+      expect((await stored(SOURCE)).filter((r) => r.period === '2026-01')).toHaveLength(50)
+      // One refused save ends it: the batch is not halved, and the next one (ready behind it) is not sent.
+      expect(await sandboxCalls(stack.sandbox.url, { api: 'datasource_record.save', sinceSeq: since })).toHaveLength(2)
+    } finally {
+      await setKnobs(stack.sandbox.url, { datasourceCapacity: 100_000 })
+    }
   })
 
   it('keeps one save at a time per datasource and stays within 10 calls a second across jobs', async () => {
