@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { RunningSandbox } from '../../server/sandbox/index'
-import { call, start, tenantToken, userToken, type FeishuBody } from './helpers'
+import { call, sandboxPerFile, userToken, type FeishuBody } from './helpers'
 
 const BASE = '/open-apis/attendance/v1/archive_rule'
 const UPLOAD = `${BASE}/upload_report`
@@ -52,15 +52,9 @@ function row(memberId: string, fields: Record<string, string>, start = '20240901
   return { member_id: memberId, start_time: start, end_time: end, field_datas: Object.entries(fields).map(([code, value]) => ({ code, value })) }
 }
 
-beforeAll(async () => {
-  sb = await start()
-})
-afterAll(async () => {
-  await sb.close()
-})
-beforeEach(async () => {
-  sb.reset()
-  tat = await tenantToken(sb)
+sandboxPerFile(async (s, t) => {
+  sb = s
+  tat = t
   zhangwei = await userToken(sb, 'zhangwei')
 })
 

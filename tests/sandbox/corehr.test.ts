@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { RunningSandbox } from '../../server/sandbox/index'
-import { call, start, tenantToken, type FeishuBody } from './helpers'
+import { call, sandboxPerFile, type FeishuBody } from './helpers'
 
 const SEARCH = '/open-apis/corehr/v2/employees/search'
 
@@ -20,16 +20,7 @@ let tat: string
 const search = (body: unknown, query: Record<string, string | number> = { page_size: 100, user_id_type: 'people_corehr_id' }) =>
   call<SearchBody>(sb, 'POST', SEARCH, { token: tat, body, query })
 
-beforeAll(async () => {
-  sb = await start()
-})
-afterAll(async () => {
-  await sb.close()
-})
-beforeEach(async () => {
-  sb.reset()
-  tat = await tenantToken(sb)
-})
+sandboxPerFile((s, t) => { sb = s; tat = t })
 
 describe('corehr/v2/employees/search', () => {
   it('maps 工号 to the payroll employment_id with user_id_type=people_corehr_id', async () => {

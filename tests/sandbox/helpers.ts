@@ -1,4 +1,5 @@
 // Shared helpers for the sandbox tests: real HTTP against a sandbox started on port 0.
+import { afterAll, beforeAll, beforeEach } from 'vitest'
 import { SANDBOX_APP_ID, SANDBOX_APP_SECRET, startSandbox, type RunningSandbox, type StartOptions } from '../../server/sandbox/index'
 
 export { SANDBOX_APP_ID, SANDBOX_APP_SECRET }
@@ -21,6 +22,20 @@ export interface FeishuBody<D = Record<string, unknown>> {
 
 export async function start(opts: StartOptions = {}): Promise<RunningSandbox> {
   return startSandbox({ port: 0, ...opts })
+}
+
+/**
+ * One sandbox for a test file: started before its tests, closed after them, reset before each
+ * test, which then gets a fresh tenant token. `ready` hands both to the file (and may add more).
+ */
+export function sandboxPerFile(ready: (sb: RunningSandbox, tenantToken: string) => void | Promise<void>): void {
+  let sb: RunningSandbox | undefined
+  beforeAll(async () => { sb = await start() })
+  afterAll(async () => { await sb?.close() })
+  beforeEach(async () => {
+    sb!.reset()
+    await ready(sb!, await tenantToken(sb!))
+  })
 }
 
 export interface CallOptions {

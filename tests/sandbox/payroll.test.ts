@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { RunningSandbox } from '../../server/sandbox/index'
-import { call, start, tenantToken, userToken, type FeishuBody } from './helpers'
+import { call, sandboxPerFile, userToken, type FeishuBody } from './helpers'
 
 const SAVE = '/open-apis/payroll/v1/datasource_records/save'
 const QUERY = '/open-apis/payroll/v1/datasource_records/query'
@@ -67,16 +67,7 @@ function rec(employmentId: string, period: string, fields: Record<string, string
 const save = (body: unknown, token = tat) => call<SaveBody>(sb, 'POST', SAVE, { token, body })
 const inspect = async (source: string) => (await call<InspectPayroll>(sb, 'GET', `/sandbox/inspect/payroll?source_code=${source}`)).body
 
-beforeAll(async () => {
-  sb = await start()
-})
-afterAll(async () => {
-  await sb.close()
-})
-beforeEach(async () => {
-  sb.reset()
-  tat = await tenantToken(sb)
-})
+sandboxPerFile((s, t) => { sb = s; tat = t })
 
 describe('datasource_records/save — documented behaviour', () => {
   it('accepts the official request example as it is and reports one record created', async () => {
