@@ -3,7 +3,7 @@ import type { z } from 'zod'
 import { AppError } from '../errors'
 
 declare module 'hono' {
-  interface ContextVariableMap { body: unknown; query: unknown }
+  interface ContextVariableMap { body: unknown; query: unknown; params: unknown }
 }
 
 /**
@@ -38,6 +38,18 @@ export function validateQuery(schema: z.ZodType): MiddlewareHandler {
     c.set('query', parsedOrThrow(schema, c.req.query()))
     await next()
   }
+}
+
+/** The path parameters, checked the same way; handlers read them with `paramsOf(c, schema)`. */
+export function validateParams(schema: z.ZodType): MiddlewareHandler {
+  return async function validatePathParams(c, next) {
+    c.set('params', parsedOrThrow(schema, c.req.param()))
+    await next()
+  }
+}
+
+export function paramsOf<S extends z.ZodType>(c: Context, _schema: S): z.infer<S> {
+  return c.get('params') as z.infer<S>
 }
 
 function parsedOrThrow(schema: z.ZodType, raw: unknown): unknown {

@@ -1,15 +1,14 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { z } from 'zod'
+import { TARGET_KIND_NAMES } from '../../src/domain/write-targets'
 import type { SessionService } from '../auth/sessions'
 import type { Clock } from '../clock'
-import { AppError } from '../errors'
 import { requireSession, type CookieOptions } from '../middleware/session'
-import { bodyOf, validateJson } from '../middleware/validate'
+import { bodyOf, paramsOf, validateJson, validateParams } from '../middleware/validate'
 import type { MappingsRepo } from '../store/mappings-repo'
 
-const targetKind = z.enum(['payroll', 'attendance'])
-/** Datasource codes and archive rule ids: short, no slashes or spaces. */
-const targetId = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/)
+/** A target of the registry, and its id: datasource codes and archive rule ids are short, no slashes or spaces. */
+const targetParams = z.object({ targetKind: z.enum(TARGET_KIND_NAMES), targetId: z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/) })
 
 export const saveMappingBody = z.object({
   entries: z.array(z.object({
@@ -24,21 +23,19 @@ export const saveMappingBody = z.object({
  */
 export function mappingRoutes(deps: { repo: MappingsRepo; sessions: SessionService; cookie: CookieOptions; clock: Clock }) {
   const auth = requireSession(deps.sessions, deps.cookie)
-  const target = (kind: string, id: string) => {
-    const k = targetKind.safeParse(kind)
-    const i = targetId.safeParse(id)
-    if (!k.success || !i.success) throw new AppError(400, 'invalid_request', 'Unknown import target.', [{ path: k.success ? 'targetId' : 'targetKind', message: 'invalid' }])
-    return { kind: k.data, id: i.data }
+  const target = (c: Context) => {
+    const p = paramsOf(c, targetParams)
+    return { kind: p.targetKind, id: p.targetId }
   }
   return new Hono()
-    .get('/:targetKind/:targetId', auth, async (c) => {
-      const t = target(c.req.param('targetKind'), c.req.param('targetId'))
+    .get('/:targetKind/:targetId', auth, validateParams(targetParams), async (c) => {
+      const t = target(c)
       const { tenantKey, openId } = c.get('session').user
       const saved = await deps.repo.get({ tenantKey, openId }, t)
       return c.json({ mapping: saved ? { entries: saved.entries, updated_at: saved.updatedAt } : null })
     })
-    .put('/:targetKind/:targetId', auth, validateJson(saveMappingBody), async (c) => {
-      const t = target(c.req.param('targetKind'), c.req.param('targetId'))
+    .put('/:targetKind/:targetId', auth, validateParams(targetParams), validateJson(saveMappingBody), async (c) => {
+      const t = target(c)
       const { tenantKey, openId } = c.get('session').user
       const body = bodyOf(c, saveMappingBody)
       // Later entries for the same header win; a header appears once.

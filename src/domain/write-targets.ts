@@ -6,7 +6,7 @@
  * server/targets/. Pure.
  */
 import { ATTENDANCE_JOB_KINDS } from './attendance'
-import type { AttendanceDeleteRowInput, AttendanceRowInput, AttendanceTarget, JobKind, PayrollRowInput, PayrollTarget } from './jobs'
+import type { AttendanceDeleteRowInput, AttendanceRowInput, AttendanceTarget, JobKind, PayrollRowInput, PayrollTarget, TargetKind } from './jobs'
 import { PAYROLL_JOB_KINDS } from './payroll'
 
 export interface JobKindSpec {
@@ -50,6 +50,9 @@ export interface RowInputs {
 }
 
 export const JOB_KIND_NAMES = Object.keys(JOB_KINDS) as [JobKind, ...JobKind[]]
+
+/** Every target, from the job kinds (each target has at least one). */
+export const TARGET_KIND_NAMES = [...new Set(Object.values(JOB_KINDS).map((s: JobKindSpec) => s.target))] as [TargetKind, ...TargetKind[]]
 
 export function jobKindSpec(kind: JobKind): JobKindSpec {
   return JOB_KINDS[kind]

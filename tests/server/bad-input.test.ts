@@ -37,6 +37,27 @@ describe('bad input gets a clear JSON error and the server keeps serving', () =>
     expect(String((res.json.error as { message: string }).message)).toContain('in parts')
   })
 
+  it('queries, paths and take-back bodies are checked at the door like bodies', async () => {
+    const c = await stack.signedIn('wangfang')
+    const bad = (res: Awaited<ReturnType<typeof c.request>>, path: string) => {
+      expectJsonError(res, 400, 'invalid_request')
+      expect((res.json.error as unknown as { details: Array<{ path: string }> }).details.map((d) => d.path)).toContain(path)
+    }
+    bad(await c.request('GET', '/api/jobs?limit=0'), 'limit')
+    bad(await c.request('GET', '/api/jobs?limit=lots'), 'limit')
+    bad(await c.request('GET', '/api/mappings/salary/ds1'), 'targetKind')
+    bad(await c.request('GET', '/api/mappings/payroll/a%20b'), 'targetId')
+    bad(await c.request('GET', '/api/attendance/rules/6/fields?month=202413'), 'month')
+    const job = await c.request('POST', '/api/jobs', { idempotency_key: 'bad-input-job-1', kind: 'payroll_save', target: { type: 'payroll', source_code: 'attendance_deduction__c', payroll_period: '2031-01' }, rows: [{ row: 2, employment_id: 'nobody-at-all', values: { late_deduction__c: '1' } }] })
+    const id = (job.json.job as { id: string }).id
+    bad(await c.request('GET', `/api/jobs/${id}?status=lost`), 'status')
+    bad(await c.request('POST', `/api/jobs/${id}/revert`, { dry_run: 'yes' }), 'dry_run')
+    expectJsonError(await c.request('POST', `/api/jobs/${id}/revert`, '{"dry_run": tru'), 400, 'invalid_json')
+    // A take-back the job's kind does not have, or no such action at all.
+    expectJsonError(await c.request('POST', `/api/jobs/${id}/undo`, { dry_run: true }), 409, 'job_state_conflict')
+    expect((await c.request('POST', `/api/jobs/${id}/frobnicate`, {})).status).toBe(404)
+  })
+
   it('an unknown route', async () => {
     expectJsonError(await stack.client().request('GET', '/api/nope'), 404, 'not_found')
     expectJsonError(await stack.client().request('POST', '/api/me', {}), 404, 'not_found')
