@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs'
-import { read as readWorkbook, utils } from '@e965/xlsx'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Running } from '../server/start'
+import { describe, expect, it } from 'vitest'
 import { concatChunks, writeXlsx, type WriteRow } from '../src/import/xlsx-write'
-import { SCREENSHOTS, launchBrowser, startProduct } from './browser'
+import type { Employee } from './fixtures'
+import { SCREENSHOTS, employees, getJson, openPage, readSheetRecords, sidewaysOverflow, signIn, useProduct } from './helpers'
 
 // The attendance admin (zhangwei) closes a month of the R&D archive rule from a 300-member,
 // 60-field workbook, sees what Feishu rejected on the exact cells, downloads the results and
@@ -14,32 +11,13 @@ const RULE_RND = '7341290237441605652'
 const UNKNOWN_CODE = 'abd754f7' // the doc example's code, which no sandbox report has
 const BOGUS = ['FS99901', 'FS99902', 'FS99903', 'FS99904']
 
-let product: Running
-let browser: Browser
-let sandbox: string
+const e2e = useProduct()
 
-interface Employee { user_id: string; employee_no: string; department: string }
 interface Field { code: string; title: { zh: string; en: string }; upper_titles: { zh: string; en: string }[] }
 interface ArchiveRow { user_id: string; employee_no?: string; start_time: string; end_time: string; fields: Record<string, string> }
 
-beforeAll(async () => {
-  product = await startProduct()
-  browser = await launchBrowser()
-  sandbox = product.sandboxUrl!
-})
-afterAll(async () => {
-  await browser?.close()
-  await product?.close()
-})
-
-async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url)
-  if (!res.ok) throw new Error(`${url} → ${res.status}`)
-  return (await res.json()) as T
-}
-
 async function archive(month: string): Promise<ArchiveRow[]> {
-  return (await getJson<{ rows: ArchiveRow[] }>(`${sandbox}/sandbox/inspect/archive?archive_rule_id=${RULE_RND}&month=${month}`)).rows
+  return (await getJson<{ rows: ArchiveRow[] }>(`${e2e.sandbox}/sandbox/inspect/archive?archive_rule_id=${RULE_RND}&month=${month}`)).rows
 }
 
 interface Book { bytes: Buffer; members: Employee[]; rejected: string[]; codes: string[]; unknownRows: number[] }
@@ -68,13 +46,6 @@ function workbook(fields: Field[], rnd: Employee[], sales: Employee, by: 'employ
   return { bytes, members, rejected: ids.slice(295), codes: chosen.map((f) => f.code), unknownRows }
 }
 
-async function signInAsZhangwei(page: Page) {
-  await page.goto(product.url)
-  await page.getByTestId('sandbox-user-zhangwei').click()
-  await page.getByTestId('sandbox-approve').click()
-  await page.waitForURL((u) => u.pathname === '/', { timeout: 20_000 })
-}
-
 const cases = [
   { locale: 'zh-CN', width: 1280, height: 900, month: '202409', by: 'employee_no' },
   { locale: 'en-US', width: 375, height: 800, month: '202410', by: 'user_id' },
@@ -85,16 +56,13 @@ const cases = [
 describe('an attendance admin closes a month from a workbook, sees the rejections and undoes it', () => {
   for (const c of cases) {
     it(`imports 300 members × 60 fields, sees rejected members and the unknown field on their cells, downloads the results and undoes the job (${c.locale}, ${c.width}px)`, async () => {
-      const rnd = (await getJson<{ employees: Employee[] }>(`${sandbox}/sandbox/inspect/employees?department=RND&limit=400`)).employees
-      const [sales] = (await getJson<{ employees: Employee[] }>(`${sandbox}/sandbox/inspect/employees?department=SAL&limit=1`)).employees
+      const rnd = await employees(e2e.sandbox, { department: 'RND', limit: 400 })
+      const [sales] = await employees(e2e.sandbox, { department: 'SAL', limit: 1 })
       expect(rnd.length).toBeGreaterThanOrEqual(295)
       expect(await archive(c.month)).toEqual([])
 
-      const context = await browser.newContext({ locale: c.locale, viewport: { width: c.width, height: c.height }, acceptDownloads: true })
-      const page = await context.newPage()
-      const pageErrors: string[] = []
-      page.on('pageerror', (e) => pageErrors.push(String(e)))
-      await signInAsZhangwei(page)
+      const { context, page, pageErrors } = await openPage(e2e.browser, c, { downloads: true })
+      await signIn(page, e2e.product.url, 'zhangwei')
 
       // Home → the attendance card links to the page.
       await page.getByTestId('capability-open-attendance').click()
@@ -161,13 +129,12 @@ describe('an attendance admin closes a month from a workbook, sees the rejection
       expect(stored.every((r) => r.start_time === `${c.month}01` && r.end_time === `${c.month}${last}`)).toBe(true)
 
       // Nothing may overflow a phone screen sideways.
-      expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0)
+      expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0)
       await page.screenshot({ path: `${SCREENSHOTS}/attendance-result-${c.locale}-${c.width}.png`, fullPage: true })
 
       // The result workbook: every row of the file, the rejected ones marked with the reason.
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('attendance-download').click()])
-      const wb = readWorkbook(readFileSync((await download.path())!))
-      const sheet = utils.sheet_to_json<Record<string, unknown>>(wb.Sheets[wb.SheetNames[0]!]!, { defval: '' })
+      const sheet = readSheetRecords((await download.path())!)
       expect(sheet).toHaveLength(300)
       const status = c.locale === 'zh-CN' ? '状态' : 'Status'
       const message = c.locale === 'zh-CN' ? '说明' : 'Message'

@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs'
-import { read as readWorkbook, utils } from '@e965/xlsx'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Running } from '../server/start'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { concatChunks, writeXlsx, type WriteRow } from '../src/import/xlsx-write'
-import { SCREENSHOTS, launchBrowser, startProduct } from './browser'
+import { COMBOS, SALES_COMMISSION, SEEDED_PERIOD, type Combo, type Employee, type Locale, type SandboxRecord } from './fixtures'
+import { SCREENSHOTS, csvCell, employees, openPage, payrollRecords, readSheet, resetSandbox, sandboxSend, sidewaysOverflow, signIn, useProduct } from './helpers'
 
 // A month of sales commission for 500 employees, end to end against the sandbox Feishu:
 // the payroll admin (wangfang) imports a GBK-encoded CSV (and, separately, an xlsx) with bad rows,
@@ -15,62 +13,23 @@ import { SCREENSHOTS, launchBrowser, startProduct } from './browser'
 // Every step is photographed at 1280 and 375 px in zh-CN and en-US (the language switch and the
 // viewport change on the live page, so the 500-row flow itself runs only twice).
 
-const SOURCE = 'sales_commission__c'
-const PERIOD = '2024-09' // the seed has 30 Sales records in this period: the "previous values"
+const SOURCE = SALES_COMMISSION
+const PERIOD = SEEDED_PERIOD // the seed has 30 Sales records in this period: the "previous values"
 const HRBP_PERIOD = '2024-10'
 const UNKNOWN_NO = 'FS99999'
 const REUSED_NO = 'FS10086' // two people share it in the seed
 
-let product: Running
-let browser: Browser
-let sandbox: string
-
-interface Employee { user_id: string; employee_no: string; employment_id: string; department: string; status: string }
-interface SandboxRecord { employment_id: string; period: string; active_status: number; values: Record<string, string> }
-type Locale = 'zh-CN' | 'en-US'
-interface Combo { locale: Locale; width: number; height: number }
-
-const COMBOS: Combo[] = [
-  { locale: 'zh-CN', width: 1280, height: 900 },
-  { locale: 'zh-CN', width: 375, height: 800 },
-  { locale: 'en-US', width: 1280, height: 900 },
-  { locale: 'en-US', width: 375, height: 800 },
-]
-
-beforeAll(async () => {
-  product = await startProduct()
-  browser = await launchBrowser()
-  sandbox = product.sandboxUrl!
-})
-afterAll(async () => {
-  await browser?.close()
-  await product?.close()
-})
-
-async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url)
-  if (!res.ok) throw new Error(`${url} → ${res.status}`)
-  return (await res.json()) as T
-}
-
-async function send(method: 'POST' | 'PUT', path: string, body: unknown) {
-  const res = await fetch(`${sandbox}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-  expect(res.ok, `${method} ${path}`).toBe(true)
-}
-
-async function records(period: string): Promise<Map<string, SandboxRecord>> {
-  const body = await getJson<{ records: SandboxRecord[] }>(`${sandbox}/sandbox/inspect/payroll?source_code=${SOURCE}`)
-  return new Map(body.records.filter((r) => r.period === period).map((r) => [r.employment_id, r]))
-}
+const e2e = useProduct()
+const records = (period: string) => payrollRecords(e2e.sandbox, SOURCE, period)
+const send = (method: 'POST' | 'PUT', path: string, body: unknown) => sandboxSend(e2e.sandbox, method, path, body)
 
 /** The datasource's own fields of a record (no employment_id / payroll_period). */
 function own(values: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(values).filter(([k]) => k.endsWith('__c')))
 }
 
-async function hired(department?: string): Promise<Employee[]> {
-  const q = department ? `department=${department}&` : ''
-  return (await getJson<{ employees: Employee[] }>(`${sandbox}/sandbox/inspect/employees?${q}status=hired&limit=5000`)).employees
+function hired(department?: string): Promise<Employee[]> {
+  return employees(e2e.sandbox, { department, status: 'hired', limit: 5000 })
 }
 
 /**
@@ -105,13 +64,6 @@ function gbk(text: string): Buffer {
   return buf
 }
 
-async function signIn(page: Page, userId: string) {
-  await page.goto(product.url)
-  await page.getByTestId(`sandbox-user-${userId}`).click()
-  await page.getByTestId('sandbox-approve').click()
-  await page.waitForURL((u) => u.pathname === '/', { timeout: 20_000 })
-}
-
 async function setLocale(page: Page, locale: Locale) {
   if ((await page.evaluate(() => document.documentElement.lang)) === locale) return
   await page.getByTestId(`language-${locale}`).click()
@@ -132,7 +84,7 @@ async function shootAll(page: Page, step: string, home: Combo, opts: { fullPage?
     await show(page, c)
     await page.waitForTimeout(150) // layout settles (the grid swaps table ↔ cards)
     if (opts.fullPage !== false) await page.evaluate(() => window.scrollTo(0, 0))
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+    const overflow = await sidewaysOverflow(page)
     expect(overflow, `${step} ${c.locale} ${c.width}px scrolls sideways`).toBeLessThanOrEqual(0)
     await page.screenshot({ path: `${SCREENSHOTS}/payroll-full-${step}-${c.locale}-${c.width}.png`, fullPage: opts.fullPage !== false })
   }
@@ -214,19 +166,9 @@ function plan(employees: Employee[], seeded: Map<string, SandboxRecord>, numbers
   return p
 }
 
-function csvCell(v: Cell): string {
-  const s = String(v)
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
-}
-
 function xlsx(header: string[], rows: Array<Cell[]>): Buffer {
   const out: WriteRow[] = [header, ...rows.map((r) => r.map((v) => (v === '' ? null : v)))]
   return Buffer.from(concatChunks(writeXlsx([{ name: PERIOD, rows: out }])))
-}
-
-function readSheet(path: string): string[][] {
-  const book = readWorkbook(readFileSync(path))
-  return utils.sheet_to_json<unknown[]>(book.Sheets[book.SheetNames[0]!]!, { header: 1, defval: '' }).map((r) => r.map((v) => String(v)))
 }
 
 async function openSource(page: Page, period: string) {
@@ -284,18 +226,15 @@ async function watchJob(page: Page, scope: string, onRunning?: () => Promise<voi
 describe('a month of payroll data for 500 employees, end to end', () => {
   it('the payroll admin imports a GBK CSV with bad rows, fixes two cells, writes the diff, downloads the results and reverts (zh-CN 1280 px; every step also at 375 px and in en-US)', async () => {
     const home = COMBOS[0]!
-    await send('POST', '/sandbox/reset', { keepTokens: true })
+    await resetSandbox(e2e.sandbox)
     const seeded = await records(PERIOD)
     expect(seeded.size).toBe(30)
     const p = plan(await hired(), seeded, false)
     const csv = [HEADERS['zh-CN'].join(','), ...p.rows.map((r) => r.map(csvCell).join(','))].join('\r\n')
     const bytes = gbk(csv)
 
-    const context = await browser.newContext({ locale: home.locale, viewport: { width: home.width, height: home.height }, acceptDownloads: true })
-    const page = await context.newPage()
-    const pageErrors: string[] = []
-    page.on('pageerror', (e) => pageErrors.push(String(e)))
-    await signIn(page, 'wangfang')
+    const { context, page, pageErrors } = await openPage(e2e.browser, home, { downloads: true })
+    await signIn(page, e2e.product.url, 'wangfang')
     await openSource(page, PERIOD)
 
     // 1. The file: read as GBK (the notes come out as Chinese), three rows with errors.
@@ -426,16 +365,13 @@ describe('a month of payroll data for 500 employees, end to end', () => {
 
   it('the payroll admin imports the same month from an xlsx on a phone, fixing the cells on the cards (en-US 375 px)', async () => {
     const home = COMBOS[3]!
-    await send('POST', '/sandbox/reset', { keepTokens: true })
+    await resetSandbox(e2e.sandbox)
     const seeded = await records(PERIOD)
     const p = plan(await hired(), seeded, true)
     const file = xlsx(HEADERS['en-US'], p.rows)
 
-    const context = await browser.newContext({ locale: home.locale, viewport: { width: home.width, height: home.height }, acceptDownloads: true })
-    const page = await context.newPage()
-    const pageErrors: string[] = []
-    page.on('pageerror', (e) => pageErrors.push(String(e)))
-    await signIn(page, 'wangfang')
+    const { context, page, pageErrors } = await openPage(e2e.browser, home, { downloads: true })
+    await signIn(page, e2e.product.url, 'wangfang')
     await openSource(page, PERIOD)
     await page.locator('[data-test="file"]').setInputFiles({ name: 'commission-2024-09.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: file })
     await confirmMappingIfAsked(page)
@@ -478,7 +414,7 @@ describe('a month of payroll data for 500 employees, end to end', () => {
 
   it('the HRBP writes her Sales rows; the rows of other departments fail one by one with the data-permission message (en-US 1280 px; also at 375 px and in zh-CN)', async () => {
     const home = COMBOS[2]!
-    await send('POST', '/sandbox/reset', { keepTokens: true })
+    await resetSandbox(e2e.sandbox)
     expect((await records(HRBP_PERIOD)).size).toBe(0)
     const sales = (await hired('SAL')).slice(40, 48)
     const others = [...(await hired('RND')).slice(0, 2), ...(await hired('HR')).slice(5, 7)]
@@ -487,11 +423,8 @@ describe('a month of payroll data for 500 employees, end to end', () => {
     const rows = people.map((e, i) => [e.employee_no, `${500 + i}.5`, String(i), '华东区重点客户'])
     const file = xlsx(HEADERS['en-US'], rows)
 
-    const context = await browser.newContext({ locale: home.locale, viewport: { width: home.width, height: home.height }, acceptDownloads: true })
-    const page = await context.newPage()
-    const pageErrors: string[] = []
-    page.on('pageerror', (e) => pageErrors.push(String(e)))
-    await signIn(page, 'lina')
+    const { context, page, pageErrors } = await openPage(e2e.browser, home, { downloads: true })
+    await signIn(page, e2e.product.url, 'lina')
     await openSource(page, HRBP_PERIOD)
     await page.locator('[data-test="file"]').setInputFiles({ name: 'sales-2024-10.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: file })
     await confirmMappingIfAsked(page)

@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs'
-import { read as readWorkbook, utils } from '@e965/xlsx'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Running } from '../server/start'
-import { SCREENSHOTS, launchBrowser, startProduct } from './browser'
+import { describe, expect, it } from 'vitest'
+import { SALES_COMMISSION, SEEDED_PERIOD, type Employee } from './fixtures'
+import { SCREENSHOTS, csvCell, employees, noSidewaysScroll, openPage, payrollRecords, readSheet, resetSandbox, signIn, useProduct } from './helpers'
 
 // The payroll admin (wangfang) pushes a month of sales commission from a CSV made from the
 // downloaded template: employee numbers resolved in Feishu People (one unknown, one reused), an
@@ -11,54 +8,12 @@ import { SCREENSHOTS, launchBrowser, startProduct } from './browser'
 // count, the result workbook, and a revert that restores the earlier values and stops the records
 // the job created — against the sandbox Feishu, in a real browser, in both languages and widths.
 
-const SOURCE = 'sales_commission__c'
-const PERIOD = '2024-09'
+const SOURCE = SALES_COMMISSION
+const PERIOD = SEEDED_PERIOD
 
-let product: Running
-let browser: Browser
-let sandbox: string
-
-interface Employee { user_id: string; employee_no: string; employment_id: string; department: string; status: string }
-interface SandboxRecord { employment_id: string; period: string; active_status: number; values: Record<string, string> }
-
-beforeAll(async () => {
-  product = await startProduct()
-  browser = await launchBrowser()
-  sandbox = product.sandboxUrl!
-})
-afterAll(async () => {
-  await browser?.close()
-  await product?.close()
-})
-
-async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url)
-  if (!res.ok) throw new Error(`${url} → ${res.status}`)
-  return (await res.json()) as T
-}
-
-async function records(): Promise<Map<string, SandboxRecord>> {
-  const body = await getJson<{ records: SandboxRecord[] }>(`${sandbox}/sandbox/inspect/payroll?source_code=${SOURCE}`)
-  return new Map(body.records.filter((r) => r.period === PERIOD).map((r) => [r.employment_id, r]))
-}
-
-async function signIn(page: Page, userId: string) {
-  await page.goto(product.url)
-  await page.getByTestId(`sandbox-user-${userId}`).click()
-  await page.getByTestId('sandbox-approve').click()
-  await page.waitForURL((u) => u.pathname === '/', { timeout: 20_000 })
-}
-
-async function noSidewaysScroll(page: Page) {
-  // Also back to the top, so a full-page screenshot does not catch the sticky header mid-page.
-  await page.evaluate(() => window.scrollTo(0, 0))
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
-  expect(overflow).toBeLessThanOrEqual(0)
-}
-
-function csvCell(v: string): string {
-  return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v
-}
+const e2e = useProduct()
+const records = () => payrollRecords(e2e.sandbox, SOURCE, PERIOD)
+const firstRow = (path: string) => readSheet(path)[0] ?? []
 
 const cases = [
   { locale: 'zh-CN', width: 1280, height: 900 },
@@ -71,10 +26,9 @@ describe('payroll external data in a real browser', () => {
   for (const c of cases) {
     it(`the payroll admin compares a file with Feishu, writes the differences and reverts them (${c.locale}, ${c.width}px)`, async () => {
       // Every case starts from the seed: 30 Sales records for 2024-09.
-      const reset = await fetch(`${sandbox}/sandbox/reset`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ keepTokens: true }) })
-      expect(reset.ok).toBe(true)
+      await resetSandbox(e2e.sandbox)
       const seeded = await records()
-      const sales = (await getJson<{ employees: Employee[] }>(`${sandbox}/sandbox/inspect/employees?department=SAL&status=hired&limit=60`)).employees
+      const sales = await employees(e2e.sandbox, { department: 'SAL', status: 'hired', limit: 60 })
       const withRecord = sales.filter((e) => seeded.has(e.employment_id))
       const without = sales.filter((e) => !seeded.has(e.employment_id))
       expect(withRecord.length).toBeGreaterThanOrEqual(3)
@@ -82,11 +36,8 @@ describe('payroll external data in a real browser', () => {
       const [newA, newB] = without as [Employee, Employee]
       const before = (e: Employee) => seeded.get(e.employment_id)!.values
 
-      const context = await browser.newContext({ locale: c.locale, viewport: { width: c.width, height: c.height }, acceptDownloads: true })
-      const page = await context.newPage()
-      const pageErrors: string[] = []
-      page.on('pageerror', (e) => pageErrors.push(String(e)))
-      await signIn(page, 'wangfang')
+      const { context, page, pageErrors } = await openPage(e2e.browser, c, { downloads: true })
+      await signIn(page, e2e.product.url, 'wangfang')
 
       // The home card leads to the datasource page.
       await page.getByTestId('capability-payroll').getByTestId('capability-open').click()
@@ -107,8 +58,7 @@ describe('payroll external data in a real browser', () => {
 
       // The template: its first row names the columns the file must have.
       const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test="template"]').click()])
-      const template = readWorkbook(readFileSync((await download.path())!))
-      const header = (utils.sheet_to_json<string[]>(template.Sheets[template.SheetNames[0]!]!, { header: 1 })[0] ?? []).map(String)
+      const header = firstRow((await download.path())!)
       expect(header[0]).toBe(c.locale === 'zh-CN' ? '工号' : 'Employee number')
       const col = (code: string) => {
         const titles: Record<string, [string, string]> = {
@@ -171,8 +121,7 @@ describe('payroll external data in a real browser', () => {
 
       // The result workbook: one status per row of the file.
       const [result] = await Promise.all([page.waitForEvent('download'), page.getByTestId('payroll-result-workbook').click()])
-      const book = readWorkbook(readFileSync((await result.path())!))
-      const resultRows = utils.sheet_to_json<string[]>(book.Sheets[book.SheetNames[0]!]!, { header: 1 }).map((r) => r.map(String).join('|'))
+      const resultRows = readSheet((await result.path())!).map((r) => r.join('|'))
       expect(resultRows.find((r) => r.includes('FS99999'))).toBeTruthy()
       expect(resultRows.filter((r) => r.includes(c.locale === 'zh-CN' ? '已写入' : 'Written')).length).toBeGreaterThanOrEqual(1)
       await noSidewaysScroll(page)
@@ -206,17 +155,13 @@ describe('payroll external data in a real browser', () => {
     it(`the payroll admin writes a custom-period datasource for a chosen start and end, and reverts it (${c.locale}, ${c.width}px)`, async () => {
       const source = 'project_bonus__c'
       const [start, end] = ['2026-03-01', '2026-04-15']
-      const reset = await fetch(`${sandbox}/sandbox/reset`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ keepTokens: true }) })
-      expect(reset.ok).toBe(true)
-      const people = (await getJson<{ employees: Employee[] }>(`${sandbox}/sandbox/inspect/employees?department=RND&status=hired&limit=2`)).employees
-      const stored = async () => new Map((await getJson<{ records: SandboxRecord[] }>(`${sandbox}/sandbox/inspect/payroll?source_code=${source}`)).records.map((r) => [r.employment_id, r]))
+      await resetSandbox(e2e.sandbox)
+      const people = await employees(e2e.sandbox, { department: 'RND', status: 'hired', limit: 2 })
+      const stored = () => payrollRecords(e2e.sandbox, source)
 
-      const context = await browser.newContext({ locale: c.locale, viewport: { width: c.width, height: c.height }, acceptDownloads: true })
-      const page = await context.newPage()
-      const pageErrors: string[] = []
-      page.on('pageerror', (e) => pageErrors.push(String(e)))
-      await signIn(page, 'wangfang')
-      await page.goto(`${product.url}/payroll/${source}`)
+      const { context, page, pageErrors } = await openPage(e2e.browser, c, { downloads: true })
+      await signIn(page, e2e.product.url, 'wangfang')
+      await page.goto(`${e2e.product.url}/payroll/${source}`)
       await page.getByTestId('payroll-import').waitFor({ timeout: 15_000 })
       await page.getByTestId('payroll-identify-employment_id').click()
       await page.getByTestId('payroll-custom-start').fill(start)
@@ -224,8 +169,7 @@ describe('payroll external data in a real browser', () => {
       expect(await page.getByTestId('payroll-period-picker').innerText()).toContain(c.locale === 'zh-CN' ? '自定义数据周期' : 'Custom period')
 
       const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test="template"]').click()])
-      const template = readWorkbook(readFileSync((await download.path())!))
-      const header = (utils.sheet_to_json<string[]>(template.Sheets[template.SheetNames[0]!]!, { header: 1 })[0] ?? []).map(String)
+      const header = firstRow((await download.path())!)
       const amount = header.indexOf(c.locale === 'zh-CN' ? '项目奖金' : 'Project bonus')
       expect(amount).toBeGreaterThan(0)
       const line = (cells: Record<number, string>) => header.map((_, i) => csvCell(cells[i] ?? '')).join(',')
@@ -261,10 +205,9 @@ describe('payroll external data in a real browser', () => {
 
   for (const c of [cases[0], cases[1]]) {
     it(`a person without payroll rights sees which Feishu role grants them (${c.locale}, ${c.width}px)`, async () => {
-      const context = await browser.newContext({ locale: c.locale, viewport: { width: c.width, height: c.height } })
-      const page = await context.newPage()
-      await signIn(page, 'liuyang')
-      await page.goto(`${product.url}/payroll`)
+      const { context, page } = await openPage(e2e.browser, c)
+      await signIn(page, e2e.product.url, 'liuyang')
+      await page.goto(`${e2e.product.url}/payroll`)
       await page.getByTestId('payroll-no-access').waitFor({ timeout: 15_000 })
       expect(await page.getByTestId('payroll-no-access').getAttribute('data-code')).toBe('no_role')
       expect(await page.getByTestId('payroll-no-access-role').innerText()).toContain('「外部数据源 - 数据明细」')

@@ -6,6 +6,7 @@ import { CancelledError, ImportClient } from '../import/client'
 import { FileError, type FileErrorCode } from '../import/errors'
 import { duplicateFields, toSavedMapping, type ColumnMatch, type SavedMapping } from '../import/mapping'
 import type { BulkFix, OpenResult, Progress, ResultLabels, RowResult, RowView, SheetResult, Summary } from '../import/protocol'
+import { asAppError, asyncTask, type AsyncState } from './async-state'
 
 /** Where the person is in an import: choose a file → (sheet) → (mapping) → review and fix. */
 export type ImportStage = 'idle' | 'reading' | 'sheets' | 'mapping' | 'validating' | 'review'
@@ -26,6 +27,8 @@ export interface ImportStore {
   summary: Ref<Summary | null>
   /** Why the file could not be read; the previous state is kept. */
   error: Ref<ImportFailure | null>
+  /** The column mapping saved for this target, offered when a file is opened (null data: none saved). */
+  savedMapping: AsyncState<SavedMapping | null>
   /** Bumps whenever rows change, so the grid reloads what it shows. */
   rowsVersion: Ref<number>
   client: ImportClient
@@ -58,12 +61,13 @@ export const useImportStore = defineStore('import', (): ImportStore => {
   const summary = ref<Summary | null>(null)
   const error = ref<ImportFailure | null>(null)
   const rowsVersion = ref(0)
+  const mapping = asyncTask<SavedMapping | null>()
 
   function fail(e: unknown, back: ImportStage): void {
     progress.value = null
     if (e instanceof CancelledError) { stage.value = back; return }
     stage.value = back
-    error.value = e instanceof FileError ? { code: e.code, params: e.params } : { code: 'worker_crashed', params: { detail: String((e as Error)?.message ?? e) } }
+    error.value = e instanceof FileError ? { code: e.code, params: e.params } : { code: 'worker_crashed', params: { detail: asAppError(e).message } }
   }
 
   function begin(s: TargetSchema, t: ImportTarget): void {
@@ -74,13 +78,11 @@ export const useImportStore = defineStore('import', (): ImportStore => {
     void client.warm()
   }
 
-  async function savedMapping(): Promise<SavedMapping | null> {
-    if (!target.value) return null
-    try {
-      return await getMapping(target.value.kind, target.value.id)
-    } catch {
-      return null // a saved mapping is a convenience; its absence never blocks an import
-    }
+  async function loadSavedMapping(): Promise<SavedMapping | null> {
+    const t = target.value
+    if (!t) return null
+    // A saved mapping is a convenience: a failure (null) never blocks an import.
+    return mapping.run(() => getMapping(t.kind, t.id))
   }
 
   async function useSheet(result: SheetResult): Promise<void> {
@@ -98,7 +100,7 @@ export const useImportStore = defineStore('import', (): ImportStore => {
     stage.value = 'reading'
     progress.value = null
     try {
-      const saved = await savedMapping()
+      const saved = await loadSavedMapping()
       const result = await client.open(f, f.name, schema.value, saved, (p) => { progress.value = p })
       opened.value = result
       progress.value = null
@@ -203,11 +205,12 @@ export const useImportStore = defineStore('import', (): ImportStore => {
     matches.value = []
     summary.value = null
     error.value = null
+    mapping.reset()
     rowsVersion.value++
   }
 
   return {
-    stage, schema, target, file, progress, opened, sheet, matches, summary, error, rowsVersion, client,
+    stage, schema, target, file, progress, opened, sheet, matches, summary, error, savedMapping: mapping.state, rowsVersion, client,
     begin, open, chooseSheet, setHeader, confirmMapping, editCell, bulkFix, deleteRows, templateWorkbook, resultWorkbook, exportValues, cancel, reset,
   }
 })

@@ -3,7 +3,7 @@ import { computed, markRaw, ref, type ComputedRef, type Ref } from 'vue'
 import { ApiError } from '../api'
 import { cancelJob, getJob, listJobs, openJobEvents, pauseJob, resumeJob, type Cursor, type JobDetail, type JobEvents } from '../api/jobs'
 import { FINAL_JOB_STATUSES, type JobProgress, type JobRowResult, type JobStatus, type JobSummary, type RowStatus } from '../domain/jobs'
-import { asyncState, type AsyncState } from './async-state'
+import { asyncTask, loadSequence, StaleLoadError, type AsyncState } from './async-state'
 
 /** `all`, or only the rows in one state. */
 export type RowFilter = 'all' | RowStatus
@@ -49,6 +49,9 @@ export interface JobsStore {
   /** The latest pause / resume / cancel. */
   action: AsyncState<JobSummary>
   pendingAction: Ref<JobAction | null>
+  /** Every row result of the job `allRowsOf` (all pages), for reconciliations and result workbooks. */
+  allRows: AsyncState<JobRowResult[]>
+  allRowsOf: Ref<string | null>
   /** The job does not exist, or belongs to someone else (both answer 404). */
   notFound: ComputedRef<boolean>
   isFinal: ComputedRef<boolean>
@@ -62,41 +65,44 @@ export interface JobsStore {
   previousRowsPage: () => Promise<void>
   /** Loads the summary and the current rows page again. */
   refresh: () => Promise<void>
+  /** Reads every page of a job's rows, only those in `statuses` (in row order) when given. */
+  loadAllRows: (jobId: string, statuses?: readonly RowStatus[] | null) => Promise<void>
   /** Each resolves false on failure (see `action.error`). */
   pause: () => Promise<boolean>
   resume: () => Promise<boolean>
   cancel: () => Promise<boolean>
 }
 
-function asError(err: unknown): Error {
-  return markRaw(err instanceof Error ? err : new Error(String(err)))
-}
-
 function isNotFound(err: unknown): boolean {
   return err instanceof ApiError && err.status === 404
 }
 
+/** Rows per call when reading every row of a job (the server's largest page). */
+const ALL_ROWS_PAGE = 500
+
 export const useJobsStore = defineStore('jobs', (): JobsStore => {
-  const history = asyncState<JobSummary[]>()
+  const history = asyncTask<JobSummary[]>()
   const historyNextCursor = ref<Cursor | null>(null)
-  const job = asyncState<JobSummary>()
-  const rows = asyncState<JobRowResult[]>()
+  // One GET answers both the summary and the rows page: a newer load of either makes an older one stale.
+  const detailLoads = loadSequence()
+  const job = asyncTask<JobSummary>({ sequence: detailLoads })
+  const rows = asyncTask<JobRowResult[]>({ sequence: detailLoads })
   const rowFilter = ref<RowFilter>('all')
   const rowsPage = ref(1)
   const rowsNextCursor = ref<Cursor | null>(null)
   const rates = ref<JobRates | null>(null)
   const stream = ref<StreamState>('closed')
-  const action = asyncState<JobSummary>()
+  const action = asyncTask<JobSummary>()
   const pendingAction = ref<JobAction | null>(null)
+  const allRows = asyncTask<JobRowResult[]>()
+  const allRowsOf = ref<string | null>(null)
 
-  const notFound = computed(() => isNotFound(job.error))
-  const isFinal = computed(() => (job.data ? isFinalStatus(job.data.status) : false))
+  const notFound = computed(() => isNotFound(job.state.error))
+  const isFinal = computed(() => (job.state.data ? isFinalStatus(job.state.data.status) : false))
 
-  // Everything async checks it still belongs to the job that is open: `generation` changes when
-  // another job is opened or the page is left, `rowsRequest` when a newer rows page was asked for.
+  // The stream checks it still belongs to the job that is open: `generation` changes when another
+  // job is opened or the page is left (which also makes every load in flight stale).
   let generation = 0
-  let rowsRequest = 0
-  let historyRequest = 0
   let currentId: string | null = null
   /** Cursor of each rows page seen so far; page n uses `cursors[n - 1]`. */
   let cursors: (Cursor | null)[] = [null]
@@ -104,56 +110,50 @@ export const useJobsStore = defineStore('jobs', (): JobsStore => {
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null
   let attempts = 0
 
-  function applySummary(next: JobSummary) {
+  function applySummary(next: JobSummary): JobSummary {
+    const current = job.state.data
     // A snapshot taken before the job ended must not bring it back to life on screen.
-    if (job.data && job.data.id === next.id && isFinalStatus(job.data.status) && !isFinalStatus(next.status)) return
-    job.data = next
+    if (current && current.id === next.id && isFinalStatus(current.status) && !isFinalStatus(next.status)) return current
+    job.state.data = next
     if (isFinalStatus(next.status)) rates.value = null
+    return next
   }
 
   function applyProgress(progress: JobProgress) {
-    const current = job.data
+    const current = job.state.data
     if (!current || current.id !== progress.id) return
     if (isFinalStatus(current.status) && !isFinalStatus(progress.status)) return
-    job.data = { ...current, status: progress.status, pause_reason: progress.pause_reason, counts: progress.counts }
+    job.state.data = { ...current, status: progress.status, pause_reason: progress.pause_reason, counts: progress.counts }
     rates.value = isFinalStatus(progress.status)
       ? null
       : { calls_per_second: progress.calls_per_second, rows_per_second: progress.rows_per_second, eta_seconds: progress.eta_seconds }
   }
 
-  /** GET /api/jobs/:id for the current filter and page, into `state` (the whole job, or just its rows). */
-  async function loadDetail(gen: number, state: AsyncState<unknown>): Promise<JobDetail | null> {
+  /**
+   * GET /api/jobs/:id for the current filter and page, shown as a load of the whole job or of just
+   * its rows. Resolves null when a newer load replaced it; rejects when it failed.
+   */
+  async function loadDetail(which: 'job' | 'rows'): Promise<JobDetail | null> {
     const id = currentId
     if (id === null) return null
-    const request = ++rowsRequest
-    const isCurrent = () => gen === generation && request === rowsRequest
-    state.error = null
-    state.isLoading = true
-    if (state !== rows) rows.isLoading = true
-    try {
-      const detail = await getJob(id, {
-        status: rowFilter.value === 'all' ? null : rowFilter.value,
-        cursor: cursors[rowsPage.value - 1] ?? null,
-        limit: ROWS_PAGE_SIZE,
-      })
-      if (!isCurrent()) return null
-      applySummary(detail.job)
-      rows.data = detail.rows
+    const query = { status: rowFilter.value === 'all' ? null : rowFilter.value, cursor: cursors[rowsPage.value - 1] ?? null, limit: ROWS_PAGE_SIZE }
+    const commit = (detail: JobDetail) => {
       rowsNextCursor.value = detail.next_cursor
+      rows.state.data = detail.rows
       return detail
+    }
+    const onError = (error: Error) => {
+      if (!isNotFound(error)) return
+      job.state.error = error
+      job.state.data = null
+    }
+    try {
+      return which === 'job'
+        ? await job.runOrThrow(() => getJob(id, query), { alsoLoading: [rows.state], onError, commit: (d) => applySummary(commit(d).job) })
+        : await rows.runOrThrow(() => getJob(id, query), { onError, commit: (d) => (applySummary(d.job), commit(d).rows) })
     } catch (err) {
-      if (!isCurrent()) return null
-      state.error = asError(err)
-      if (isNotFound(err)) {
-        job.error = asError(err)
-        job.data = null
-      }
+      if (err instanceof StaleLoadError) return null
       throw err
-    } finally {
-      if (isCurrent()) {
-        state.isLoading = false
-        rows.isLoading = false
-      }
     }
   }
 
@@ -186,7 +186,7 @@ export const useJobsStore = defineStore('jobs', (): JobsStore => {
         stream.value = 'ended'
         rates.value = null
         // The final summary (finished_at, error) and the rows as they ended.
-        void loadDetail(gen, rows).catch(() => undefined)
+        void loadDetail('rows').catch(() => undefined)
       },
       onError: () => {
         if (gen !== generation) return
@@ -210,7 +210,7 @@ export const useJobsStore = defineStore('jobs', (): JobsStore => {
   async function reconnect(gen: number) {
     if (gen !== generation) return
     try {
-      await loadDetail(gen, job)
+      await loadDetail('job')
     } catch (err) {
       if (gen !== generation) return
       if (isNotFound(err)) stream.value = 'closed'
@@ -225,6 +225,9 @@ export const useJobsStore = defineStore('jobs', (): JobsStore => {
   function closeJob() {
     generation += 1
     stopStream()
+    job.cancel()
+    rows.cancel()
+    action.cancel()
     currentId = null
     attempts = 0
     stream.value = 'closed'
@@ -234,28 +237,26 @@ export const useJobsStore = defineStore('jobs', (): JobsStore => {
     closeJob()
     const gen = generation
     currentId = id
-    job.data = null
-    job.error = null
-    rows.data = null
-    rows.error = null
-    action.error = null
+    job.reset()
+    rows.reset()
+    action.state.error = null
     rowFilter.value = 'all'
     rowsPage.value = 1
     rowsNextCursor.value = null
     cursors = [null]
     rates.value = null
     try {
-      await loadDetail(gen, job)
+      await loadDetail('job')
     } catch {
       return // shown from job.error
     }
-    if (gen !== generation || !job.data) return
+    if (gen !== generation || !job.state.data) return
     if (isFinal.value) stream.value = 'ended'
     else connect(gen)
   }
 
   async function loadRowsPage() {
-    await loadDetail(generation, rows).catch(() => undefined)
+    await loadDetail('rows').catch(() => undefined)
   }
 
   async function setRowFilter(filter: RowFilter) {
@@ -281,12 +282,12 @@ export const useJobsStore = defineStore('jobs', (): JobsStore => {
   async function refresh() {
     const gen = generation
     try {
-      await loadDetail(gen, job)
+      await loadDetail('job')
     } catch {
       return
     }
     // A stream that gave up (not found earlier) or never started comes back for a running job.
-    if (gen === generation && !isFinal.value && stream.value === 'closed' && job.data) connect(gen)
+    if (gen === generation && !isFinal.value && stream.value === 'closed' && job.state.data) connect(gen)
   }
 
   const actions = { pause: pauseJob, resume: resumeJob, cancel: cancelJob } as const
@@ -296,12 +297,9 @@ export const useJobsStore = defineStore('jobs', (): JobsStore => {
     if (id === null) return false
     const gen = generation
     pendingAction.value = kind
-    action.error = null
-    action.isLoading = true
     try {
-      const next = await actions[kind](id)
-      if (gen !== generation) return false
-      action.data = next
+      const next = await action.run(() => actions[kind](id))
+      if (!next || gen !== generation) return false
       applySummary(next)
       if (isFinalStatus(next.status)) {
         stopStream()
@@ -309,47 +307,52 @@ export const useJobsStore = defineStore('jobs', (): JobsStore => {
         await loadRowsPage()
       }
       return true
-    } catch (err) {
-      if (gen === generation) action.error = asError(err)
-      return false
     } finally {
-      if (gen === generation) {
-        action.isLoading = false
-        pendingAction.value = null
-      }
+      if (gen === generation) pendingAction.value = null
     }
   }
 
   async function loadHistory(options: { more?: boolean } = {}) {
     const cursor = options.more ? historyNextCursor.value : null
     if (options.more && cursor === null) return
-    const request = ++historyRequest
-    history.error = null
-    history.isLoading = true
-    try {
-      const page = await listJobs({ cursor, limit: HISTORY_PAGE_SIZE })
-      if (request !== historyRequest) return
-      history.data = options.more ? [...(history.data ?? []), ...page.jobs] : page.jobs
-      historyNextCursor.value = page.next_cursor
-    } catch (err) {
-      if (request === historyRequest) history.error = asError(err)
-    } finally {
-      if (request === historyRequest) history.isLoading = false
-    }
+    const page = await history.run(() => listJobs({ cursor, limit: HISTORY_PAGE_SIZE }), {
+      commit: (answer) => (options.more ? [...(history.state.data ?? []), ...answer.jobs] : answer.jobs),
+    })
+    if (page) historyNextCursor.value = page.next_cursor
+  }
+
+  async function loadAllRows(jobId: string, statuses: readonly RowStatus[] | null = null): Promise<void> {
+    allRowsOf.value = jobId
+    await allRows.run(async () => {
+      const out: JobRowResult[] = []
+      for (const status of statuses ?? [null]) {
+        let cursor: Cursor | null = null
+        for (let page = 0; page < 1000; page++) {
+          const detail = await getJob(jobId, { status, cursor, limit: ALL_ROWS_PAGE })
+          out.push(...detail.rows)
+          if (detail.next_cursor === null) break
+          cursor = detail.next_cursor
+        }
+      }
+      // Raw: thousands of rows only read, and handed to the import worker for the result workbook.
+      return markRaw(statuses ? out.sort((a, b) => a.row - b.row) : out)
+    })
   }
 
   return {
-    history,
+    history: history.state,
     historyNextCursor,
-    job,
-    rows,
+    job: job.state,
+    rows: rows.state,
     rowFilter,
     rowsPage,
     rowsNextCursor,
     rates,
     stream,
-    action,
+    action: action.state,
     pendingAction,
+    allRows: allRows.state,
+    allRowsOf,
     notFound,
     isFinal,
     loadHistory,
@@ -359,6 +362,7 @@ export const useJobsStore = defineStore('jobs', (): JobsStore => {
     nextRowsPage,
     previousRowsPage,
     refresh,
+    loadAllRows,
     pause: () => act('pause'),
     resume: () => act('resume'),
     cancel: () => act('cancel'),

@@ -1,17 +1,17 @@
 import { defineStore } from 'pinia'
 import { markRaw, ref, shallowRef, type Ref, type ShallowRef } from 'vue'
-import { createJob, getJob, type Cursor } from '../api/jobs'
+import { createJob } from '../api/jobs'
 import {
-  currentRecords, listDatasources, resolveEmployees, RECORDS_MAX_IDS, RESOLVE_MAX_VALUES,
-  type CurrentRecord, type EmployeeResolution, type PayrollDatasource, type ResolveBy,
+  currentRecords, listDatasources, planRevert as planRevertApi, resolveEmployees, revertJob, RECORDS_MAX_IDS, RESOLVE_MAX_VALUES,
+  type CurrentRecord, type EmployeeResolution, type PayrollDatasource, type ResolveBy, type RevertPlan,
 } from '../api/payroll'
-import type { JobRowResult, JobSummary, PayrollKey } from '../domain/jobs'
+import type { JobSummary, PayrollKey } from '../domain/jobs'
 import { payrollKeyOf, payrollKeyText } from '../domain/payroll'
 import {
   diffRecords, fileSchema, identifiersToResolve, jobRows, prepareRecords,
   type DiffCounts, type ExcludedRow, type ExportedRow, type IdentifyBy, type RecordDiff,
 } from '../domain/payroll-diff'
-import { asyncState, track, type AsyncState } from './async-state'
+import { asAppError, asyncTask, type AsyncState } from './async-state'
 
 /** Where a comparison is: resolving identifiers, then reading the current records. */
 export type ComparePhase = 'idle' | 'resolving' | 'reading' | 'done'
@@ -47,8 +47,10 @@ export interface PayrollStore {
   comparison: ShallowRef<ComparisonResult | null>
   /** The job this comparison started. */
   submitted: AsyncState<JobSummary>
-  /** Every row result of a finished job (all pages), for the reconciliation and the result workbook. */
-  jobRows: AsyncState<JobRowResult[]>
+  /** The dry run of the latest revert asked for (what it would restore and stop). */
+  revertPlan: AsyncState<RevertPlan>
+  /** The revert job started from it. */
+  revert: AsyncState<JobSummary>
   loadDatasources: () => Promise<void>
   datasource: (code: string) => PayrollDatasource | null
   /**
@@ -60,15 +62,16 @@ export interface PayrollStore {
   cancelCompare: () => void
   /** Starts the job for the new and changed records; resolves with it, or null on failure (see `submitted.error`). */
   submit: (source: { file_name?: string; sheet?: string }) => Promise<JobSummary | null>
-  loadJobRows: (jobId: string) => Promise<void>
+  /** Asks the server what a revert of this job would do; resolves null on failure (see `revertPlan.error`). */
+  planRevert: (jobId: string) => Promise<RevertPlan | null>
+  /** Starts the revert job; resolves null on failure (see `revert.error`). */
+  startRevert: (jobId: string) => Promise<JobSummary | null>
   /** Forgets the comparison and the job (a new file, another datasource). */
   resetComparison: () => void
 }
 
 /** Resolutions are kept this long: the file is usually compared again after a fix or two. */
 export const RESOLVE_CACHE_MS = 5 * 60_000
-const JOB_ROWS_PAGE = 500
-
 function chunks<T>(list: readonly T[], size: number): T[][] {
   const out: T[][] = []
   for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size))
@@ -81,18 +84,15 @@ function newKey(): string {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`
 }
 
-function asError(err: unknown): Error {
-  return markRaw(err instanceof Error ? err : new Error(String(err)))
-}
-
 export const usePayrollStore = defineStore('payroll', (): PayrollStore => {
-  const datasources = asyncState<PayrollDatasource[]>()
+  const datasources = asyncTask<PayrollDatasource[]>()
   const phase = ref<ComparePhase>('idle')
   const progress = ref<CompareProgress | null>(null)
   const compareError = shallowRef<Error | null>(null)
   const comparison = shallowRef<ComparisonResult | null>(null)
-  const submitted = asyncState<JobSummary>()
-  const jobRowsState = asyncState<JobRowResult[]>()
+  const submitted = asyncTask<JobSummary>()
+  const revertPlan = asyncTask<RevertPlan>()
+  const revert = asyncTask<JobSummary>()
 
   const cache = new Map<string, { at: number; result: EmployeeResolution }>()
   let controller: AbortController | null = null
@@ -100,11 +100,11 @@ export const usePayrollStore = defineStore('payroll', (): PayrollStore => {
 
   async function loadDatasources(): Promise<void> {
     // Raw: the schemas go to the import worker by postMessage, which cannot clone reactive proxies.
-    await track(datasources, async () => markRaw(await listDatasources())).catch(() => undefined)
+    await datasources.run(async () => markRaw(await listDatasources()))
   }
 
   function datasource(code: string): PayrollDatasource | null {
-    return datasources.data?.find((d) => d.code === code) ?? null
+    return datasources.state.data?.find((d) => d.code === code) ?? null
   }
 
   async function resolve(by: ResolveBy, values: string[], signal: AbortSignal, gen: number): Promise<Record<string, EmployeeResolution>> {
@@ -138,10 +138,7 @@ export const usePayrollStore = defineStore('payroll', (): PayrollStore => {
     controller = abort
     compareError.value = null
     comparison.value = null
-    submitted.data = null
-    submitted.error = null
-    jobRowsState.data = null
-    jobRowsState.error = null
+    submitted.reset()
     const { source, by, rows } = input
     const key = payrollKeyOf(input.key ?? { payroll_period: input.period })
     const period = payrollKeyText(key)
@@ -168,7 +165,7 @@ export const usePayrollStore = defineStore('payroll', (): PayrollStore => {
     } catch (err) {
       if (gen !== generation) return
       phase.value = 'idle'
-      if (!abort.signal.aborted) compareError.value = asError(err)
+      if (!abort.signal.aborted) compareError.value = asAppError(err)
     } finally {
       if (gen === generation) {
         progress.value = null
@@ -190,31 +187,22 @@ export const usePayrollStore = defineStore('payroll', (): PayrollStore => {
     if (!c) throw new Error('compare() first')
     const rows = jobRows(c.diffs)
     if (!rows.length) return null
-    try {
-      return await track(submitted, () => createJob({
-        idempotency_key: c.idempotencyKey,
-        kind: 'payroll_save',
-        target: { type: 'payroll', source_code: c.sourceCode, ...c.key },
-        rows,
-        source,
-      }))
-    } catch {
-      return null
-    }
+    return submitted.run(() => createJob({
+      idempotency_key: c.idempotencyKey,
+      kind: 'payroll_save',
+      target: { type: 'payroll', source_code: c.sourceCode, ...c.key },
+      rows,
+      source,
+    }))
   }
 
-  async function loadJobRows(jobId: string): Promise<void> {
-    await track(jobRowsState, async () => {
-      const all: JobRowResult[] = []
-      let cursor: Cursor | null = null
-      for (let page = 0; page < 1000; page++) {
-        const detail = await getJob(jobId, { cursor, limit: JOB_ROWS_PAGE })
-        all.push(...detail.rows)
-        if (detail.next_cursor === null) break
-        cursor = detail.next_cursor
-      }
-      return markRaw(all)
-    }).catch(() => undefined)
+  function planRevert(jobId: string): Promise<RevertPlan | null> {
+    revert.reset()
+    return revertPlan.run(() => planRevertApi(jobId))
+  }
+
+  function startRevert(jobId: string): Promise<JobSummary | null> {
+    return revert.run(() => revertJob(jobId))
   }
 
   function resetComparison(): void {
@@ -222,15 +210,12 @@ export const usePayrollStore = defineStore('payroll', (): PayrollStore => {
     phase.value = 'idle'
     compareError.value = null
     comparison.value = null
-    submitted.data = null
-    submitted.error = null
-    submitted.isLoading = false
-    jobRowsState.data = null
-    jobRowsState.error = null
+    submitted.reset()
   }
 
   return {
-    datasources, phase, progress, compareError, comparison, submitted, jobRows: jobRowsState,
-    loadDatasources, datasource, compare, cancelCompare, submit, loadJobRows, resetComparison,
+    datasources: datasources.state, phase, progress, compareError, comparison, submitted: submitted.state,
+    revertPlan: revertPlan.state, revert: revert.state,
+    loadDatasources, datasource, compare, cancelCompare, submit, planRevert, startRevert, resetComparison,
   }
 })

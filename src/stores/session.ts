@@ -20,7 +20,7 @@ import {
   startSandboxAuthorization,
   takePendingAuthorization,
 } from '../feishu'
-import { asyncState, track, type AsyncState } from './async-state'
+import { asyncTask, type AsyncState } from './async-state'
 
 /** `unknown` until the first bootstrap; `checking` while it runs. */
 export type SessionStatus = 'unknown' | 'checking' | 'signed_in' | 'signed_out'
@@ -62,10 +62,14 @@ export interface SessionStore {
 }
 
 export const useSessionStore = defineStore('session', (): SessionStore => {
-  const config = asyncState<AppConfig>()
-  const me = asyncState<Me>()
-  const capabilities = asyncState<Capabilities>()
-  const signIn = asyncState<Me>()
+  const configTask = asyncTask<AppConfig>()
+  const meTask = asyncTask<Me>()
+  const capabilitiesTask = asyncTask<Capabilities>()
+  const signInTask = asyncTask<Me>()
+  const config = configTask.state
+  const me = meTask.state
+  const capabilities = capabilitiesTask.state
+  const signIn = signInTask.state
   const status = ref<SessionStatus>('unknown')
   const signedOutReason = ref<SignedOutReason>(null)
 
@@ -94,8 +98,8 @@ export const useSessionStore = defineStore('session', (): SessionStore => {
   let configPromise: Promise<AppConfig | null> | null = null
   function loadConfig(): Promise<AppConfig | null> {
     if (config.data) return Promise.resolve(config.data)
-    configPromise ??= track(config, getConfig)
-      .catch(() => null)
+    configPromise ??= configTask
+      .run(getConfig)
       .finally(() => {
         configPromise = null
       })
@@ -111,7 +115,7 @@ export const useSessionStore = defineStore('session', (): SessionStore => {
         return false
       }
       try {
-        const user = await track(signIn, async () => {
+        const user = await signInTask.runOrThrow(async () => {
           const { code, source } = await getAuthCode({ appId: cfg.appId, scopes: cfg.scopes })
           return createSession({ code, source })
         })
@@ -138,7 +142,7 @@ export const useSessionStore = defineStore('session', (): SessionStore => {
         return
       }
       try {
-        setSignedIn(await track(me, getMe))
+        setSignedIn(await meTask.runOrThrow(getMe))
       } catch (err) {
         if (!isReauthError(err)) {
           status.value = 'unknown' // e.g. network: not signed out, just not known; shown with a retry
@@ -170,7 +174,7 @@ export const useSessionStore = defineStore('session', (): SessionStore => {
   async function completeCallback(query: CallbackQuery): Promise<string> {
     const pending = takePendingAuthorization()
     let returnTo = '/'
-    const user = await track(signIn, async () => {
+    const user = await signInTask.runOrThrow(async () => {
       if (!pending || !query.state || query.state !== pending.state) throw new OAuthCallbackError('state_mismatch')
       returnTo = pending.returnTo
       if (query.error) {
@@ -184,7 +188,7 @@ export const useSessionStore = defineStore('session', (): SessionStore => {
   }
 
   async function loadCapabilities(): Promise<void> {
-    await track(capabilities, getCapabilities).catch(() => undefined)
+    await capabilitiesTask.run(getCapabilities)
   }
 
   async function signOut(): Promise<void> {

@@ -1,39 +1,23 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { VueWrapper } from '@vue/test-utils'
+import { describe, expect, it, vi } from 'vitest'
 import * as api from '../../src/api'
-import { expectNoUnexpectedCalls, resetFakeApi } from './fake-api'
-import { payrollOnly, sandboxConfig, wangfang } from './fixtures'
-import { mountApp, waitFor } from './mount-app'
+import { payrollOnly, wangfang } from './fixtures'
+import { waitFor } from './mount-app'
+import { usePageHarness } from './page-harness'
 
 vi.mock('../../src/api', async (importOriginal) => (await import('./fake-api')).fakeApiModule(await importOriginal()))
 
 const PENDING_KEY = 'feishu-oauth-pending'
 const redirectUri = `${window.location.origin}/auth/callback`
-let mounted: VueWrapper | null = null
+const page = usePageHarness()
 
 /** What the sandbox chooser leaves behind before leaving for the authorize page. */
 function rememberPending(state: string, returnTo = '/') {
   window.sessionStorage.setItem(PENDING_KEY, JSON.stringify({ state, returnTo, redirectUri }))
 }
 
-async function openCallback(query: string, locale: 'en-US' | 'zh-CN' = 'en-US') {
-  const app = await mountApp(`/auth/callback?${query}`, locale)
-  mounted = app.wrapper
-  return app
+function openCallback(query: string, locale: 'en-US' | 'zh-CN' = 'en-US') {
+  return page.open(`/auth/callback?${query}`, locale)
 }
-
-beforeEach(() => {
-  resetFakeApi(api)
-  window.sessionStorage.clear()
-  window.localStorage.clear()
-  vi.mocked(api.getConfig).mockResolvedValue(sandboxConfig)
-})
-
-afterEach(() => {
-  mounted?.unmount()
-  mounted = null
-  expectNoUnexpectedCalls()
-})
 
 describe('the OAuth callback', () => {
   it('refuses a state that does not match the one this tab saved, and never posts the code', async () => {

@@ -1,31 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { VueWrapper } from '@vue/test-utils'
+import { describe, expect, it, vi } from 'vitest'
 import * as api from '../../src/api'
-import { expectNoUnexpectedCalls, resetFakeApi } from './fake-api'
-import { payrollOnly, sandboxConfig, wangfang } from './fixtures'
-import { mountApp, waitFor } from './mount-app'
+import { payrollOnly, wangfang } from './fixtures'
+import { waitFor } from './mount-app'
+import { usePageHarness } from './page-harness'
 
 vi.mock('../../src/api', async (importOriginal) => (await import('./fake-api')).fakeApiModule(await importOriginal()))
 
-let mounted: VueWrapper | null = null
-
-beforeEach(() => {
-  resetFakeApi(api)
-  window.localStorage.clear()
-  window.sessionStorage.clear()
-  vi.mocked(api.getConfig).mockResolvedValue(sandboxConfig)
-  vi.mocked(api.getMe).mockResolvedValue(wangfang)
-})
-
-afterEach(() => {
-  mounted?.unmount()
-  mounted = null
-  expectNoUnexpectedCalls()
-})
+const page = usePageHarness({ me: wangfang })
 
 async function openHome(locale: 'en-US' | 'zh-CN' = 'en-US') {
-  const app = await mountApp('/', locale)
-  mounted = app.wrapper
+  const app = await page.open('/', locale)
   await waitFor(() => expect(app.wrapper.find('[data-testid="capability-payroll"]').exists()).toBe(true))
   return app
 }
@@ -113,8 +97,7 @@ describe('home page', () => {
     vi.mocked(api.getCapabilities)
       .mockImplementationOnce(() => new Promise((_resolve, reject) => (fail = reject)))
       .mockResolvedValueOnce(payrollOnly)
-    const app = await mountApp('/', 'en-US')
-    mounted = app.wrapper
+    const app = await page.open('/', 'en-US')
     const { wrapper } = app
 
     await waitFor(() => expect(wrapper.find('[data-testid="capabilities-loading"]').exists()).toBe(true))

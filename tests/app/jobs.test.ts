@@ -6,41 +6,17 @@ import * as jobsApi from '../../src/api/jobs'
 import type { Cursor, JobDetail } from '../../src/api/jobs'
 import type { JobProgress, JobRowResult, JobSummary } from '../../src/domain/jobs'
 import { useJobsStore } from '../../src/stores/jobs'
-import { expectNoUnexpectedCalls, resetFakeApi } from './fake-api'
-import { payrollOnly, sandboxConfig, wangfang } from './fixtures'
-import { mountApp, waitFor } from './mount-app'
+import { payrollOnly, wangfang } from './fixtures'
+import { expectNoUnexpectedCalls, JOB_CALLS, resetLoud } from './loud-fakes'
+import { waitFor } from './mount-app'
+import { usePageHarness } from './page-harness'
 
 // src/api/jobs with every HTTP call failing loudly unless a test answers it; openJobEvents stays
 // real and talks to the fake EventSource below.
-const fakes = vi.hoisted(() => ({ unexpected: [] as string[] }))
-const JOB_CALLS = ['listJobs', 'getJob', 'createJob', 'cancelJob', 'pauseJob', 'resumeJob'] as const
 type JobCall = (typeof JOB_CALLS)[number]
 
-function unexpected(name: string) {
-  return async (...args: unknown[]): Promise<never> => {
-    fakes.unexpected.push(`${name}(${JSON.stringify(args)})`)
-    throw new Error(`unexpected call to ${name}`)
-  }
-}
-
 vi.mock('../../src/api', async (importOriginal) => (await import('./fake-api')).fakeApiModule(await importOriginal()))
-vi.mock('../../src/api/jobs', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../src/api/jobs')>()
-  const fail = (name: string) =>
-    vi.fn(async (...args: unknown[]): Promise<never> => {
-      fakes.unexpected.push(`${name}(${JSON.stringify(args)})`)
-      throw new Error(`unexpected call to ${name}`)
-    })
-  return {
-    ...actual,
-    listJobs: fail('listJobs'),
-    getJob: fail('getJob'),
-    createJob: fail('createJob'),
-    cancelJob: fail('cancelJob'),
-    pauseJob: fail('pauseJob'),
-    resumeJob: fail('resumeJob'),
-  }
-})
+vi.mock('../../src/api/jobs', async (importOriginal) => { const f = await import('./loud-fakes'); return f.loudModule(await importOriginal<object>(), f.JOB_CALLS) })
 
 /** EventSource as the browser gives it, driven by the test. */
 class FakeEventSource {
@@ -166,8 +142,7 @@ const fake = {
 } satisfies Record<JobCall, unknown>
 
 beforeEach(() => {
-  fakes.unexpected.length = 0
-  for (const name of JOB_CALLS) vi.mocked(jobsApi[name] as (...args: unknown[]) => Promise<unknown>).mockReset().mockImplementation(unexpected(name))
+  resetLoud(jobsApi, JOB_CALLS)
   FakeEventSource.instances = []
   vi.stubGlobal('EventSource', FakeEventSource)
 })
@@ -175,7 +150,7 @@ beforeEach(() => {
 afterEach(() => {
   vi.useRealTimers()
   vi.unstubAllGlobals()
-  expect(fakes.unexpected).toEqual([])
+  expectNoUnexpectedCalls()
 })
 
 // ---- the store ------------------------------------------------------------------------------
@@ -401,27 +376,8 @@ describe('the jobs store', () => {
 // ---- the pages ------------------------------------------------------------------------------
 
 describe('the job pages', () => {
-  let mounted: VueWrapper | null = null
-
-  beforeEach(() => {
-    resetFakeApi(api)
-    window.localStorage.clear()
-    vi.mocked(api.getConfig).mockResolvedValue(sandboxConfig)
-    vi.mocked(api.getMe).mockResolvedValue(wangfang)
-  })
-
-  afterEach(() => {
-    mounted?.unmount()
-    mounted = null
-    document.body.innerHTML = ''
-    expectNoUnexpectedCalls()
-  })
-
-  async function open(path: string, locale: 'en-US' | 'zh-CN' = 'en-US') {
-    const app = await mountApp(path, locale)
-    mounted = app.wrapper
-    return app
-  }
+  const page = usePageHarness({ me: wangfang })
+  const open = (path: string, locale: 'en-US' | 'zh-CN' = 'en-US') => page.open(path, locale)
 
   async function openJobPage(locale: 'en-US' | 'zh-CN' = 'en-US') {
     const app = await open('/jobs/job-1', locale)

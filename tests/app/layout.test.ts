@@ -1,34 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { VueWrapper } from '@vue/test-utils'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as api from '../../src/api'
 import { LOCALE_STORAGE_KEY } from '../../src/i18n'
 import { followColorScheme } from '../../src/modules/theme'
-import { expectNoUnexpectedCalls, resetFakeApi } from './fake-api'
-import { payrollOnly, sandboxConfig, wangfang } from './fixtures'
-import { mountApp, waitFor } from './mount-app'
+import { payrollOnly, wangfang } from './fixtures'
+import { waitFor } from './mount-app'
+import { usePageHarness } from './page-harness'
 
 vi.mock('../../src/api', async (importOriginal) => (await import('./fake-api')).fakeApiModule(await importOriginal()))
 
-let mounted: VueWrapper | null = null
-
-beforeEach(() => {
-  resetFakeApi(api)
-  window.localStorage.clear()
-  vi.mocked(api.getConfig).mockResolvedValue(sandboxConfig)
-})
-
-afterEach(() => {
-  mounted?.unmount()
-  mounted = null
-  expectNoUnexpectedCalls()
-})
+const page = usePageHarness()
 
 describe('layout', () => {
   it('shows the app name from app.json and switches language on click, remembering the choice', async () => {
     vi.mocked(api.getMe).mockResolvedValue(wangfang)
     vi.mocked(api.getCapabilities).mockResolvedValue(payrollOnly)
-    const { wrapper } = await mountApp('/', 'en-US')
-    mounted = wrapper
+    const { wrapper } = await page.open('/', 'en-US')
     await waitFor(() => expect(wrapper.find('[data-testid="capability-payroll"]').exists()).toBe(true))
     expect(wrapper.get('[data-testid="app-name"]').text()).toBe('Attendance & Payroll Data Import')
     expect(wrapper.get('[data-testid="layout-person"] .app-header__person-name').text()).toBe('Wang Fang')
@@ -42,8 +28,7 @@ describe('layout', () => {
   })
 
   it('shows a 404 page for an unknown path, without asking for a session', async () => {
-    const { wrapper, router } = await mountApp('/no-such-page', 'en-US')
-    mounted = wrapper
+    const { wrapper, router } = await page.open('/no-such-page', 'en-US')
     await waitFor(() => expect(wrapper.text()).toContain('Page not found'))
     expect(wrapper.text()).toContain('There is nothing at /no-such-page.')
     expect(router.currentRoute.value.name).toBe('not-found')

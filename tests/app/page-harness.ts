@@ -1,30 +1,38 @@
-// The set-up every page test shares: loud fakes reset before each test, the person signed in,
-// the app mounted through `open`, and no undeclared call allowed after each test.
-import { afterEach, beforeEach, expect, vi } from 'vitest'
+// The set-up every page test shares: loud fakes reset before each test, storage cleared, the
+// config (and, when given, the person) answered, the app mounted through `open`, and no
+// undeclared call allowed after each test.
+import { afterEach, beforeEach, vi } from 'vitest'
 import type { VueWrapper } from '@vue/test-utils'
 import * as api from '../../src/api'
-import type { Me } from '../../src/api'
+import type { AppConfig, Me } from '../../src/api'
 import type { AppLocale } from '../../src/i18n'
-import { expectNoUnexpectedCalls, resetFakeApi } from './fake-api'
+import { resetFakeApi } from './fake-api'
 import { sandboxConfig } from './fixtures'
-import { failing, unexpectedCalls } from './loud-fakes'
+import { expectNoUnexpectedCalls, resetLoud } from './loud-fakes'
 import { mountApp } from './mount-app'
 
 type Faked = [module: object, names: readonly string[]]
 
-export function usePageHarness(opts: { me: Me; fakes: Faked[] }) {
+export interface PageHarnessOptions {
+  /** The signed-in person getMe answers with; leave out to let each test answer getMe. */
+  me?: Me
+  /** What getConfig answers (the sandbox config by default); null to let each test answer it. */
+  config?: AppConfig | null
+  /** Other mocked src/api modules and the endpoints of each to fake loudly. */
+  fakes?: Faked[]
+}
+
+export function usePageHarness(opts: PageHarnessOptions = {}) {
   let mounted: VueWrapper | null = null
 
   beforeEach(() => {
     resetFakeApi(api)
-    unexpectedCalls.length = 0
-    for (const [module, names] of opts.fakes) {
-      for (const name of names) vi.mocked((module as Record<string, (...a: unknown[]) => unknown>)[name]!).mockReset().mockImplementation(failing(name))
-    }
+    for (const [module, names] of opts.fakes ?? []) resetLoud(module, names)
     window.localStorage.clear()
     window.sessionStorage.clear()
-    vi.mocked(api.getConfig).mockResolvedValue(sandboxConfig)
-    vi.mocked(api.getMe).mockResolvedValue(opts.me)
+    const config = opts.config === undefined ? sandboxConfig : opts.config
+    if (config) vi.mocked(api.getConfig).mockResolvedValue(config)
+    if (opts.me) vi.mocked(api.getMe).mockResolvedValue(opts.me)
   })
 
   afterEach(() => {
@@ -32,7 +40,6 @@ export function usePageHarness(opts: { me: Me; fakes: Faked[] }) {
     mounted = null
     document.body.innerHTML = ''
     expectNoUnexpectedCalls()
-    expect(unexpectedCalls).toEqual([])
   })
 
   return {

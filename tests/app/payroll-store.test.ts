@@ -1,28 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 import { isProxy } from 'vue'
+import { ApiError } from '../../src/api'
+import * as jobsApi from '../../src/api/jobs'
 import * as payrollApi from '../../src/api/payroll'
+import type { JobSummary } from '../../src/domain/jobs'
 import type { ExportedRow } from '../../src/domain/payroll-diff'
 import { RESOLVE_CACHE_MS, usePayrollStore } from '../../src/stores/payroll'
+import { expectNoUnexpectedCalls, JOB_CALLS, PAYROLL_CALLS, resetLoud } from './loud-fakes'
 import { bonus } from './payroll-fixtures'
 
-const fakes = vi.hoisted(() => ({ unexpected: [] as string[] }))
-
-vi.mock('../../src/api/payroll', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../src/api/payroll')>()
-  const fail = (name: string) => vi.fn(async (...args: unknown[]): Promise<never> => {
-    fakes.unexpected.push(`${name}(${JSON.stringify(args).slice(0, 200)})`)
-    throw new Error(`unexpected call to ${name}`)
-  })
-  return { ...actual, listDatasources: fail('listDatasources'), resolveEmployees: fail('resolveEmployees'), currentRecords: fail('currentRecords'), planRevert: fail('planRevert'), revertJob: fail('revertJob') }
-})
-vi.mock('../../src/api/jobs', () => {
-  const fail = (name: string) => vi.fn(async (): Promise<never> => {
-    fakes.unexpected.push(name)
-    throw new Error(`unexpected call to ${name}`)
-  })
-  return { createJob: fail('createJob'), getJob: fail('getJob') }
-})
+vi.mock('../../src/api/payroll', async (importOriginal) => { const f = await import('./loud-fakes'); return f.loudModule(await importOriginal<object>(), f.PAYROLL_CALLS) })
+vi.mock('../../src/api/jobs', async (importOriginal) => { const f = await import('./loud-fakes'); return f.loudModule(await importOriginal<object>(), f.JOB_CALLS) })
 
 function rows(count: number): ExportedRow[] {
   return Array.from({ length: count }, (_, i) => ({ row: i, sheetRow: i + 2, values: { employee_no: `FS${i}`, amount__c: '1.00', note__c: null, legacy__c: null, active_status: null } }))
@@ -30,15 +19,13 @@ function rows(count: number): ExportedRow[] {
 
 beforeEach(() => {
   setActivePinia(createPinia())
-  fakes.unexpected.length = 0
-  vi.mocked(payrollApi.resolveEmployees).mockReset()
-  vi.mocked(payrollApi.currentRecords).mockReset()
-  vi.mocked(payrollApi.listDatasources).mockReset()
+  resetLoud(payrollApi, PAYROLL_CALLS)
+  resetLoud(jobsApi, JOB_CALLS)
 })
 
 afterEach(() => {
   vi.useRealTimers()
-  expect(fakes.unexpected).toEqual([])
+  expectNoUnexpectedCalls()
 })
 
 function resolveAll() {
@@ -110,5 +97,44 @@ describe('the payroll store', () => {
     expect(store.compareError?.message).toBe('corehr down')
     expect(store.comparison).toBeNull()
     expect(store.phase).toBe('idle')
+  })
+})
+
+describe('reverting a payroll job from the store', () => {
+  const revertJob = { id: 'job-8', kind: 'payroll_revert', status: 'queued' } as JobSummary
+
+  it('asks for the dry run first, then starts the revert job of that job', async () => {
+    vi.mocked(payrollApi.planRevert).mockResolvedValue({ restore: 2, stop: 1, cannot_clear: 0 })
+    vi.mocked(payrollApi.revertJob).mockResolvedValue(revertJob)
+    const store = usePayrollStore()
+
+    expect(await store.planRevert('job-7')).toEqual({ restore: 2, stop: 1, cannot_clear: 0 })
+    expect(store.revertPlan.data).toEqual({ restore: 2, stop: 1, cannot_clear: 0 })
+    expect(payrollApi.revertJob).not.toHaveBeenCalled()
+
+    expect(await store.startRevert('job-7')).toEqual(revertJob)
+    expect(payrollApi.revertJob).toHaveBeenCalledWith('job-7')
+    expect(store.revert).toEqual({ data: revertJob, error: null, isLoading: false })
+  })
+
+  it('keeps the plan and holds the error when the revert cannot start, and forgets that error when a plan is asked again', async () => {
+    vi.mocked(payrollApi.planRevert).mockResolvedValue({ restore: 1, stop: 0, cannot_clear: 0 })
+    vi.mocked(payrollApi.revertJob).mockRejectedValue(new ApiError(409, 'datasource_locked', 'Another save is running'))
+    const store = usePayrollStore()
+    await store.planRevert('job-7')
+
+    expect(await store.startRevert('job-7')).toBeNull()
+    expect(store.revert.error).toMatchObject({ code: 'datasource_locked' })
+    expect(store.revertPlan.data).toEqual({ restore: 1, stop: 0, cannot_clear: 0 })
+
+    await store.planRevert('job-7')
+    expect(store.revert.error).toBeNull()
+  })
+
+  it('holds the error when the dry run fails, and starts nothing', async () => {
+    vi.mocked(payrollApi.planRevert).mockRejectedValue(new ApiError(404, 'not_found', 'No such job'))
+    const store = usePayrollStore()
+    expect(await store.planRevert('job-x')).toBeNull()
+    expect(store.revertPlan.error).toMatchObject({ code: 'not_found' })
   })
 })

@@ -281,6 +281,26 @@ describe('reverting a finished payroll job', () => {
     await flushPromises()
   })
 
+  it('keeps the dialog open with Feishu’s reason and stays on the job when the revert cannot start', async () => {
+    const done = job({ status: 'succeeded', counts: { total: 3, pending: 0, succeeded: 3, partial: 0, failed: 0, cancelled: 0 }, affect_count: 3, finished_at: T0 + 1000 })
+    vi.mocked(jobsApi.getJob).mockResolvedValue({ job: done, rows: [], next_cursor: null })
+    vi.mocked(payrollApi.planRevert).mockResolvedValue({ restore: 3, stop: 0, cannot_clear: 0 })
+    vi.mocked(payrollApi.revertJob).mockRejectedValue(new ApiError(409, 'job_running', 'Another job of this datasource is running'))
+    const { wrapper, router } = await open('/jobs/job-7')
+    await waitFor(() => expect(wrapper.find('[data-testid="payroll-revert-open"]').exists()).toBe(true))
+
+    await wrapper.get('[data-testid="payroll-revert-open"]').trigger('click')
+    await waitFor(() => expect(document.querySelector('[data-testid="payroll-revert-confirm"]')).not.toBeNull())
+    ;(document.querySelector('[data-testid="payroll-revert-confirm"]') as HTMLButtonElement).click()
+
+    await waitFor(() => expect(document.querySelector('[data-testid="payroll-revert-plan"] [data-testid="payroll-revert-error"]')).not.toBeNull())
+    expect(document.querySelector('[data-testid="payroll-revert-plan"] [data-testid="payroll-revert-error"]')!.textContent).toContain('Could not revert')
+    // Still in the dialog (teleported out of the page), not in the page under a closed dialog.
+    expect(wrapper.find('[data-testid="payroll-revert-error"]').exists()).toBe(false)
+    expect(vi.mocked(payrollApi.revertJob)).toHaveBeenCalledTimes(1)
+    expect(router.currentRoute.value.path).toBe('/jobs/job-7')
+  })
+
   it('offers no revert for a revert job or a job that wrote nothing', async () => {
     vi.mocked(jobsApi.getJob).mockResolvedValue({ job: job({ status: 'failed', counts: { total: 2, pending: 0, succeeded: 0, partial: 0, failed: 2, cancelled: 0 } }), rows: [], next_cursor: null })
     const { wrapper } = await open('/jobs/job-7')

@@ -1,35 +1,21 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { VueWrapper } from '@vue/test-utils'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as api from '../../src/api'
-import { expectNoUnexpectedCalls, resetFakeApi } from './fake-api'
 import { installWebAppFeishu, uninstallFeishu } from './fake-feishu'
 import { SCOPES, liveConfig, payrollOnly, sandboxConfig, wangfang } from './fixtures'
-import { mountApp, waitFor } from './mount-app'
+import { waitFor } from './mount-app'
+import { usePageHarness } from './page-harness'
 
 vi.mock('../../src/api', async (importOriginal) => (await import('./fake-api')).fakeApiModule(await importOriginal()))
 
 const noSession = () => new api.ApiError(401, 'session_required', 'Sign in first')
-let mounted: VueWrapper | null = null
-
-beforeEach(() => {
-  resetFakeApi(api)
-  window.localStorage.clear()
-  window.sessionStorage.clear()
-})
+// Each test answers getConfig itself: sign-in differs between the sandbox and live.
+const page = usePageHarness({ config: null })
+const open = (path: string, locale: 'en-US' | 'zh-CN' = 'en-US') => page.open(path, locale)
 
 afterEach(() => {
-  mounted?.unmount()
-  mounted = null
   uninstallFeishu()
   vi.restoreAllMocks()
-  expectNoUnexpectedCalls()
 })
-
-async function open(path: string, locale: 'en-US' | 'zh-CN' = 'en-US') {
-  const app = await mountApp(path, locale)
-  mounted = app.wrapper
-  return app
-}
 
 describe('sign-in outside Feishu against the sandbox', () => {
   it('sends a visitor without a session (getMe answers 401) to the sandbox chooser, remembering where they were going', async () => {
