@@ -65,7 +65,7 @@ describe('an attendance admin closes a month from a workbook, sees the rejection
       await signIn(page, e2e.product.url, 'zhangwei')
 
       // Home → the attendance card links to the page.
-      await page.getByTestId('capability-open-attendance').click()
+      await page.getByTestId('capability-attendance').getByTestId('capability-open').click()
       await page.getByTestId('attendance-page').waitFor()
       expect(new URL(page.url()).pathname).toBe('/attendance')
       await page.getByTestId('attendance-rule').selectOption(RULE_RND)

@@ -4,7 +4,7 @@
  * import pipeline's validated values (reference/feishu-api.md §3.3). Pure.
  */
 import { ATTENDANCE_DELETE_MAX_MEMBERS, ATTENDANCE_UPLOAD_MAX_FIELDS, ATTENDANCE_UPLOAD_MAX_MEMBERS } from './feishu-limits'
-import type { AttendanceRowInput, EmployeeType } from './jobs'
+import type { AttendanceRowInput, AttendanceTarget, EmployeeType } from './jobs'
 import type { I18nText, Locale, TargetField, TargetSchema } from './target'
 import { toHalfWidth } from './values'
 
@@ -55,6 +55,11 @@ export function inputToMonth(value: string): string | null {
   if (!m) return null
   const month = `${m[1]}${m[2]}`
   return isMonth(month) ? month : null
+}
+
+/** What an attendance job's target is called where people read it (jobs.target.attendance). */
+export function attendanceTargetParams(t: AttendanceTarget): Record<string, string> {
+  return { rule: t.archive_rule_id, month: t.month }
 }
 
 // ------------------------------------------------------------ operator

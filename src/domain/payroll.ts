@@ -3,7 +3,7 @@
  * server build the same TargetSchema from the same Feishu datasource config.
  */
 import { PAYROLL_RECORD_TEXT_MAX, PAYROLL_SAVE_MAX_RECORDS, PAYROLL_TEXT_MAX } from './feishu-limits'
-import type { PayrollKey } from './jobs'
+import type { PayrollKey, PayrollTarget } from './jobs'
 import type { FieldKind, I18nText, TargetField, TargetSchema } from './target'
 
 export interface FeishuI18n { locale: string; value: string }
@@ -18,6 +18,11 @@ export const PAYROLL_JOB_KINDS = {
   payroll_save: { target: 'payroll', keyField: 'employment_id', rowsPerCall: PAYROLL_SAVE_MAX_RECORDS, fieldsPerCall: null, countsAffect: true, takeBack: { kind: 'payroll_revert', action: 'revert' }, takesBack: null },
   payroll_revert: { target: 'payroll', keyField: 'employment_id', rowsPerCall: PAYROLL_SAVE_MAX_RECORDS, fieldsPerCall: null, countsAffect: true, takeBack: null, takesBack: 'payroll_save' },
 } as const
+
+/** What a payroll job's target is called where people read it (jobs.target.payroll). */
+export function payrollTargetParams(t: PayrollTarget): Record<string, string> {
+  return { source: t.source_code, period: payrollKeyText(t) }
+}
 
 /** The key of a payroll-period datasource (data_period_type 1). */
 export const PAYROLL_KEY_FIELDS = ['employment_id', 'payroll_period'] as const

@@ -5,9 +5,9 @@
  * of naming a target. The server's half of each target (executor, row checks, take-back) is in
  * server/targets/. Pure.
  */
-import { ATTENDANCE_JOB_KINDS } from './attendance'
-import type { AttendanceDeleteRowInput, AttendanceRowInput, AttendanceTarget, JobKind, PayrollRowInput, PayrollTarget, TargetKind } from './jobs'
-import { PAYROLL_JOB_KINDS } from './payroll'
+import { ATTENDANCE_JOB_KINDS, attendanceTargetParams } from './attendance'
+import type { AttendanceDeleteRowInput, AttendanceRowInput, AttendanceTarget, JobKind, JobTarget, PayrollRowInput, PayrollTarget, TargetKind } from './jobs'
+import { PAYROLL_JOB_KINDS, payrollTargetParams } from './payroll'
 
 export interface JobKindSpec {
   /** The target written into (TargetKind). */
@@ -47,6 +47,16 @@ export interface RowInputs {
   payroll_revert: PayrollRowInput
   attendance_upload: AttendanceRowInput
   attendance_delete: AttendanceDeleteRowInput
+}
+
+/** The words that name a job's target (the params of the message `jobs.target.<target>`). */
+const TARGET_PARAMS: { [K in TargetKind]: (t: TargetTypes[K]) => Record<string, string> } = {
+  payroll: payrollTargetParams,
+  attendance: attendanceTargetParams,
+}
+
+export function targetParams(t: JobTarget): Record<string, string> {
+  return (TARGET_PARAMS[t.type] as (t: JobTarget) => Record<string, string>)(t)
 }
 
 export const JOB_KIND_NAMES = Object.keys(JOB_KINDS) as [JobKind, ...JobKind[]]

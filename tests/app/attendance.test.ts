@@ -244,7 +244,7 @@ describe('the home page', () => {
     })
     vi.mocked(attendanceApi.listArchiveRules).mockResolvedValue(rules)
     const { wrapper, router } = await page.open('/')
-    const link = await waitFor(() => wrapper.get('[data-testid="capability-open-attendance"]'))
+    const link = await waitFor(() => wrapper.get('[data-testid="capability-attendance"] [data-testid="capability-open"]'))
     expect(link.text()).toBe('Open archive reports ›')
     await link.trigger('click')
     await waitFor(() => expect(router.currentRoute.value.path).toBe('/attendance'))

@@ -1,7 +1,7 @@
 // What the job pages show, decided without mounting: which buttons work, the bar, row explanations.
 import { feishuErrorText, isKnownFeishuError } from '../../domain/feishu-errors'
 import type { JobCounts, JobRowResult, JobStatus, JobSummary, JobTarget, RowStatus } from '../../domain/jobs'
-import { payrollKeyText } from '../../domain/payroll'
+import { targetParams } from '../../domain/write-targets'
 import type { AppLocale } from '../../i18n'
 
 export interface JobActionsView {
@@ -97,9 +97,7 @@ export function formatTime(ms: number, locale: AppLocale): string {
 }
 
 export function targetMessage(target: JobTarget): MessageView {
-  return target.type === 'payroll'
-    ? { key: 'jobs.target.payroll', params: { source: target.source_code, period: payrollKeyText(target) } }
-    : { key: 'jobs.target.attendance', params: { rule: target.archive_rule_id, month: target.month } }
+  return { key: `jobs.target.${target.type}`, params: targetParams(target) }
 }
 
 export interface Explanation {
