@@ -46,13 +46,17 @@ const api = (cookie: string) => async (method: string, path: string, body?: unkn
   return { status: res.status, json: (await res.json()) as Record<string, unknown> }
 }
 
+/** Signs the person in through the sandbox's client code, as the app does; calls carry their cookie. */
+async function signedIn(userId: string) {
+  const { code } = (await (await fetch(`${sandbox.url}/sandbox/codes`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user_id: userId, kind: 'request_access', scopes: requestedScopes }) })).json()) as { code: string }
+  const signIn = await fetch(`http://127.0.0.1:${port}/api/session`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest' }, body: JSON.stringify({ code, source: 'request_access' }) })
+  return api(signIn.headers.get('set-cookie')!.split(';')[0]!)
+}
+
 describe('a crash in the middle of a job', () => {
   it('loses nothing: after SIGKILL and a restart the job finishes with exact counts', async () => {
     await startChild()
-    const { code } = (await (await fetch(`${sandbox.url}/sandbox/codes`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user_id: 'wangfang', kind: 'request_access', scopes: requestedScopes }) })).json()) as { code: string }
-    const signIn = await fetch(`http://127.0.0.1:${port}/api/session`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest' }, body: JSON.stringify({ code, source: 'request_access' }) })
-    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!
-    const call = api(cookie)
+    const call = await signedIn('wangfang')
 
     await setKnobs(sandbox.url, { latencyMs: 250 })
     const people = await sandboxEmployees(sandbox.url, { status: 'hired', limit: 500 })
@@ -101,9 +105,7 @@ describe('a crash in the middle of a job', () => {
     const rand = () => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31 }
     if (child && child.exitCode === null && child.signalCode === null) { child.kill('SIGKILL'); await new Promise((ok) => child!.once('exit', ok)) }
     await startChild()
-    const { code } = (await (await fetch(`${sandbox.url}/sandbox/codes`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user_id: 'wangfang', kind: 'request_access', scopes: requestedScopes }) })).json()) as { code: string }
-    const signIn = await fetch(`http://127.0.0.1:${port}/api/session`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest' }, body: JSON.stringify({ code, source: 'request_access' }) })
-    const call = api(signIn.headers.get('set-cookie')!.split(';')[0]!)
+    const call = await signedIn('wangfang')
     // 2,000 rows at 200 ms a save: ≥ 8 s of saves, far more than the five waits below add up to,
     // so every kill lands while the job still has rows to write (asserted before each kill).
     await setKnobs(sandbox.url, { latencyMs: 200 })
