@@ -10,6 +10,7 @@ import { feishuHttp } from './feishu/http'
 import type { Logger } from './logger'
 import { csrfGuard } from './middleware/csrf'
 import { apiNotFound, errorEdge } from './middleware/error-edge'
+import { compressJson } from './middleware/compress-json'
 import { maxBody } from './middleware/limits'
 import { requestId } from './middleware/request-id'
 import { securityHeaders } from './middleware/security-headers'
@@ -97,9 +98,11 @@ export function buildApp(deps: AppDeps): BuiltApp {
   app.onError(errorEdge(logger))
   app.use(requestId())
   app.use(securityHeaders({ extraImgOrigins: sandboxOrigin }))
+  // JSON over ~1 KB leaves gzip-compressed (hono/compress; progress streams are never compressed).
+  app.use('/api/*', compressJson())
   app.route('/api', api)
   app.all('/api/*', apiNotFound)
-  app.use(serveApp(deps.distDir))
+  app.route('/', serveApp(deps.distDir))
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'Not found' } }, 404))
   return { app, sessions, tokens, feishu, runner, sweepSessions: () => repo.deleteExpiredSessions(clock.now()) }
 }
