@@ -103,11 +103,11 @@ try {
   await product.close()
 }
 
-console.log(`bench:load — ${RTT_MS} ms RTT, ${(DOWN_BYTES_PER_S * 8 / 1024 / 1024).toFixed(1)} Mbps down, CPU ${CPU_SLOWDOWN}× slower, cold cache, median of ${ROUNDS}`)
+console.info(`bench:load — ${RTT_MS} ms RTT, ${(DOWN_BYTES_PER_S * 8 / 1024 / 1024).toFixed(1)} Mbps down, CPU ${CPU_SLOWDOWN}× slower, cold cache, median of ${ROUNDS}`)
 for (const [name, figures] of Object.entries(results)) {
   const f = figures.find((x) => x.ms === median(figures.map((y) => y.ms)))!
   const jsCss = f.transfer.js + f.transfer.css
-  console.log(
+  console.info(
     `  ${name === 'signIn' ? 'sign-in page ' : 'payroll page '}  usable after ${String(f.ms).padStart(5)} ms (target ≤ 2500)   ` +
     `JS ${kb(f.transfer.js)} KB + CSS ${kb(f.transfer.css)} KB = ${kb(jsCss)} KB (first-page budget ≤ 100)   all ${kb(f.transfer.all)} KB`,
   )

@@ -1,11 +1,10 @@
 import { Hono, type Context } from 'hono'
-import { streamSSE } from 'hono/streaming'
 import { z } from 'zod'
-import { FINAL_JOB_STATUSES, type JobRowResult, type JobStatus, type RowStatus } from '../../src/domain/jobs'
+import type { JobRowResult, RowStatus } from '../../src/domain/jobs'
 import { ownerOf, type SessionService } from '../auth/sessions'
 import { AppError } from '../errors'
 import { appendRows, appendRowsBody, createJob, createJobBody, startDraft, toSummary, type CreateDeps } from '../jobs/create'
-import type { ProgressBus } from '../jobs/progress'
+import type { ProgressStreams } from '../jobs/progress-stream'
 import type { JobRunner } from '../jobs/runner'
 import { requireSession, type CookieOptions } from '../middleware/session'
 import { bodyOf, validateJson } from '../middleware/validate'
@@ -19,8 +18,8 @@ const rowsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 })
 
-export function jobRoutes(deps: CreateDeps & { sessions: SessionService; cookie: CookieOptions; runner: JobRunner; bus: ProgressBus; repo: JobsRepo }) {
-  const { repo, runner, bus } = deps
+export function jobRoutes(deps: CreateDeps & { sessions: SessionService; cookie: CookieOptions; runner: JobRunner; streams: ProgressStreams; repo: JobsRepo }) {
+  const { repo, runner } = deps
   const auth = requireSession(deps.sessions, deps.cookie)
 
   /** Mounted at /api/jobs. Another person's job, or no job: the same 404, so ids reveal nothing. */
@@ -61,33 +60,7 @@ export function jobRoutes(deps: CreateDeps & { sessions: SessionService; cookie:
       }))
       return c.json({ job: await summary(job), rows: results, next_cursor: rows.length > q.data.limit ? page[page.length - 1]!.idx : null })
     })
-    .get('/:id/events', async (c) => {
-      const job = await ownJob(c)
-      return streamSSE(c, async (stream) => {
-        let done = false
-        let wake: () => void = () => {}
-        const send = async (event: string, data: unknown) => { await stream.writeSSE({ event, data: JSON.stringify(data) }) }
-        const unsubscribe = bus.subscribe(job.id, (p) => {
-          void send('progress', p).then(() => {
-            if (FINAL_JOB_STATUSES.includes(p.status)) { done = true; wake() }
-          }).catch(() => { done = true; wake() })
-        })
-        stream.onAbort(() => { done = true; wake() })
-        try {
-          const first = await runner.progress(job.id)
-          if (first) await send('progress', first)
-          if (first && FINAL_JOB_STATUSES.includes(first.status as JobStatus)) done = true
-          while (!done) {
-            // A comment line every 15 s keeps proxies from closing an idle stream.
-            await new Promise<void>((ok) => { wake = ok; setTimeout(ok, 15_000) })
-            if (!done) await stream.write(': keep-alive\n\n')
-          }
-          await send('end', { id: job.id })
-        } finally {
-          unsubscribe()
-        }
-      })
-    })
+    .get('/:id/events', async (c) => deps.streams.open(c, await ownJob(c)))
     .post('/:id/rows', validateJson(appendRowsBody), async (c) => {
       const job = await ownJob(c)
       await appendRows(deps, c.get('session'), job, bodyOf(c, appendRowsBody))
