@@ -45,6 +45,18 @@ async function throttled(page: Page): Promise<{ cdp: CDPSession; transfer: Trans
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN })
   const transfer: Transfer = { js: 0, css: 0, all: 0 }
   const types = new Map<string, string>()
+  // BENCH_TRACE=1 prints each request's start and end (ms from the first), to see the waterfall.
+  const trace = process.env.BENCH_TRACE ? new Map<string, { url: string; start: number }>() : null
+  let t0 = 0
+  cdp.on('Network.requestWillBeSent', (e) => {
+    if (!trace) return
+    t0 ||= e.timestamp
+    trace.set(e.requestId, { url: e.request.url.replace(/^https?:\/\/[^/]+/, ''), start: Math.round((e.timestamp - t0) * 1000) })
+  })
+  cdp.on('Network.loadingFinished', (e) => {
+    const r = trace?.get(e.requestId)
+    if (r) console.info(`    ${String(r.start).padStart(5)} → ${String(Math.round((e.timestamp - t0) * 1000)).padStart(5)} ms  ${(e.encodedDataLength / 1024).toFixed(1).padStart(6)} KB  ${r.url}`)
+  })
   cdp.on('Network.responseReceived', (e) => { types.set(e.requestId, e.type) })
   cdp.on('Network.loadingFinished', (e) => {
     const type = types.get(e.requestId)
