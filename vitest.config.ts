@@ -15,6 +15,8 @@ export default defineConfig({
       {
         test: {
           name: 'server',
+          // Greps every log line of the run for tokens and secrets at the end (redaction, tested as a whole).
+          globalSetup: ['tests/log-check.ts'],
           include: ['tests/server/**/*.test.ts', 'tests/sandbox/**/*.test.ts', 'tests/domain/**/*.test.ts', 'tests/scale/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,

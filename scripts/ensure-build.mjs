@@ -25,5 +25,5 @@ function run(script, message) {
 }
 
 const shared = ['package.json', 'app.json', 'src/domain']
-if (stale('dist/index.html', [...shared, 'src', 'public', 'index.html', 'vite.config.ts'])) run('build:app', 'Building the app…')
+if (stale('dist/index.html', [...shared, 'src', 'public', 'index.html', 'vite.config.ts', 'build'])) run('build:app', 'Building the app…')
 if (stale('dist-server/index.mjs', [...shared, 'server'])) run('build:server', 'Building the server…')

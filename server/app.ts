@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { Clock } from './clock'
 import type { Config } from './config'
 import { tokenCipher } from './auth/crypto'
@@ -7,9 +7,12 @@ import { sessionService, type SessionService } from './auth/sessions'
 import { userTokens, type UserTokens } from './auth/user-tokens'
 import { feishuClient, type FeishuClient } from './feishu/client'
 import { feishuHttp } from './feishu/http'
+import { observedFeishuHttp } from './feishu/observed-http'
 import type { Logger } from './logger'
+import { accessLog } from './middleware/access-log'
 import { csrfGuard } from './middleware/csrf'
 import { apiNotFound, errorEdge } from './middleware/error-edge'
+import { compressJson } from './middleware/compress-json'
 import { maxBody } from './middleware/limits'
 import { requestId } from './middleware/request-id'
 import { securityHeaders } from './middleware/security-headers'
@@ -22,6 +25,13 @@ import { attendanceRoutes } from './routes/attendance'
 import { jobRunner, type JobRunner } from './jobs/runner'
 import { inProcessPacer, inProcessSerialiser, type KeyedSerialiser, type Pacer } from './jobs/pacer'
 import { inProcessProgressBus, type ProgressBus } from './jobs/progress'
+import { progressStreams, type ProgressStreams } from './jobs/progress-stream'
+import { observedJobsRepo } from './jobs/job-events'
+import { observedPacer } from './jobs/observed-pacer'
+import type { Metrics } from './metrics'
+import { healthRoutes, type Phase } from './routes/health'
+import { metricsRoutes } from './routes/metrics'
+import { readSessionCookie } from './middleware/session'
 import type { RetryPolicy } from './jobs/call'
 import { jobsRepo } from './store/jobs-repo'
 import { serveApp } from './static'
@@ -48,9 +58,15 @@ export interface AppDeps {
   processId?: string
   leaseMs?: number
   autoResumeAfterMs?: number
+  /** Prometheus instruments (start.ts passes them; tests may leave them out). */
+  metrics?: Metrics
+  /** Starting (migrations), serving or stopping: /readyz answers from it. Serving by default. */
+  phase?: () => Phase
+  /** Extra readiness checks (Redis in scale-out); the database is always checked. */
+  readyChecks?: Record<string, () => Promise<unknown>>
 }
 
-export interface BuiltApp { app: Hono; sessions: SessionService; tokens: UserTokens; feishu: FeishuClient; runner: JobRunner; sweepSessions(): Promise<number> }
+export interface BuiltApp { app: Hono; sessions: SessionService; tokens: UserTokens; feishu: FeishuClient; runner: JobRunner; streams: ProgressStreams; sweepSessions(): Promise<number> }
 
 const bodyLimit = maxBody(1024 * 1024)
 /**
@@ -61,15 +77,15 @@ const jobBodyLimit = maxBody(8 * 1024 * 1024, 'Send the rows in parts: create th
 
 /** Composes middleware and routes; nothing else. */
 export function buildApp(deps: AppDeps): BuiltApp {
-  const { config, db, clock, logger } = deps
-  const feishu = deps.feishu ?? feishuClient(feishuHttp(config.feishu.baseUrl), config.feishu, clock)
+  const { config, db, clock, logger, metrics } = deps
+  const feishu = deps.feishu ?? feishuClient(observedFeishuHttp(feishuHttp(config.feishu.baseUrl), { logger, metrics }), config.feishu, clock)
   const repo = sessionsRepo(db)
   const sessions = sessionService({ repo, clock })
   const serialiser = deps.serialiser ?? inProcessSerialiser()
   const tokens = userTokens({ repo, cipher: tokenCipher(config.sessionSecret), feishu, clock, logger, lock: serialiser })
   const cookie = { secure: config.secureCookies }
-  const jobs = jobsRepo(db)
-  const pacer = deps.pacer ?? inProcessPacer()
+  const jobs = observedJobsRepo(jobsRepo(db), { logger, metrics })
+  const pacer = metrics ? observedPacer(deps.pacer ?? inProcessPacer(), metrics) : (deps.pacer ?? inProcessPacer())
   const bus = deps.bus ?? inProcessProgressBus()
   const runner = jobRunner({
     repo: jobs, tokens, feishu, bus, clock, logger,
@@ -79,6 +95,11 @@ export function buildApp(deps: AppDeps): BuiltApp {
     ...(deps.autoResumeAfterMs ? { autoResumeAfterMs: deps.autoResumeAfterMs } : {}),
     ...(deps.retry ? { retry: deps.retry } : {}), ...(deps.sleep ? { sleep: deps.sleep } : {}),
   })
+  const streams = progressStreams({
+    bus, progress: (id) => runner.progress(id), limits: config.streams,
+    stillSignedIn: (c) => sessions.resolve(readSessionCookie(c, cookie)).then(() => true, () => false),
+  })
+  metrics?.observe({ jobsByState: () => jobStates(db), openStreams: () => streams.openCount })
   const sandboxOrigin = config.mode === 'sandbox' ? [new URL(config.feishu.baseUrl).origin] : []
 
   const api = new Hono()
@@ -90,16 +111,27 @@ export function buildApp(deps: AppDeps): BuiltApp {
     .route('/mappings', mappingRoutes({ repo: mappingsRepo(db), sessions, cookie, clock }))
     .route('/payroll', payrollRoutes({ sessions, cookie, tokens, feishu, pacer, clock }))
     .route('/attendance', attendanceRoutes({ sessions, cookie, tokens, feishu, pacer }))
-    .route('/jobs', jobRoutes({ repo: jobs, feishu, tokens, clock, pacer, sessions, cookie, runner, bus }))
+    .route('/jobs', jobRoutes({ repo: jobs, feishu, tokens, clock, pacer, sessions, cookie, runner, streams }))
   api.notFound(apiNotFound)
 
   const app = new Hono()
   app.onError(errorEdge(logger))
   app.use(requestId())
+  app.use(accessLog(logger, metrics))
+  app.route('/', healthRoutes({ phase: deps.phase ?? (() => 'serving'), checks: { database: () => sql`select 1`.execute(db), ...deps.readyChecks } }))
+  if (metrics && config.metrics.token) app.route('/', metricsRoutes(metrics, config.metrics.token))
   app.use(securityHeaders({ extraImgOrigins: sandboxOrigin }))
+  // JSON over ~1 KB leaves gzip-compressed (hono/compress; progress streams are never compressed).
+  app.use('/api/*', compressJson())
   app.route('/api', api)
   app.all('/api/*', apiNotFound)
-  app.use(serveApp(deps.distDir))
+  app.route('/', serveApp(deps.distDir))
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'Not found' } }, 404))
-  return { app, sessions, tokens, feishu, runner, sweepSessions: () => repo.deleteExpiredSessions(clock.now()) }
+  return { app, sessions, tokens, feishu, runner, streams, sweepSessions: () => repo.deleteExpiredSessions(clock.now()) }
+}
+
+/** Jobs by state for the metrics (read at scrape time, from the store every instance shares). */
+async function jobStates(db: Kysely<Database>): Promise<Array<{ state: string; count: number }>> {
+  const rows = await db.selectFrom('jobs').select(['status', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('status').execute()
+  return rows.map((r) => ({ state: r.status, count: Number(r.n) }))
 }

@@ -24,6 +24,12 @@ export interface Config {
   redis: { url: string; prefix: string } | null
   /** How long a process's claim on a job lasts without renewal; when a paused-by-outage job is retried. */
   jobs: { leaseMs: number; autoResumeMs: number }
+  /** Progress streams: open at once per person and per process, and the heartbeat (also the session re-check). */
+  streams: { perPerson: number; total: number; heartbeatMs: number }
+  /** Slow clients: whole headers within, a whole request within, an idle kept-alive connection closed after. */
+  timeouts: { headersMs: number; requestMs: number; keepAliveMs: number }
+  /** Prometheus metrics: on their own port (METRICS_PORT), or at /metrics behind a bearer token (METRICS_TOKEN). */
+  metrics: { port: number | null; token: string | null }
 }
 
 export class ConfigError extends Error {}
@@ -45,6 +51,14 @@ const env = z.object({
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_:.-]{1,64}$/).default('hrgadget'),
   JOB_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   JOB_AUTO_RESUME_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  STREAMS_PER_PERSON: z.coerce.number().int().min(1).max(1000).default(10),
+  STREAMS_TOTAL: z.coerce.number().int().min(1).max(100_000).default(1000),
+  STREAM_HEARTBEAT_MS: z.coerce.number().int().min(10).max(120_000).default(15_000),
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
+  KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 })
 
 export interface SandboxCredentials { appId: string; appSecret: string }
@@ -83,6 +97,10 @@ export function loadConfig(source: NodeJS.ProcessEnv, sandbox?: SandboxCredentia
     database: e.DATABASE_URL ? { url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA } : null,
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
     jobs: { leaseMs: e.JOB_LEASE_MS, autoResumeMs: e.JOB_AUTO_RESUME_MS },
+    streams: { perPerson: e.STREAMS_PER_PERSON, total: e.STREAMS_TOTAL, heartbeatMs: e.STREAM_HEARTBEAT_MS },
+    // A request's headers must arrive before its whole request is due (Node checks them in that order).
+    timeouts: { headersMs: Math.min(e.HEADERS_TIMEOUT_MS, e.REQUEST_TIMEOUT_MS), requestMs: e.REQUEST_TIMEOUT_MS, keepAliveMs: e.KEEP_ALIVE_TIMEOUT_MS },
+    metrics: { port: e.METRICS_PORT ?? null, token: e.METRICS_TOKEN ?? null },
   }
 }
 

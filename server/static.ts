@@ -1,48 +1,38 @@
 import { existsSync } from 'node:fs'
-import { readFile, stat } from 'node:fs/promises'
-import { extname, join, normalize, resolve, sep } from 'node:path'
-import type { MiddlewareHandler } from 'hono'
+import { extname, join, resolve } from 'node:path'
+import { serveStatic } from '@hono/node-server/serve-static'
+import { Hono, type MiddlewareHandler } from 'hono'
+import { etag } from 'hono/etag'
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png',
-  '.ico': 'image/x-icon', '.woff2': 'font/woff2', '.woff': 'font/woff', '.ttf': 'font/ttf', '.webp': 'image/webp',
-  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', '.txt': 'text/plain; charset=utf-8',
-}
+/** Vite names files under /assets/ by their content hash: a new build means new names. */
+const IMMUTABLE = 'public, max-age=31536000, immutable'
+/** Everything else (index.html, the favicon) is revalidated on each use; a 304 costs one round trip. */
+const REVALIDATE = 'no-cache'
+/** The formats the build precompresses (build/precompress.ts). */
+const PRECOMPRESSED = new Set(['.js', '.mjs', '.css', '.html', '.svg', '.json', '.txt', '.webmanifest'])
 
 /**
- * Serves the built app from dist/: hashed assets are cached for a year, index.html never; any
- * other GET that is not a file gets index.html so the router can handle deep links (history mode).
+ * Serves the built app from dist/ through @hono/node-server's serveStatic: the brotli or gzip file
+ * the build wrote beside each asset when the browser accepts it, strong ETags (hono/etag: a hash of
+ * the bytes sent, so each encoding has its own) with 304s, a year of caching for hashed assets and
+ * none for index.html. Any other GET that is not a file gets index.html (history-mode deep links).
  */
-export function serveApp(distDir: string): MiddlewareHandler {
+export function serveApp(distDir: string): Hono {
   const root = resolve(distDir)
-  return async function app(c, next) {
-    const send = async (method: string, path: string) => (method === 'HEAD' ? c.body(null) : c.body(new Uint8Array(await readFile(path))))
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next()
-    if (c.req.path.startsWith('/api/')) return next()
-    const index = join(root, 'index.html')
-    if (!existsSync(index)) {
-      return c.text('The app is not built yet. Run `npm run build` (or `npm start`, which builds when needed).', 503)
-    }
-    let rel: string
-    try {
-      rel = decodeURIComponent(c.req.path)
-    } catch {
-      return c.text('Bad path', 400)
-    }
-    const file = normalize(join(root, rel))
-    if (file.startsWith(root + sep) && extname(file)) {
-      const st = await stat(file).catch(() => null)
-      if (st?.isFile()) {
-        const immutable = rel.startsWith('/assets/')
-        c.header('Content-Type', TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream')
-        c.header('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
-        return send(c.req.method, file)
-      }
-      if (rel.startsWith('/assets/')) return c.text('Not found', 404)
-    }
-    c.header('Content-Type', TYPES['.html']!)
-    c.header('Cache-Control', 'no-cache')
-    return send(c.req.method, index)
+  const built: MiddlewareHandler = async (c, next) => {
+    if (existsSync(join(root, 'index.html'))) return next()
+    return c.text('The app is not built yet. Run `npm run build` (or `npm start`, which builds when needed).', 503)
   }
+  const cachePolicy: MiddlewareHandler = async (c, next) => {
+    await next()
+    if (!c.res.ok) return
+    const file = c.req.path.startsWith('/assets/') || extname(c.req.path) ? c.req.path : '/index.html'
+    c.res.headers.set('Cache-Control', file.startsWith('/assets/') ? IMMUTABLE : REVALIDATE)
+    // The same URL answers br, gzip or plain bytes: caches must key on Accept-Encoding even when plain went out.
+    if (PRECOMPRESSED.has(extname(file)) && !/accept-encoding/i.test(c.res.headers.get('Vary') ?? '')) c.res.headers.append('Vary', 'Accept-Encoding')
+  }
+  // A missing hashed asset is a stale page asking for an old build's file: a plain 404, not the app.
+  const staleAsset: MiddlewareHandler = async (c, next) => (c.req.path.startsWith('/assets/') ? c.text('Not found', 404) : next())
+  // GET only (Hono answers HEAD through GET routes); other methods fall through to the JSON 404.
+  return new Hono().get('*', built, etag(), cachePolicy, serveStatic({ root, precompressed: true }), staleAsset, serveStatic({ root, path: 'index.html', precompressed: true }))
 }

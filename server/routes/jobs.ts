@@ -1,13 +1,11 @@
 import { Hono, type Context } from 'hono'
-import { streamSSE } from 'hono/streaming'
 import { z } from 'zod'
-import { FINAL_JOB_STATUSES, type JobStatus } from '../../src/domain/jobs'
 import { TAKE_BACK_ACTIONS } from '../../src/domain/write-targets'
 import { ownerOf, type SessionService } from '../auth/sessions'
 import { AppError } from '../errors'
 import { appendRows, appendRowsBody, createJob, createJobBody, startDraft, type CreateDeps } from '../jobs/create'
 import { jobWithRows, listJobs, listQuery, rowsQuery, summaryOf } from '../jobs/listing'
-import type { ProgressBus } from '../jobs/progress'
+import type { ProgressStreams } from '../jobs/progress-stream'
 import type { JobRunner } from '../jobs/runner'
 import { takeBack } from '../jobs/take-back'
 import { requireSession, type CookieOptions } from '../middleware/session'
@@ -19,8 +17,8 @@ const takeBackBody = z.object({ dry_run: z.boolean().optional() })
 
 const PAST_TENSE = { pause: 'paused', resume: 'resumed', cancel: 'cancelled' } as const
 
-export function jobRoutes(deps: CreateDeps & { sessions: SessionService; cookie: CookieOptions; runner: JobRunner; bus: ProgressBus; repo: JobsRepo }) {
-  const { repo, runner, bus } = deps
+export function jobRoutes(deps: CreateDeps & { sessions: SessionService; cookie: CookieOptions; runner: JobRunner; streams: ProgressStreams; repo: JobsRepo }) {
+  const { repo, runner } = deps
   const auth = requireSession(deps.sessions, deps.cookie)
 
   /** Mounted at /api/jobs. Another person's job, or no job: the same 404, so ids reveal nothing. */
@@ -39,35 +37,7 @@ export function jobRoutes(deps: CreateDeps & { sessions: SessionService; cookie:
       if (created) runner.kick(job.id)
       return c.json({ job: await summaryOf(repo, job) }, created ? 201 : 200)
     })
-    .get('/', validateQuery(listQuery), async (c) => c.json(await listJobs(repo, ownerOf(c.get('session')), queryOf(c, listQuery))))
-    .get('/:id', validateQuery(rowsQuery), async (c) => c.json(await jobWithRows(repo, await ownJob(c), queryOf(c, rowsQuery))))
-    .get('/:id/events', async (c) => {
-      const job = await ownJob(c)
-      return streamSSE(c, async (stream) => {
-        let done = false
-        let wake: () => void = () => {}
-        const send = async (event: string, data: unknown) => { await stream.writeSSE({ event, data: JSON.stringify(data) }) }
-        const unsubscribe = bus.subscribe(job.id, (p) => {
-          void send('progress', p).then(() => {
-            if (FINAL_JOB_STATUSES.includes(p.status)) { done = true; wake() }
-          }).catch(() => { done = true; wake() })
-        })
-        stream.onAbort(() => { done = true; wake() })
-        try {
-          const first = await runner.progress(job.id)
-          if (first) await send('progress', first)
-          if (first && FINAL_JOB_STATUSES.includes(first.status as JobStatus)) done = true
-          while (!done) {
-            // A comment line every 15 s keeps proxies from closing an idle stream.
-            await new Promise<void>((ok) => { wake = ok; setTimeout(ok, 15_000) })
-            if (!done) await stream.write(': keep-alive\n\n')
-          }
-          await send('end', { id: job.id })
-        } finally {
-          unsubscribe()
-        }
-      })
-    })
+    .get('/:id/events', async (c) => deps.streams.open(c, await ownJob(c)))
     .post('/:id/rows', validateJson(appendRowsBody), async (c) => {
       const job = await ownJob(c)
       await appendRows(deps, c.get('session'), job, bodyOf(c, appendRowsBody))

@@ -15,6 +15,8 @@ export interface AppConfig {
   appId: string
   scopes: string[]
   redirectPath: string
+  /** Where people open the app (PUBLIC_URL); sign-in works only there. */
+  publicUrl?: string
   sandbox?: { authorizeUrl: string; users: SandboxUser[] }
 }
 

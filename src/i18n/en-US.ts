@@ -94,6 +94,8 @@ const enUS = {
     unknown: 'Something went wrong. Try again.',
     withCode: '{message} (code: {code})',
     api: {
+      starting: 'The server is starting up. Try again in a few seconds.',
+      too_many_streams: 'Too many live progress views are open. Close other job pages and try again.',
       nothing_to_revert: 'Nothing this job wrote can be taken back.',
       job_state_conflict: 'The job cannot do that in its current state. Reload to see where it is.',
       idempotency_conflict: 'This import was already submitted with different settings. Start the import again.',

@@ -94,6 +94,8 @@ const zhCN: Messages = {
     unknown: '出了点问题，请重试。',
     withCode: '{message}（错误码：{code}）',
     api: {
+      starting: '服务正在启动，请几秒后重试。',
+      too_many_streams: '打开的实时进度页面过多。请关闭其他任务页面后重试。',
       nothing_to_revert: '这个任务没有可以撤回的写入。',
       job_state_conflict: '任务当前的状态不能这样操作。刷新页面查看它的进度。',
       idempotency_conflict: '这次导入已用不同的设置提交过。请重新开始导入。',

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs'
+import { appendFileSync, mkdtempSync } from 'node:fs'
 import { createServer as createHttpServer } from 'node:http'
 import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path'
 import { buildApp } from '../../server/app'
 import type { Clock } from '../../server/clock'
 import { loadConfig } from '../../server/config'
-import { createLogger } from '../../server/logger'
+import { createLogger, type Logger } from '../../server/logger'
 import { startSandbox } from '../../server/sandbox/index'
 import { SANDBOX_APP_ID, SANDBOX_APP_SECRET } from '../../server/sandbox/credentials'
 import type { SandboxUser } from '../../server/routes/config'
@@ -23,6 +23,18 @@ export async function freePort(): Promise<number> {
       const port = typeof a === 'object' && a ? a.port : 0
       s.close(() => ok(port))
     })
+  })
+}
+
+/**
+ * Debug-level logs collected into `lines`, and appended to the whole run's log directory when the
+ * run has one (tests/log-check.ts greps every line of a full run for tokens and secrets at its end).
+ */
+export function testLogger(lines: string[]): Logger {
+  const file = process.env.HR_TEST_LOG_DIR ? join(process.env.HR_TEST_LOG_DIR, `${process.pid}.log`) : null
+  return createLogger('debug', (line) => {
+    lines.push(line)
+    if (file) appendFileSync(file, line + '\n')
   })
 }
 
@@ -58,7 +70,7 @@ export async function startStack(opts: { retry?: RetryPolicy; sandbox?: { url: s
   const clock = movableClock()
   const logs: string[] = []
   const sandboxUsers = async () => ((await (await fetch(`${sandbox.url}/sandbox/users`)).json()) as { users: SandboxUser[] }).users
-  const { app, runner } = buildApp({ config, db, clock, logger: createLogger('debug', (l) => logs.push(l)), distDir: resolve('dist'), sandboxUsers, ...(opts.retry ? { retry: opts.retry } : {}) })
+  const { app, runner } = buildApp({ config, db, clock, logger: testLogger(logs), distDir: resolve('dist'), sandboxUsers, ...(opts.retry ? { retry: opts.retry } : {}) })
   const responses: string[] = []
 
   /** A browser-like client: keeps its cookie, sends the app's CSRF header. */

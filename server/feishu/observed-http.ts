@@ -1,0 +1,35 @@
+import type { Logger } from '../logger'
+import type { Metrics } from '../metrics'
+import { FeishuError, type FeishuHttp } from './http'
+
+/** `/open-apis/payroll/v1/datasource_records/save` → `payroll/v1/datasource_records/save`; ids never become labels. */
+export function apiLabel(path: string): string {
+  return path.replace(/^\/open-apis\//, '').split('/').map((s) => (/\d{4,}|^[A-Za-z0-9_-]{24,}$/.test(s) ? ':id' : s)).join('/')
+}
+
+/**
+ * Counts every Feishu call by API and outcome and logs each failure once, with Feishu's code and
+ * log id (what Feishu support asks for). Wraps the HTTP layer, so executors and routes stay as they
+ * are. The request (token, body) is never logged; only the classified answer is.
+ */
+export function observedFeishuHttp(http: FeishuHttp, deps: { logger: Logger; metrics?: Metrics }): FeishuHttp {
+  return {
+    async call(req) {
+      const api = apiLabel(req.path)
+      try {
+        const answer = await http.call<never>(req)
+        deps.metrics?.feishuCalls.inc({ api, outcome: 'ok' })
+        return answer
+      } catch (e) {
+        if (e instanceof FeishuError) {
+          deps.metrics?.feishuCalls.inc({ api, outcome: e.failure.kind })
+          if (e.failure.kind === 'rate_limited') deps.metrics?.feishuRateLimited.inc({ api })
+          // Rate limits and lock waits are routine (paced and retried): debug; the rest: warn.
+          const routine = e.failure.kind === 'rate_limited' || e.failure.kind === 'lock_busy'
+          deps.logger[routine ? 'debug' : 'warn']('feishu call failed', { api, kind: e.failure.kind, httpStatus: e.httpStatus, code: e.code, logId: e.logId, feishuMessage: e.feishuMessage })
+        }
+        throw e
+      }
+    },
+  }
+}
