@@ -37,6 +37,8 @@ export function jobRoutes(deps: CreateDeps & { sessions: SessionService; cookie:
       if (created) runner.kick(job.id)
       return c.json({ job: await summaryOf(repo, job) }, created ? 201 : 200)
     })
+    .get('/', validateQuery(listQuery), async (c) => c.json(await listJobs(repo, ownerOf(c.get('session')), queryOf(c, listQuery))))
+    .get('/:id', validateQuery(rowsQuery), async (c) => c.json(await jobWithRows(repo, await ownJob(c), queryOf(c, rowsQuery))))
     .get('/:id/events', async (c) => deps.streams.open(c, await ownJob(c)))
     .post('/:id/rows', validateJson(appendRowsBody), async (c) => {
       const job = await ownJob(c)
