@@ -137,10 +137,11 @@ export const useJobsStore = defineStore('jobs', (): JobsStore => {
     const id = currentId
     if (id === null) return null
     const query = { status: rowFilter.value === 'all' ? null : rowFilter.value, cursor: cursors[rowsPage.value - 1] ?? null, limit: ROWS_PAGE_SIZE }
+    // Either way the answer carries both: the rows page and the summary.
     const commit = (detail: JobDetail) => {
       rowsNextCursor.value = detail.next_cursor
       rows.state.data = detail.rows
-      return detail
+      return applySummary(detail.job)
     }
     const onError = (error: Error) => {
       if (!isNotFound(error)) return
@@ -149,8 +150,8 @@ export const useJobsStore = defineStore('jobs', (): JobsStore => {
     }
     try {
       return which === 'job'
-        ? await job.runOrThrow(() => getJob(id, query), { alsoLoading: [rows.state], onError, commit: (d) => applySummary(commit(d).job) })
-        : await rows.runOrThrow(() => getJob(id, query), { onError, commit: (d) => (applySummary(d.job), commit(d).rows) })
+        ? await job.runOrThrow(() => getJob(id, query), { alsoLoading: [rows.state], onError, commit })
+        : await rows.runOrThrow(() => getJob(id, query), { onError, commit: (detail) => { commit(detail); return detail.rows } })
     } catch (err) {
       if (err instanceof StaleLoadError) return null
       throw err

@@ -7,11 +7,10 @@ import type { ArchiveRule, ReportFields } from '../../src/api/attendance'
 import * as jobsApi from '../../src/api/jobs'
 import { previousMonth } from '../../src/domain/attendance'
 import type { AttendanceRowInput, JobRowResult, JobSummary } from '../../src/domain/jobs'
-import type { Me } from '../../src/api'
+import { jobCounts, jobSummary, zhangwei } from './fixtures'
 import { ATTENDANCE_CALLS, JOB_CALLS } from './loud-fakes'
-import { usePageHarness } from './page-harness'
-
 import { waitFor } from './mount-app'
+import { usePageHarness } from './page-harness'
 
 // Every endpoint fails loudly unless a test says what it answers.
 vi.mock('../../src/api', async (importOriginal) => (await import('./fake-api')).fakeApiModule(await importOriginal()))
@@ -23,7 +22,6 @@ vi.mock('../../src/api/mappings', () => ({
 }))
 
 
-const zhangwei: Me = { name: '张伟', en_name: 'Zhang Wei', avatar_url: '', open_id: 'ou_zhangwei', user_id: 'zhangwei', tenant_key: 'tenant_sandbox' }
 
 const RND = '7341290237441605652'
 const rules: ArchiveRule[] = [
@@ -56,12 +54,11 @@ const reportFields: ReportFields = {
 const MONTH = previousMonth(new Date())
 
 function job(overrides: Partial<JobSummary> = {}): JobSummary {
-  return {
+  return jobSummary({
     id: 'job-att', kind: 'attendance_upload', status: 'finished_with_errors',
     target: { type: 'attendance', archive_rule_id: RND, month: MONTH, employee_type: 'employee_id' },
-    pause_reason: null, error: null, counts: { total: 3, pending: 0, succeeded: 1, partial: 1, failed: 1, cancelled: 0 },
-    affect_count: 0, calls: 1, source: { file_name: 'rnd.csv' }, created_at: 1, updated_at: 2, started_at: 1, finished_at: 2, ...overrides,
-  }
+    counts: jobCounts({ succeeded: 1, partial: 1, failed: 1 }), calls: 1, source: { file_name: 'rnd.csv' }, updated_at: 2, started_at: 1, finished_at: 2, ...overrides,
+  })
 }
 
 const page = usePageHarness({ me: zhangwei, fakes: [[attendanceApi, ATTENDANCE_CALLS], [jobsApi, JOB_CALLS]] })

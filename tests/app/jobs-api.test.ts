@@ -4,25 +4,11 @@ import { cancelJob, createJob, getJob, listJobs, openJobEvents, pauseJob, resume
 import { MAX_ROWS_PER_PART, rowsPerPart } from '../../src/domain/jobs'
 import type { JobProgress, JobSummary } from '../../src/domain/jobs'
 import { fakeServer } from './fake-server'
+import { jobCounts, jobSummary } from './fixtures'
 
 const originalAdapter = http.defaults.adapter
 
-const job: JobSummary = {
-  id: 'job/1',
-  kind: 'payroll_save',
-  status: 'running',
-  target: { type: 'payroll', source_code: 'bonus__c', payroll_period: '2025-06' },
-  pause_reason: null,
-  error: null,
-  counts: { total: 2, pending: 2, succeeded: 0, partial: 0, failed: 0, cancelled: 0 },
-  affect_count: 0,
-  calls: 0,
-  source: null,
-  created_at: 1,
-  updated_at: 1,
-  started_at: null,
-  finished_at: null,
-}
+const job: JobSummary = jobSummary({ id: 'job/1', status: 'running', counts: jobCounts({ pending: 2 }) })
 
 class FakeEventSource {
   static instances: FakeEventSource[] = []

@@ -6,7 +6,7 @@ import * as jobsApi from '../../src/api/jobs'
 import type { Cursor, JobDetail } from '../../src/api/jobs'
 import type { JobProgress, JobRowResult, JobSummary } from '../../src/domain/jobs'
 import { useJobsStore } from '../../src/stores/jobs'
-import { payrollOnly, wangfang } from './fixtures'
+import { jobCounts, jobSummary, payrollOnly, wangfang } from './fixtures'
 import { expectNoUnexpectedCalls, JOB_CALLS, resetLoud } from './loud-fakes'
 import { waitFor } from './mount-app'
 import { usePageHarness } from './page-harness'
@@ -78,23 +78,11 @@ class FakeEventSource {
 const T0 = Date.UTC(2025, 5, 30, 1, 0, 0)
 
 function summary(overrides: Partial<JobSummary> = {}): JobSummary {
-  return {
-    id: 'job-1',
-    kind: 'payroll_save',
-    status: 'running',
-    target: { type: 'payroll', source_code: 'bonus__c', payroll_period: '2025-06' },
-    pause_reason: null,
-    error: null,
-    counts: { total: 200, pending: 150, succeeded: 48, partial: 0, failed: 2, cancelled: 0 },
-    affect_count: 48,
-    calls: 2,
-    source: { file_name: 'june-bonus.xlsx', sheet: 'Sheet1' },
-    created_at: T0,
-    updated_at: T0 + 60_000,
-    started_at: T0 + 1_000,
-    finished_at: null,
+  return jobSummary({
+    status: 'running', counts: jobCounts({ pending: 150, succeeded: 48, failed: 2 }), affect_count: 48, calls: 2,
+    source: { file_name: 'june-bonus.xlsx', sheet: 'Sheet1' }, created_at: T0, updated_at: T0 + 60_000, started_at: T0 + 1_000,
     ...overrides,
-  }
+  })
 }
 
 function progress(overrides: Partial<JobProgress> = {}): JobProgress {

@@ -9,7 +9,7 @@ import { i18nText, payrollTarget, type FeishuDatasource } from '../../src/domain
 import { createAppI18n } from '../../src/i18n'
 import { JOB_CALLS, PAYROLL_CALLS } from './loud-fakes'
 import { usePageHarness } from './page-harness'
-import { wangfang } from './fixtures'
+import { jobCounts, jobSummary, wangfang } from './fixtures'
 import { waitFor } from './mount-app'
 
 vi.mock('../../src/api', async (importOriginal) => (await import('./fake-api')).fakeApiModule(await importOriginal()))
@@ -49,11 +49,10 @@ const open = (path: string, locale: 'en-US' | 'zh-CN' = 'en-US') => page.open(pa
 
 const T0 = Date.UTC(2026, 2, 9, 1, 0, 0)
 function job(target: JobSummary['target'], done = false): JobSummary {
-  return {
-    id: 'job-9', kind: 'payroll_save', status: done ? 'succeeded' : 'queued', target, pause_reason: null, error: null,
-    counts: done ? { total: 2, pending: 0, succeeded: 2, partial: 0, failed: 0, cancelled: 0 } : { total: 2, pending: 2, succeeded: 0, partial: 0, failed: 0, cancelled: 0 },
+  return jobSummary({
+    id: 'job-9', status: done ? 'succeeded' : 'queued', target, counts: jobCounts(done ? { succeeded: 2 } : { pending: 2 }),
     affect_count: done ? 2 : 0, calls: done ? 2 : 0, source: { file_name: 'ids.csv' }, created_at: T0, updated_at: T0, started_at: done ? T0 : null, finished_at: done ? T0 + 1000 : null,
-  }
+  })
 }
 
 async function uploadAndCompare(wrapper: VueWrapper, csv: string) {

@@ -6,7 +6,7 @@ import * as payrollApi from '../../src/api/payroll'
 import type { JobRowResult, JobSummary } from '../../src/domain/jobs'
 import { JOB_CALLS, PAYROLL_CALLS } from './loud-fakes'
 import { usePageHarness } from './page-harness'
-import { wangfang } from './fixtures'
+import { jobSummary, wangfang } from './fixtures'
 import { waitFor } from './mount-app'
 import { bonus, stopped } from './payroll-fixtures'
 
@@ -24,11 +24,7 @@ const open = (path: string, locale: 'en-US' | 'zh-CN' = 'en-US') => page.open(pa
 const T0 = Date.UTC(2025, 5, 30, 1, 0, 0)
 
 function job(over: Partial<JobSummary> = {}): JobSummary {
-  return {
-    id: 'job-7', kind: 'payroll_save', status: 'queued', target: { type: 'payroll', source_code: 'bonus__c', payroll_period: '2025-06' },
-    pause_reason: null, error: null, counts: { total: 3, pending: 3, succeeded: 0, partial: 0, failed: 0, cancelled: 0 },
-    affect_count: 0, calls: 0, source: { file_name: 'june.csv', sheet: 'june' }, created_at: T0, updated_at: T0, started_at: null, finished_at: null, ...over,
-  }
+  return jobSummary({ id: 'job-7', source: { file_name: 'june.csv', sheet: 'june' }, created_at: T0, updated_at: T0, ...over })
 }
 
 describe('the datasource page', () => {
