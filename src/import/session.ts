@@ -10,12 +10,15 @@ import { fieldTitle } from '../domain/target'
 import { checkColumns, checkRow, duplicateParams, hashString, sameKeyGroups, validateRow, type RawRow, type WireRow } from '../domain/validate'
 import { StoreColumn, type CellStore } from './cells'
 import { readCsv } from './csv-read'
+import type { ChosenEncoding } from './encoding'
+import type { LegacyWorkbook } from './xls-read'
 import { Cancelled, FileError } from './errors'
 import { dateFormatValue, halfWidthValue, trimValue } from './fixes'
 import { detectHeader, fillHeaderMerges, HEADER_SCAN_ROWS, layoutAt, type HeaderLayout } from './header'
 import { autoMap, type ColumnMatch, type SavedMapping } from './mapping'
+import { classifyRow, mayBeNonEmployee } from '../domain/row-kinds'
 import type {
-  BulkFix, OpenResult, Progress, ReadTuning, ResultLabels, RowFilter, RowOrder, RowResult, RowsPage, RowView, SheetResult, Summary,
+  BulkFix, LeftOutRow, OpenResult, Progress, ReadTuning, ResultLabels, RowFilter, RowOrder, RowResult, RowsPage, RowView, SheetResult, Summary,
 } from './protocol'
 import { sniffFile } from './sniff'
 import { templateSheet } from './template'
@@ -51,11 +54,18 @@ class ProgressMeter {
   }
 }
 
+/** Left-out rows listed in a summary (the count covers them all). */
+const MAX_LEFT_LISTED = 100
+
 export class ImportSession {
   private fileName = ''
   private schema: TargetSchema | null = null
   private saved: SavedMapping | null = null
   private book: XlsxBook | null = null
+  /** A legacy .xls/.et workbook, read whole by SheetJS (xls-read.ts). */
+  private legacy: LegacyWorkbook | null = null
+  /** The CSV file, kept to read it again in another encoding. */
+  private csvFile: Blob | null = null
   private store: CellStore | null = null
   private merges: Merge[] = []
   private sheetIndex = 0
@@ -64,6 +74,10 @@ export class ImportSession {
   private fieldColumn = new Map<string, number>()
   private edits = new Map<number, Map<string, CellValue>>()
   private deleted = new Uint8Array(0)
+  /** Rows left out as not employees (RowKind per row: 0 kept, 1 total, 2 label); see domain/row-kinds.ts. */
+  private skipped = new Uint8Array(0)
+  /** Rows the person took back after they were left out (kept across a new mapping). */
+  private includedByHand = new Set<number>()
   private rowIssues = new Map<number, Issue[]>()
   private keys: Array<string | null> = []
   /**
@@ -96,15 +110,26 @@ export class ImportSession {
     const kind = await sniffFile(args.file, args.fileName)
     const base = { kind, fileName: args.fileName, fileSize: args.file.size }
     if (kind === 'csv') {
-      const meter = new ProgressMeter(this.hooks)
+      this.csvFile = args.file
+      return { ...base, sheets: [], ...(await this.readCsvAs(args.file, undefined)) }
+    }
+    if (kind === 'xls') {
+      // Excel 97–2003 / WPS .et: the maintained SheetJS build, fetched only now (its own chunk).
       const t0 = now()
-      const csv = await readCsv(args.file, {
-        isCancelled: this.hooks.isCancelled,
-        onProgress: (p) => meter.report('cells', p.done, p.total, p.rows),
-      })
+      const { readLegacyWorkbook } = await import('./xls-read')
+      const legacy = await readLegacyWorkbook(args.file, this.hooks.isCancelled)
       this.checkCancelled()
-      const sheet = this.adopt(csv.store, [], 0, args.fileName.replace(/\.[^.]+$/, ''), now() - t0)
-      return { ...base, sheets: [], encoding: csv.encoding.encoding, encodingExact: csv.encoding.exact, delimiter: csv.delimiter, sheet }
+      this.legacy = legacy
+      const readable = legacy.sheets.filter((s) => s.store !== null)
+      if (readable.length === 0) throw new FileError('no_sheets')
+      const visible = readable.filter((s) => !s.hidden)
+      const sheets = legacy.sheets.map((s) => ({ index: s.index, name: s.name, hidden: s.hidden, readable: s.store !== null, preview: s.preview }))
+      if (readable.length === 1 || visible.length === 1) {
+        const only = (visible[0] ?? readable[0])!
+        const sheet = this.adopt(only.store as CellStore, only.merges, only.index, only.name, now() - t0)
+        return { ...base, sheets, encoding: null, encodingExact: true, delimiter: null, sheet }
+      }
+      return { ...base, sheets, encoding: null, encodingExact: true, delimiter: null, sheet: null }
     }
     const tBook = now()
     const book = await openXlsx(args.file, { inflater: this.hooks.inflater })
@@ -127,7 +152,31 @@ export class ImportSession {
     return { ...base, sheets, encoding: null, encodingExact: true, delimiter: null, sheet: null }
   }
 
+  /** Reads the CSV again in the encoding the person chose (or the detected one). */
+  async reread(args: { encoding: ChosenEncoding }): Promise<Pick<OpenResult, 'encoding' | 'encodingExact' | 'delimiter' | 'sheet'>> {
+    if (!this.csvFile) throw new FileError('no_sheets')
+    return this.readCsvAs(this.csvFile, args.encoding)
+  }
+
+  private async readCsvAs(file: Blob, encoding: ChosenEncoding | undefined): Promise<Pick<OpenResult, 'encoding' | 'encodingExact' | 'delimiter' | 'sheet'>> {
+    const meter = new ProgressMeter(this.hooks)
+    const t0 = now()
+    const csv = await readCsv(file, {
+      isCancelled: this.hooks.isCancelled,
+      onProgress: (p) => meter.report('cells', p.done, p.total, p.rows),
+      encoding,
+    })
+    this.checkCancelled()
+    const sheet = this.adopt(csv.store, [], 0, this.fileName.replace(/\.[^.]+$/, ''), now() - t0)
+    return { encoding: csv.encoding.encoding, encodingExact: csv.encoding.exact, delimiter: csv.delimiter, sheet }
+  }
+
   async chooseSheet(args: { index: number }): Promise<SheetResult> {
+    const legacySheet = this.legacy?.sheets[args.index]
+    if (legacySheet) {
+      if (!legacySheet.store) throw new FileError('no_sheets')
+      return this.adopt(legacySheet.store, legacySheet.merges, args.index, legacySheet.name, 0)
+    }
     if (!this.book) throw new FileError('no_sheets')
     const meter = new ProgressMeter(this.hooks)
     const t0 = now()
@@ -168,7 +217,7 @@ export class ImportSession {
   }
 
   private sheetName(): string {
-    return this.book?.sheets[this.sheetIndex]?.name ?? this.fileName.replace(/\.[^.]+$/, '')
+    return this.book?.sheets[this.sheetIndex]?.name ?? this.legacy?.sheets[this.sheetIndex]?.name ?? this.fileName.replace(/\.[^.]+$/, '')
   }
 
   private useLayout(layout: HeaderLayout, name: string, readMs: number): SheetResult {
@@ -186,6 +235,7 @@ export class ImportSession {
       head: head.map((r) => r.map((v) => (v === null ? '' : String(v)))),
       headRows: Array.from(store.sheetRows.subarray(0, head.length)),
       proposal,
+      hiddenColumns: [...store.hiddenColumns].sort((a, b) => a - b),
       readMs,
       readStats: this.readStats,
     }
@@ -194,6 +244,8 @@ export class ImportSession {
   private resetEdits(): void {
     this.edits.clear()
     this.deleted = new Uint8Array(this.dataRowCount())
+    this.skipped = new Uint8Array(this.dataRowCount())
+    this.includedByHand.clear()
     this.rowIssues.clear()
     this.keys = []
     this.keyGroups = null
@@ -221,8 +273,80 @@ export class ImportSession {
       this.fieldColumn.set(m.field, m.column)
     }
     this.columnsByField = schema.fields.map((f) => this.fieldColumn.get(f.code) ?? -1)
+    this.findNonEmployees()
     this.validateAll()
     return this.summary()
+  }
+
+  /**
+   * Marks total and label rows (left out, said once in the summary). Looks at a row's other cells
+   * only when its key cells allow it (mayBeNonEmployee), so an employee sheet costs one key check per row.
+   */
+  private findNonEmployees(): void {
+    const schema = this.requireSchema()
+    const store = this.store as CellStore
+    const layout = this.layout as HeaderLayout
+    const start = layout.dataStart
+    const n = this.dataRowCount()
+    this.skipped = new Uint8Array(n)
+    const keyFields = schema.keyFields.map((code) => schema.fields.find((f) => f.code === code)).filter((f): f is TargetField => !!f)
+    const idKeys = keyFields.filter((f) => f.kind === 'identifier')
+    const keyColumns = (idKeys.length ? idKeys : keyFields).map((f) => this.fieldColumn.get(f.code)).filter((c): c is number => c !== undefined)
+    const firstColumn = layout.columns.length ? Math.min(...layout.columns.map((c) => c.index)) : 0
+    const keyCells: CellValue[] = new Array(keyColumns.length)
+    let boundary = 0 // the first data row after the last total or label
+    for (let d = 0; d < n; d++) {
+      const r = d + start
+      for (let k = 0; k < keyColumns.length; k++) keyCells[k] = store.get(r, keyColumns[k] as number)
+      if (!mayBeNonEmployee(keyCells)) continue
+      const from = boundary
+      const kind = classifyRow({
+        cells: store.row(r),
+        keyColumns,
+        firstColumn,
+        sumsAbove: (col) => {
+          let sum = 0
+          let count = 0
+          // Back to the block's start, at most a few thousand rows (a candidate is rare; this keeps a file of keyless rows linear).
+          for (let e = Math.max(from, d - 5000); e < d; e++) {
+            if (this.skipped[e]) continue
+            const v = store.get(e + start, col)
+            if (typeof v === 'number') { sum += v; count++ }
+          }
+          return { sum, count }
+        },
+      })
+      if (kind === null) continue
+      boundary = d + 1
+      if (this.includedByHand.has(d)) continue
+      this.skipped[d] = kind === 'total' ? 1 : 2
+    }
+  }
+
+  /** Takes a left-out row (total, label) back into the import. */
+  includeRow(args: { row: number }): Summary {
+    this.requireSchema()
+    const d = args.row
+    if (d >= 0 && d < this.skipped.length && this.skipped[d]) {
+      this.skipped[d] = 0
+      this.includedByHand.add(d)
+      this.revalidate(d)
+      this.version++
+    }
+    return this.summary()
+  }
+
+  /** Whether a data row is out of the import (deleted by the person, or a total/label row). */
+  private isOut(d: number): boolean {
+    return this.deleted[d] === 1 || this.skipped[d] !== 0
+  }
+
+  /** Row-level notes that do not come from the cells: a row hidden in Excel. */
+  private rowNotes(d: number, into: Issue[]): void {
+    const store = this.store as CellStore
+    if (store.hiddenRows.size && store.hiddenRows.has(store.sheetRows[d + (this.layout as HeaderLayout).dataStart] as number)) {
+      into.push({ row: d, field: null, severity: 'warning', code: 'hidden_row' })
+    }
   }
 
   private requireSchema(): TargetSchema {
@@ -271,7 +395,7 @@ export class ImportSession {
     let count = 0
     const edited: number[] = []
     for (let d = 0; d < n; d++) {
-      if (this.deleted[d]) continue
+      if (this.isOut(d)) continue
       if (this.edits.has(d)) edited.push(d)
       else rows[count++] = d
     }
@@ -310,6 +434,15 @@ export class ImportSession {
         if (key !== null) hashes[d] = hashString(key)
       }
     }
+    const store0 = this.store as CellStore
+    if (store0.hiddenRows.size) {
+      for (let d = 0; d < n; d++) {
+        if (this.isOut(d)) continue
+        const notes: Issue[] = []
+        this.rowNotes(d, notes)
+        if (notes.length) this.rowIssues.set(d, [...(this.rowIssues.get(d) ?? []), ...notes])
+      }
+    }
     for (const group of sameKeyGroups(this.keys, hashes)) this.markDuplicates(this.keys[group[0] as number] as string, group)
     this.validated = true
     this.validateMs = now() - t0
@@ -319,7 +452,7 @@ export class ImportSession {
   private groups(): Map<string, number | Set<number>> {
     if (this.keyGroups === null) {
       this.keyGroups = new Map()
-      this.keys.forEach((key, d) => { if (key !== null && key !== undefined && !this.deleted[d]) this.groupAdd(key, d) })
+      this.keys.forEach((key, d) => { if (key !== null && key !== undefined && !this.isOut(d)) this.groupAdd(key, d) })
     }
     return this.keyGroups
   }
@@ -361,7 +494,7 @@ export class ImportSession {
     const schema = this.schema as TargetSchema
     const oldKey = this.keys[d] ?? null
     if (oldKey !== null) this.groupDelete(oldKey, d)
-    if (this.deleted[d]) {
+    if (this.isOut(d)) {
       this.rowIssues.delete(d)
       this.keys[d] = null
       if (oldKey !== null) this.markDuplicates(oldKey, this.groupRows(oldKey))
@@ -369,6 +502,7 @@ export class ImportSession {
     }
     const issues: Issue[] = []
     const key = checkRow(schema, this.rawRow(d, {}), d, issues)
+    this.rowNotes(d, issues)
     if (issues.length) this.rowIssues.set(d, issues)
     else this.rowIssues.delete(d)
     this.keys[d] = key
@@ -399,9 +533,27 @@ export class ImportSession {
       if (hasWarning) rowsWithWarnings++
     }
     let deleted = 0
-    for (let d = 0; d < this.deleted.length; d++) deleted += this.deleted[d] as number
-    const rows = this.dataRowCount() - deleted
-    return { rows, deleted, errors, warnings, rowsWithErrors, rowsWithWarnings, validRows: rows - rowsWithErrors, byCode, byField, validateMs: this.validateMs }
+    let leftOut = 0
+    let hiddenRows = 0
+    const left: LeftOutRow[] = []
+    const store = this.store as CellStore
+    const start = (this.layout as HeaderLayout | null)?.dataStart ?? 0
+    for (let d = 0; d < this.deleted.length; d++) {
+      deleted += this.deleted[d] as number
+      const kind = this.skipped[d] as number
+      if (kind && !this.deleted[d]) {
+        leftOut++
+        if (left.length < MAX_LEFT_LISTED) left.push({ row: d, sheetRow: store.sheetRows[d + start] as number, kind: kind === 1 ? 'total' : 'label', text: this.rowText(d) })
+      } else if (store && store.hiddenRows.size && !this.deleted[d] && store.hiddenRows.has(store.sheetRows[d + start] as number)) hiddenRows++
+    }
+    const rows = this.dataRowCount() - deleted - leftOut
+    return { rows, deleted, leftOut, left, hiddenRows, errors, warnings, rowsWithErrors, rowsWithWarnings, validRows: rows - rowsWithErrors, byCode, byField, validateMs: this.validateMs }
+  }
+
+  /** A left-out row as the person would recognise it: its first few texts. */
+  private rowText(d: number): string {
+    const row = (this.store as CellStore).row(d + (this.layout as HeaderLayout).dataStart)
+    return row.filter((v) => v !== null && v !== '').slice(0, 3).map(String).join(' · ').slice(0, 60)
   }
 
   private hasError(d: number): boolean {
@@ -416,7 +568,7 @@ export class ImportSession {
     const cached = this.viewCache.get(key)
     if (cached && cached.version === this.version) return cached.rows
     const n = this.dataRowCount()
-    const keep = (d: number): boolean => !this.deleted[d] && (filter === 'all' || (filter === 'errors' ? this.hasError(d) : this.rowIssues.has(d)))
+    const keep = (d: number): boolean => !this.isOut(d) && (filter === 'all' || (filter === 'errors' ? this.hasError(d) : this.rowIssues.has(d)))
     let out: number[] = []
     if (order === 'errorsFirst') {
       const rest: number[] = []
@@ -434,7 +586,11 @@ export class ImportSession {
       if (this.fieldColumn.has(f.code) || this.edits.get(d)?.has(f.code)) cells[f.code] = this.cell(d, f.code)
     }
     const store = this.store as CellStore
-    return { row: d, sheetRow: store.sheetRows[d + (this.layout as HeaderLayout).dataStart] as number, cells, issues: this.rowIssues.get(d) ?? [] }
+    // What will be sent, for the grid to show (the raw cell on hover): a page is at most 500 rows.
+    const wire = validateRow(this.schema as TargetSchema, this.rawRow(d, {}), d, [])
+    const values: Record<string, string | null> = {}
+    for (const code of Object.keys(cells)) values[code] = wire[code] ?? null
+    return { row: d, sheetRow: store.sheetRows[d + (this.layout as HeaderLayout).dataStart] as number, cells, values, issues: this.rowIssues.get(d) ?? [] }
   }
 
   rows(args: { filter: RowFilter; order: RowOrder; start: number; count: number }): RowsPage {
@@ -460,7 +616,7 @@ export class ImportSession {
     this.revalidate(args.row)
     this.version++
     const touched = new Set([args.row, ...before, ...this.groupOf(args.row)])
-    return { summary: this.summary(), rows: [...touched].filter((d) => !this.deleted[d]).map((d) => this.rowView(d)) }
+    return { summary: this.summary(), rows: [...touched].filter((d) => !this.isOut(d)).map((d) => this.rowView(d)) }
   }
 
   private groupOf(d: number): number[] {
@@ -471,17 +627,18 @@ export class ImportSession {
   bulkFix(args: { fix: BulkFix }): { changed: number; summary: Summary } {
     const schema = this.requireSchema()
     const fix = args.fix
+    if (fix.kind === 'skipHidden') return this.deleteHidden()
     const fields = schema.fields.filter((f) => (fix.fields ? fix.fields.includes(f.code) : true) && this.fieldColumn.has(f.code))
     const apply = (f: TargetField, v: CellValue): CellValue => {
       if (fix.kind === 'trim') return trimValue(v)
       if (fix.kind === 'halfWidth') return halfWidthValue(v)
-      return dateFormatValue(v, f.kind, fix.order)
+      return dateFormatValue(v, f.kind, fix.kind === 'dateFormat' ? fix.order : undefined)
     }
     const targets = fix.kind === 'dateFormat' ? fields.filter((f) => ['date', 'month', 'compact_date', 'compact_month'].includes(f.kind)) : fields
     let changed = 0
     const n = this.dataRowCount()
     for (let d = 0; d < n; d++) {
-      if (this.deleted[d]) continue
+      if (this.isOut(d)) continue
       for (const f of targets) {
         const v = this.cell(d, f.code)
         const next = apply(f, v)
@@ -495,6 +652,17 @@ export class ImportSession {
     }
     if (changed) this.validateAll()
     return { changed, summary: this.summary() }
+  }
+
+  /** The bulk fix "leave hidden rows out": deletes every row hidden in Excel. */
+  private deleteHidden(): { changed: number; summary: Summary } {
+    const store = this.store as CellStore
+    const start = (this.layout as HeaderLayout).dataStart
+    const rows: number[] = []
+    for (let d = 0; d < this.dataRowCount(); d++) {
+      if (!this.isOut(d) && store.hiddenRows.has(store.sheetRows[d + start] as number)) rows.push(d)
+    }
+    return { changed: rows.length, summary: this.deleteRows({ rows }) }
   }
 
   deleteRows(args: { rows: number[] }): Summary {
@@ -520,7 +688,7 @@ export class ImportSession {
     let count = 0
     const raw: RawRow = {}
     for (let d = 0; d < this.dataRowCount(); d++) {
-      if (this.deleted[d] || (!args.includeInvalid && this.hasError(d))) continue
+      if (this.isOut(d) || (!args.includeInvalid && this.hasError(d))) continue
       const values: WireRow = validateRow(schema, this.rawRow(d, raw), d, [])
       parts.push(JSON.stringify({ row: d, sheetRow: store.sheetRows[d + start], values }))
       count++
@@ -550,7 +718,7 @@ export class ImportSession {
       return this.hasError(d) ? 0 : this.rowIssues.has(d) ? 2 : 3
     }
     const order: number[] = []
-    for (let d = 0; d < this.dataRowCount(); d++) if (!this.deleted[d]) order.push(d)
+    for (let d = 0; d < this.dataRowCount(); d++) if (!this.isOut(d)) order.push(d)
     order.sort((a, b) => rank(a) - rank(b) || a - b)
     const cellOf = (d: number, field: string) => this.cell(d, field)
     const issuesOf = (d: number) => this.rowIssues.get(d) ?? []
