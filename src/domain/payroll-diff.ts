@@ -50,6 +50,14 @@ const ACTIVE_STATUS: TargetField = {
  * chosen on the page, not read from the file, so the key within a file is the identifier alone
  * (one period per import).
  */
+/**
+ * Rows of the file that will not be written: those left out here (not found, ambiguous, …) plus
+ * those with errors in the file. The diff's header and its filter chip both show this one number.
+ */
+export function notWrittenCount(excluded: number, fileErrorRows: number): number {
+  return excluded + fileErrorRows
+}
+
 export function fileSchema(target: TargetSchema, by: IdentifyBy): TargetSchema {
   const employment = target.fields.find((f) => f.code === 'employment_id')
   const open = employment?.writable ?? false
