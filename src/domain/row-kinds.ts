@@ -94,8 +94,7 @@ export function classifyRow(ctx: RowContext): RowKind | null {
   }
   if (filled === 1) {
     const v = cells[only]
-    if (typeof v === 'string' && !hasDigit(v) && !v.includes('@') && only <= ctx.firstColumn + 1 && v.trim().length <= 40) return 'label'
-    return null
+    if (typeof v === 'string') return !hasDigit(v) && !v.includes('@') && only <= ctx.firstColumn + 1 && v.trim().length <= 40 ? 'label' : null
   }
   // No word: a row without key whose every number is the sum of its column above (a SUM() row).
   if (ctx.sumsAbove && numbers >= 1 && keyColumns.length > 0 && keyColumns.every((c) => empty(cells[c] ?? null))) {

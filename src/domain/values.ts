@@ -515,7 +515,7 @@ function text(field: TargetField, raw: CellValue): NormalisedValue {
 
 const ID_BAD_CHAR = /[\s\u0000-\u001f]/ // eslint-disable-line no-control-regex
 /** Spaces people paste around an ID, including full-width, no-break and zero-width ones. */
-const ID_EDGES = /^[\s\u00a0\u3000\u200b\u200c\u200d\ufeff]+|[\s\u00a0\u3000\u200b\u200c\u200d\ufeff]+$/g
+const ID_EDGES = /^(?:[\s\u00a0\u3000\u200b\u200c\ufeff]|\u200d)+|(?:[\s\u00a0\u3000\u200b\u200c\ufeff]|\u200d)+$/g
 
 /**
  * An ID as Feishu matches it: full-width → half-width, trimmed, and the field's letter case
