@@ -23,7 +23,7 @@ const CSV = [
 
 const waitFor = <T>(check: () => T) => vi.waitFor(check, { timeout: 5_000, interval: 10 })
 
-async function mountWithFile(width: number, csv: string | Uint8Array = CSV) {
+async function mountWithFile(width: number, csv: string = CSV) {
   ;(window as unknown as { happyDOM: { setViewport(v: { width: number; height: number }): void } }).happyDOM.setViewport({ width, height: 800 })
   setActivePinia(createPinia())
   const wrapper = mount(ImportFlow, {
