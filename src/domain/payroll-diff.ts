@@ -31,6 +31,9 @@ const ID_FIELDS: Record<Exclude<IdentifyBy, 'employment_id'>, TargetField> = {
     required: true,
     writable: true,
     aliases: ['邮箱', '企业邮箱', '工作邮箱', 'email', 'work email', 'e-mail', 'work_email'],
+    // Feishu finds an employee by email whatever its case (corehr employees/search): lower-case
+    // is one form for duplicate checks and the diff. Employee numbers are matched exactly, so their case is kept.
+    letterCase: 'lower',
   },
 }
 
