@@ -374,14 +374,14 @@ function checkRange(
         checked = c.find(key)
         if (checked === undefined) {
           cell = col.value(row)
-          checked = { found: checkValue(field, cell), text: -1, key: undefined }
+          checked = { found: c.rules.check(field, cell), text: -1, key: undefined }
           c.remember(key, checked)
         }
         c.looks()
         found = checked.found
       } else {
         cell = col.value(row)
-        found = checkValue(field, cell)
+        found = c.rules.check(field, cell)
       }
     }
     if (!c.writable) {

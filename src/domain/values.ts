@@ -559,20 +559,20 @@ function plainIdentifier(s: string, letterCase: TargetField['letterCase']): bool
  * The rules of one field kind. validateRow (normalise), checkRow (check) and checkColumns /
  * checkRange (check, number) all read this one table, so the three cannot drift apart: `check`
  * and `number` are only fast ways to the issues `normalise` reports (a test holds them equal).
- * Cells given to these are never empty (the callers handle null, '' and blanks).
+ * normalise is never given an empty or blank cell (normaliseValue handles those); check and number may be.
  */
 export interface KindRules {
   /** The wire value and issues of a non-empty cell. */
   normalise(field: TargetField, raw: CellValue): NormalisedValue
-  /** normalise(field, raw).issues, or AS_IS when the wire value is the cell itself; null = the cell counts as empty. */
+  /** normalise(field, raw).issues, or AS_IS when the wire value is the cell itself; null = the cell counts as empty (blank text too). */
   check(field: TargetField, raw: CellValue): ValueIssue[] | null
   /** check(field, n) for a number, taking it unboxed. */
   number(field: TargetField, n: number): ValueIssue[] | null
 }
 
-/** Issues through normalise, for the cases no fast path covers. */
+/** Issues through normalise, for the cases no fast path covers (a blank cell counts as empty). */
 function slowCheck(field: TargetField, raw: CellValue): ValueIssue[] | null {
-  const n = KIND_RULES[field.kind].normalise(field, raw)
+  const n = normaliseValue(field, raw)
   return n.value === null && n.issues.length === 0 ? null : n.issues
 }
 
@@ -630,7 +630,7 @@ const identifierRules: KindRules = {
   normalise: identifier,
   check(field, raw) {
     // Printable ASCII without spaces or an exponent, in the field's case: no rule applies, the cell is its own value.
-    if (typeof raw === 'string' && plainIdentifier(raw, field.letterCase)) return AS_IS
+    if (typeof raw === 'string' && raw !== '' && plainIdentifier(raw, field.letterCase)) return AS_IS
     return slowCheck(field, raw)
   },
   number: (field, n) => slowCheck(field, n),
