@@ -244,8 +244,10 @@ async function confirmMappingIfAsked(page: Page) {
   await page.getByTestId('payroll-ready').waitFor({ timeout: 30_000 })
 }
 
-/** Edits one cell of the review grid: a table cell on desktop, a card's field on a phone. */
-/** `shown`: what the grid then shows, the value that will be sent (1200.5 in a 2-decimal field shows 1200.50). */
+/**
+ * Edits one cell of the review grid: a table cell on desktop, a card's field on a phone. `shown`:
+ * what the grid then shows, the value that will be sent (1200.5 in a 2-decimal field shows 1200.50).
+ */
 async function editCell(page: Page, narrow: boolean, dataRow: number, employeeNo: string, field: string, title: string, value: string, shown = value) {
   const scope = narrow
     ? page.locator('[data-test="card"]').filter({ hasText: employeeNo }).locator(`dt:text-is("${title}") + dd`)

@@ -109,7 +109,7 @@ export const ISSUE_CATALOGUE: Record<IssueCode, Record<Locale, Template>> = {
   },
   hidden_row: {
     'zh-CN': { message: '这一行在 Excel 中被隐藏', hint: '隐藏的行通常表示不想导入；可用「批量修正 › 不导入隐藏行」去掉它们。' },
-    'en-US': { message: 'This row is hidden in Excel', hint: 'Hidden rows are often meant to be left out; use Bulk fixes › Leave hidden rows out.' },
+    'en-US': { message: 'This row is hidden in Excel', hint: 'Hidden rows are often meant to be left out; use Fix all cells › Leave hidden rows out.' },
   },
   out_of_range: {
     'zh-CN': { message: '{value} 超出允许范围', hint: '数值的绝对值必须小于 {max}。' },
