@@ -393,6 +393,9 @@ const enUS = {
       warning: 'Warning',
       ok: 'Ready',
       sheetName: 'Result',
+      notImported: 'Not imported',
+      leftTotal: 'A total row, not an employee.',
+      leftLabel: 'A group label, not an employee.',
     },
   },
   payroll: {

@@ -393,6 +393,9 @@ const zhCN: Messages = {
       warning: '提醒',
       ok: '可导入',
       sheetName: '结果',
+      notImported: '未导入',
+      leftTotal: '合计行，不是员工。',
+      leftLabel: '分组标题行，不是员工。',
     },
   },
   payroll: {

@@ -135,6 +135,9 @@ export interface ResultLabels {
   warning: string
   ok: string
   sheetName: string
+  /** Status of a row left out as a total or label (default: `skipped`), and why, per kind. */
+  notImported?: string
+  leftKind?: { total: string; label: string }
 }
 
 export interface Requests {

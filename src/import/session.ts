@@ -722,13 +722,16 @@ export class ImportSession {
     const titles = new Map(schema.fields.map((f) => [f.code, fieldTitle(f, locale)]))
     const header: WriteCell[] = layout.columns.map((c) => ({ v: c.title, style: CellStyle.Header }))
     for (const h of [labels.status, labels.code, labels.message, labels.hint]) header.push({ v: h, style: CellStyle.Header })
+    // Rows left out as totals or labels are in the report too, as not imported (nothing is lost from the file).
+    const leftKind = (d: number): 'total' | 'label' | null => (this.sheet.deleted[d] ? null : this.sheet.skipped[d] === 1 ? 'total' : this.sheet.skipped[d] === 2 ? 'label' : null)
     const rank = (d: number): number => {
       const r = byRow.get(d)
+      if (leftKind(d)) return 1
       if (r) return r.status === 'failed' ? 0 : r.status === 'skipped' ? 1 : 3
       return this.hasError(d) ? 0 : this.sheet.rowIssues.has(d) ? 2 : 3
     }
     const order: number[] = []
-    for (let d = 0; d < this.dataRowCount(); d++) if (!this.isOut(d)) order.push(d)
+    for (let d = 0; d < this.dataRowCount(); d++) if (!this.isOut(d) || leftKind(d)) order.push(d)
     order.sort((a, b) => rank(a) - rank(b) || a - b)
     const cellOf = (d: number, field: string) => this.cell(d, field)
     const issuesOf = (d: number) => this.sheet.rowIssues.get(d) ?? []
@@ -749,6 +752,14 @@ export class ImportSession {
         })
         let status: string
         let style: CellStyle
+        const kind = leftKind(d)
+        if (kind) {
+          status = labels.notImported ?? labels.skipped
+          style = CellStyle.Warning
+          row.push({ v: status, style }, null, labels.leftKind?.[kind] ?? '', '')
+          yield row
+          continue
+        }
         if (result) {
           status = labels[result.status]
           style = result.status === 'failed' ? CellStyle.Error : result.status === 'skipped' ? CellStyle.Warning : CellStyle.Ok

@@ -81,3 +81,16 @@ describe('a left-out row can be taken back by hand', () => {
     expect(rows.map((r) => [r.sheetRow, r.values.employee_no])).toEqual(KEPT)
   })
 })
+
+describe('the result workbook', () => {
+  it('lists the left-out rows as not imported, with why, after the rows to fix', async () => {
+    const { session } = await review(await exceljsHr(), 'hr.xlsx')
+    const labels = { status: '状态', code: '码', message: '说明', hint: '建议', written: '已写入', failed: '失败', skipped: '已跳过', error: '错误', warning: '提醒', ok: '可导入', sheetName: '结果', notImported: '未导入', leftKind: { total: '合计行', label: '分组标题行' } }
+    const { xlsx } = session.resultWorkbook({ locale: 'zh-CN', labels, results: null })
+    const { readAll } = await import('./harness')
+    const rows = await readAll(new Uint8Array(xlsx))
+    const status = rows.slice(1).map((r) => [r[1], r[4], r[6]])
+    expect(status.filter((s) => s[1] === '未导入')).toEqual([[null, '未导入', '分组标题行'], ['合计', '未导入', '合计行'], [null, '未导入', '分组标题行'], [null, '未导入', '合计行'], [null, '未导入', '合计行']])
+    expect(rows.length - 1).toBe(KEPT.length + LEFT_OUT.length)
+  })
+})
