@@ -37,8 +37,13 @@ export function isTotalText(s: string): boolean {
   return /^(?:grand\s?total|sub-?total|total)\s+\S.{0,30}$/i.test(s.trim()) || /^\S.{0,30}\s(?:sub-?total|total)$/i.test(s.trim())
 }
 
+/** Half- or full-width digit anywhere (a loop: this runs on every row's key in mayBeNonEmployee). */
 function hasDigit(s: string): boolean {
-  return /[0-9０-９]/.test(s)
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if ((c >= 48 && c <= 57) || (c >= 0xff10 && c <= 0xff19)) return true
+  }
+  return false
 }
 
 function empty(v: CellValue | undefined): boolean {
