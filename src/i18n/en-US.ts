@@ -259,9 +259,9 @@ const enUS = {
   importer: {
     picker: {
       title: 'Choose a spreadsheet',
-      drop: 'Drop an .xlsx or .csv file here, or',
+      drop: 'Drop an .xlsx, .xls or .csv file here, or',
       choose: 'choose a file',
-      formats: 'Excel/WPS .xlsx, or .csv/.txt in any encoding (GBK, UTF-8, UTF-16). Up to 1,000,000 rows.',
+      formats: 'Excel/WPS .xlsx, older .xls/.et, or .csv/.txt in GBK, UTF-8, UTF-16 or Big5. Up to 1,000,000 rows.',
       template: 'Download template',
       templateFailed: 'Could not create the template.',
     },

@@ -259,9 +259,9 @@ const zhCN: Messages = {
   importer: {
     picker: {
       title: '选择表格文件',
-      drop: '把 .xlsx 或 .csv 文件拖到这里，或',
+      drop: '把 .xlsx、.xls 或 .csv 文件拖到这里，或',
       choose: '选择文件',
-      formats: 'Excel/WPS 的 .xlsx，或任意编码（GBK、UTF-8、UTF-16）的 .csv/.txt，最多 1,000,000 行。',
+      formats: 'Excel/WPS 的 .xlsx、旧版 .xls/.et，或 GBK、UTF-8、UTF-16、Big5 编码的 .csv/.txt，最多 1,000,000 行。',
       template: '下载模板',
       templateFailed: '无法生成模板。',
     },
