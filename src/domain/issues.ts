@@ -104,8 +104,8 @@ export const ISSUE_CATALOGUE: Record<IssueCode, Record<Locale, Template>> = {
     'en-US': { message: '"{value}" taken to be the date {to}', hint: 'Check it; write yyyy-mm-dd to avoid the guess.' },
   },
   identifier_normalised: {
-    'zh-CN': { message: '编号「{value}」已改为「{to}」', hint: '已转为半角、去掉首尾空格并统一大小写，飞书按这个编号查找。' },
-    'en-US': { message: 'ID "{value}" changed to "{to}"', hint: 'Made half-width, trimmed and put in the case Feishu stores; Feishu looks this ID up.' },
+    'zh-CN': { message: '编号「{value}」已改为「{to}」', hint: '已转为半角、去掉首尾空格，字母大小写与本列其他编号一致；飞书按这个编号查找。' },
+    'en-US': { message: 'ID "{value}" changed to "{to}"', hint: 'Made half-width, trimmed, and in the letter case the other IDs of the column use; Feishu looks this ID up.' },
   },
   hidden_row: {
     'zh-CN': { message: '这一行在 Excel 中被隐藏', hint: '隐藏的行通常表示不想导入；可用「批量修正 › 不导入隐藏行」去掉它们。' },

@@ -544,6 +544,30 @@ function identifier(field: TargetField, raw: CellValue): NormalisedValue {
   return { value: s, issues: NONE }
 }
 
+/**
+ * The letter case a column of IDs is kept in, from its own values: Feishu matches employee numbers
+ * exactly, and a file exported from the HR system shows the tenant's case in nearly every row. A
+ * column whose IDs with letters are all one case but for a few (at most 1 in 10) gives that case;
+ * anything else (mixed-case IDs like "Ab12", or no clear majority) gives null: leave the case alone.
+ */
+export function columnLetterCase(values: Iterable<string>): 'upper' | 'lower' | null {
+  let upper = 0
+  let lower = 0
+  for (const v of values) {
+    const s = toHalfWidth(v)
+    const hasUpper = /[A-Z]/.test(s)
+    const hasLower = /[a-z]/.test(s)
+    if (hasUpper && hasLower) return null
+    if (hasUpper) upper++
+    else if (hasLower) lower++
+  }
+  const lettered = upper + lower
+  if (lettered === 0 || Math.min(upper, lower) === 0) return null
+  if (upper >= lettered * 0.9) return 'upper'
+  if (lower >= lettered * 0.9) return 'lower'
+  return null
+}
+
 function plainIdentifier(s: string, letterCase: TargetField['letterCase']): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i)

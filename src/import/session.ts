@@ -13,6 +13,7 @@ import { readCsv } from './csv-read'
 import type { ChosenEncoding } from './encoding'
 import type { LegacyWorkbook } from './xls-read'
 import { Cancelled, FileError } from './errors'
+import { columnLetterCase } from '../domain/values'
 import { dateFormatValue, halfWidthValue, trimValue } from './fixes'
 import { detectHeader, fillHeaderMerges, HEADER_SCAN_ROWS, layoutAt, type HeaderLayout } from './header'
 import { autoMap, type ColumnMatch, type SavedMapping } from './mapping'
@@ -71,6 +72,11 @@ class LoadedSheet {
   ) {}
 
   layout: HeaderLayout | null = null
+  /**
+   * The schema validation uses for this sheet: the target's, with the letter case of an ID column
+   * set where the file shows one (columnLetterCase). null until a mapping is applied.
+   */
+  schema: TargetSchema | null = null
   /** Field code → sheet column. */
   fieldColumn = new Map<string, number>()
   /** Sheet column per schema field (-1 = not mapped), in schema order; rebuilt with the mapping. */
@@ -285,6 +291,7 @@ export class ImportSession {
       this.sheet.fieldColumn.set(m.field, m.column)
     }
     this.sheet.columnsByField = schema.fields.map((f) => this.sheet.fieldColumn.get(f.code) ?? -1)
+    this.sheet.schema = this.schemaForSheet(this.schema as TargetSchema)
     this.findNonEmployees()
     this.validateAll()
     return this.summary()
@@ -363,7 +370,37 @@ export class ImportSession {
 
   private requireSchema(): TargetSchema {
     if (!this.schema || !this.sheet.store || !this.sheet.layout) throw new FileError('no_sheets')
-    return this.schema
+    return this.sheet.schema ?? this.schema
+  }
+
+  /** The schema the rows are checked with (see LoadedSheet.schema). */
+  private checkSchema(): TargetSchema {
+    return this.sheet.schema ?? (this.schema as TargetSchema)
+  }
+
+  /**
+   * The target's schema with each mapped ID field that has no letter case of its own given the
+   * case its column shows (a sample of up to 2,000 distinct IDs), so "fs10013" among "FS…" numbers
+   * becomes FS10013 with a warning instead of failing later as "not found".
+   */
+  private schemaForSheet(base: TargetSchema): TargetSchema {
+    const store = this.sheet.store as CellStore
+    const start = (this.sheet.layout as HeaderLayout).dataStart
+    let changed = false
+    const fields = base.fields.map((f) => {
+      const col = this.sheet.fieldColumn.get(f.code)
+      if (f.kind !== 'identifier' || f.letterCase || col === undefined) return f
+      const sample = new Set<string>()
+      for (let r = start; r < store.rowCount && sample.size < 2000; r++) {
+        const v = store.get(r, col)
+        if (typeof v === 'string') sample.add(v)
+      }
+      const letterCase = columnLetterCase(sample)
+      if (!letterCase) return f
+      changed = true
+      return { ...f, letterCase }
+    })
+    return changed ? { ...base, fields } : base
   }
 
   /** The raw value of a mapped field in a data row, after the person's edits. */
@@ -376,7 +413,7 @@ export class ImportSession {
   }
 
   private rawRow(row: number, into: RawRow): RawRow {
-    const fields = (this.schema as TargetSchema).fields
+    const fields = this.checkSchema().fields
     const store = this.sheet.store as CellStore
     const r = row + (this.sheet.layout as HeaderLayout).dataStart
     const cols = this.sheet.columnsByField
@@ -488,7 +525,7 @@ export class ImportSession {
   }
 
   private markDuplicates(key: string, rows: number[]): void {
-    const schema = this.schema as TargetSchema
+    const schema = this.checkSchema()
     const field = schema.keyFields[0] as string
     const params = rows.length > 1 ? duplicateParams(schema, key, rows.length) : null
     for (const d of rows) {
@@ -501,7 +538,7 @@ export class ImportSession {
 
   /** Re-validates one row and the duplicate groups it leaves and joins. */
   private revalidate(d: number): void {
-    const schema = this.schema as TargetSchema
+    const schema = this.checkSchema()
     const oldKey = this.sheet.keys[d] ?? null
     if (oldKey !== null) this.groupDelete(oldKey, d)
     if (this.isOut(d)) {
@@ -592,12 +629,12 @@ export class ImportSession {
 
   private rowView(d: number): RowView {
     const cells: Record<string, CellValue> = {}
-    for (const f of (this.schema as TargetSchema).fields) {
+    for (const f of this.checkSchema().fields) {
       if (this.sheet.fieldColumn.has(f.code) || this.sheet.edits.get(d)?.has(f.code)) cells[f.code] = this.cell(d, f.code)
     }
     const store = this.sheet.store as CellStore
     // What will be sent, for the grid to show (the raw cell on hover): a page is at most 500 rows.
-    const wire = validateRow(this.schema as TargetSchema, this.rawRow(d, {}), d, [])
+    const wire = validateRow(this.checkSchema(), this.rawRow(d, {}), d, [])
     const values: Record<string, string | null> = {}
     for (const code of Object.keys(cells)) values[code] = wire[code] ?? null
     return { row: d, sheetRow: store.sheetRows[d + (this.sheet.layout as HeaderLayout).dataStart] as number, cells, values, issues: this.sheet.rowIssues.get(d) ?? [] }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { TargetField } from '../../src/domain/target'
-import { checkNumber, checkValue, KIND_RULES, normaliseValue, parseNumberText } from '../../src/domain/values'
+import { checkNumber, checkValue, columnLetterCase, KIND_RULES, normaliseValue, parseNumberText } from '../../src/domain/values'
 import { issueMessage } from '../../src/domain/issues'
 import { FIELD_KINDS } from '../../src/domain/target'
 
@@ -84,5 +84,19 @@ describe('one rule table', () => {
         if (typeof raw === 'number') expect([f.code, raw, checkNumber(f, raw)]).toEqual([f.code, raw, expected])
       }
     }
+  })
+})
+
+describe('the letter case of an ID column', () => {
+  it('is the case nearly all its IDs with letters share', () => {
+    expect(columnLetterCase(['FS10013', 'FS10014', 'fs10015', '007123'])).toBeNull() // 1 in 3 lower: no clear case
+    expect(columnLetterCase([...Array.from({ length: 9 }, (_, i) => `FS1001${i}`), 'fs10019'])).toBe('upper')
+    expect(columnLetterCase([...Array.from({ length: 9 }, (_, i) => `a${i}@x.cn`), 'B9@X.CN'])).toBe('lower')
+  })
+
+  it('is not guessed when the IDs agree already, have no letters, or mix cases inside one ID', () => {
+    expect(columnLetterCase(['FS1', 'FS2'])).toBeNull()
+    expect(columnLetterCase(['001', '002'])).toBeNull()
+    expect(columnLetterCase(['Ab1', 'AB2', 'AB3'])).toBeNull()
   })
 })

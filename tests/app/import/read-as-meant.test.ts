@@ -94,3 +94,18 @@ describe('the result workbook', () => {
     expect(rows.length - 1).toBe(KEPT.length + LEFT_OUT.length)
   })
 })
+
+describe('an employee number in the wrong letter case', () => {
+  it('takes the case the rest of its column uses, with a warning, and then meets its twin as a duplicate', async () => {
+    const rows = ['工号,姓名,金额', ...Array.from({ length: 18 }, (_, i) => `FS${10100 + i},员工${i},1`), 'fs10199,小写,2', 'fs10101,又一个,3']
+    const { session, opened } = await openFile(rows.join('\n'), 'case.csv', hrSchema)
+    const summary = session.applyMapping({ matches: opened.sheet!.proposal.matches })
+    expect(summary).toMatchObject({ rows: 20, rowsWithErrors: 2, warnings: 2 })
+    const said = session.rows({ filter: 'issues', order: 'sheet', start: 0, count: 50 }).rows.map((r) => [r.sheetRow, r.values.employee_no, r.issues.map((i) => i.code).sort()])
+    expect(said).toEqual([
+      [3, 'FS10101', ['duplicate_key']],
+      [20, 'FS10199', ['identifier_normalised']],
+      [21, 'FS10101', ['duplicate_key', 'identifier_normalised']],
+    ])
+  })
+})
