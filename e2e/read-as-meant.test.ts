@@ -6,7 +6,7 @@ import { SCREENSHOTS, launchBrowser, startProduct } from './browser'
 
 // A real HR workbook in the browser, against the sandbox Feishu: employee numbers stored as numbers
 // with the format "FS"00000 (the cell shows FS10013), a department label row, a 合计 row, a row
-// hidden in Excel, a negative in parentheses and an amount with ¥ and a thousands separator. The
+// and a column hidden in Excel, a negative in parentheses and an amount with ¥ and a thousands separator. The
 // payroll admin sees what will be sent, the rows set aside (said once), leaves the hidden row out,
 // and the diff counts what it does not write the same way in its header and its filter.
 
@@ -51,6 +51,7 @@ async function workbook(numbers: string[]): Promise<Buffer> {
   const rows: Array<[string, string | number, number]> = [[numbers[0]!, '(100)', 3], [numbers[1]!, '¥1,234.5', 2], [numbers[2]!, 50, 1]]
   for (const [no, amount, deals] of rows) ws.addRow([id(no), amount, deals]).getCell(1).numFmt = '"FS"00000'
   ws.getRow(5).hidden = true
+  ws.getColumn(3).hidden = true
   ws.addRow(['合计', { formula: 'SUM(B3:B5)', result: 1184.5 }, { formula: 'SUM(C3:C5)', result: 6 }])
   return Buffer.from(await wb.xlsx.writeBuffer())
 }
@@ -102,6 +103,7 @@ describe('a workbook as HR people make them', () => {
     expect(await cell(1, 'commission_amount__c').getAttribute('title')).toContain('将写入 -100.00（文件中为「(100)」）')
     expect(await cell(2, 'commission_amount__c').innerText()).toBe('1234.50')
     expect(await page.locator('[data-test="hidden-rows"]').innerText()).toContain('1 行在 Excel 中被隐藏')
+    expect(await page.locator('[data-test="hidden-columns"]').innerText()).toContain('这些列在 Excel 中被隐藏，仍会导入：成交单数')
     // No errors: no error report to download.
     expect(await page.locator('[data-test="report"]').count()).toBe(0)
     await shootAll(page, '1-review')

@@ -341,6 +341,7 @@ const enUS = {
       leftRow: 'Row {row} is {kind} ({text}): not imported.',
       include: 'Import this row anyway',
       hiddenRows: 'Rows hidden in Excel and still in the import: {n}.',
+      hiddenColumns: 'Columns hidden in Excel and still imported: {columns}. To leave one out, set it to “Do not import” in the column mapping.',
       bulk: {
         title: 'Fix all cells',
         trim: 'Remove spaces around values',

@@ -341,6 +341,7 @@ const zhCN: Messages = {
       leftRow: '第 {row} 行是{kind}（{text}）：不导入。',
       include: '仍然导入这一行',
       hiddenRows: '{n} 行在 Excel 中被隐藏，仍在导入范围内。',
+      hiddenColumns: '这些列在 Excel 中被隐藏，仍会导入：{columns}。不想导入请在「对应列」中选择「不导入」。',
       bulk: {
         title: '批量修正',
         trim: '去掉值前后的空格',
