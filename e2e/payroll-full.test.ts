@@ -186,8 +186,11 @@ async function confirmMappingIfAsked(page: Page) {
   await page.getByTestId('payroll-ready').waitFor({ timeout: 30_000 })
 }
 
-/** Edits one cell of the review grid: a table cell on desktop, a card's field on a phone. */
-async function editCell(page: Page, narrow: boolean, dataRow: number, employeeNo: string, field: string, title: string, value: string) {
+/**
+ * Edits one cell of the review grid: a table cell on desktop, a card's field on a phone. `shown`:
+ * what the grid then shows, the value that will be sent (1200.5 in a 2-decimal field shows 1200.50).
+ */
+async function editCell(page: Page, narrow: boolean, dataRow: number, employeeNo: string, field: string, title: string, value: string, shown = value) {
   const scope = narrow
     ? page.locator('[data-test="card"]').filter({ hasText: employeeNo }).locator(`dt:text-is("${title}") + dd`)
     : page.locator(`[data-test="row"][data-row="${dataRow}"] [data-field="${field}"]`)
@@ -197,7 +200,7 @@ async function editCell(page: Page, narrow: boolean, dataRow: number, employeeNo
   await input.fill(value)
   await input.press('Enter')
   await expect.poll(() => scope.getAttribute('class')).not.toContain('is-error')
-  expect(await scope.innerText()).toBe(value)
+  expect(await scope.innerText()).toBe(shown)
 }
 
 async function count(page: Page, testId: string): Promise<string> {
@@ -249,7 +252,7 @@ describe('a month of payroll data for 500 employees, end to end', () => {
     await shootAll(page, '1-file', home)
 
     // 2. Two cells fixed inline; "待定" stays wrong and its row stays out.
-    await editCell(page, false, p.fixAmount, p.rows[p.fixAmount]![0], 'commission_amount__c', '提成金额', '1200.5')
+    await editCell(page, false, p.fixAmount, p.rows[p.fixAmount]![0], 'commission_amount__c', '提成金额', '1200.5', '1200.50')
     await editCell(page, false, p.fixDeals, p.rows[p.fixDeals]![0], 'deals_closed__c', '成交单数', '12')
     expect(await page.locator('[data-test="summary"]').innerText()).toBe('共 502 行 · 1 行有错误 · 0 行有提醒')
     expect(await page.locator(`[data-test="row"][data-row="${p.broken}"] [data-field="commission_amount__c"]`).getAttribute('class')).toContain('is-error')
@@ -380,7 +383,7 @@ describe('a month of payroll data for 500 employees, end to end', () => {
     await expect.poll(() => page.locator('[data-test="card"].has-error').count()).toBe(3)
     const shoot = (step: string) => shootAll(page, `xlsx-${step}`, home, { combos: [home] })
     await shoot('1-file')
-    await editCell(page, true, p.fixAmount, p.rows[p.fixAmount]![0], 'commission_amount__c', 'Commission amount', '1200.5')
+    await editCell(page, true, p.fixAmount, p.rows[p.fixAmount]![0], 'commission_amount__c', 'Commission amount', '1200.5', '1200.50')
     await editCell(page, true, p.fixDeals, p.rows[p.fixDeals]![0], 'deals_closed__c', 'Deals closed', '12')
     await expect.poll(() => page.locator('[data-test="card"].has-error').count()).toBe(1)
     await expect.poll(() => page.getByTestId('payroll-ready').innerText()).toContain('501 rows are ready')

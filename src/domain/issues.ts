@@ -21,6 +21,10 @@ export const ISSUE_CODES = [
   'bad_identifier',
   'identifier_precision_lost',
   'out_of_range',
+  'reinterpreted',
+  'date_guessed',
+  'identifier_normalised',
+  'hidden_row',
 ] as const
 
 export type IssueCode = (typeof ISSUE_CODES)[number]
@@ -91,10 +95,34 @@ export const ISSUE_CATALOGUE: Record<IssueCode, Record<Locale, Template>> = {
     'zh-CN': { message: '编号 {value} 位数过多，Excel 已丢失末尾数字', hint: '把该列设为「文本」格式后重新粘贴编号，再导入。' },
     'en-US': { message: 'ID {value} is too long; Excel has lost its last digits', hint: 'Format the column as Text, paste the IDs again, then import.' },
   },
+  reinterpreted: {
+    'zh-CN': { message: '「{value}」按 {to} 读取（{how}）', hint: '如果这不是本意，请直接修改该单元格。' },
+    'en-US': { message: '"{value}" read as {to} ({how})', hint: 'If that is not what was meant, edit the cell.' },
+  },
+  date_guessed: {
+    'zh-CN': { message: '「{value}」推测为日期 {to}', hint: '请核对；写成 yyyy-mm-dd 可避免推测。' },
+    'en-US': { message: '"{value}" taken to be the date {to}', hint: 'Check it; write yyyy-mm-dd to avoid the guess.' },
+  },
+  identifier_normalised: {
+    'zh-CN': { message: '编号「{value}」已改为「{to}」', hint: '已转为半角、去掉首尾空格，字母大小写与本列其他编号一致；飞书按这个编号查找。' },
+    'en-US': { message: 'ID "{value}" changed to "{to}"', hint: 'Made half-width, trimmed, and in the letter case the other IDs of the column use; Feishu looks this ID up.' },
+  },
+  hidden_row: {
+    'zh-CN': { message: '这一行在 Excel 中被隐藏', hint: '隐藏的行通常表示不想导入；可用「批量修正 › 不导入隐藏行」去掉它们。' },
+    'en-US': { message: 'This row is hidden in Excel', hint: 'Hidden rows are often meant to be left out; use Fix all cells › Leave hidden rows out.' },
+  },
   out_of_range: {
     'zh-CN': { message: '{value} 超出允许范围', hint: '数值的绝对值必须小于 {max}。' },
     'en-US': { message: '{value} is out of range', hint: 'The absolute value must be below {max}.' },
   },
+}
+
+/** How a number text was reinterpreted (values.ts NumberReading), for the 'reinterpreted' warning. */
+export const READING_TEXT: Record<string, Record<Locale, string>> = {
+  parentheses: { 'zh-CN': '括号表示负数', 'en-US': 'parentheses as a minus sign' },
+  currency: { 'zh-CN': '去掉货币符号', 'en-US': 'currency sign dropped' },
+  grouping: { 'zh-CN': '逗号作千分位', 'en-US': 'comma as a thousands separator' },
+  percent: { 'zh-CN': '去掉百分号', 'en-US': 'percent sign dropped' },
 }
 
 const PLACEHOLDER = /\{(\w+)\}/g

@@ -31,6 +31,9 @@ const ID_FIELDS: Record<Exclude<IdentifyBy, 'employment_id'>, TargetField> = {
     required: true,
     writable: true,
     aliases: ['邮箱', '企业邮箱', '工作邮箱', 'email', 'work email', 'e-mail', 'work_email'],
+    // Feishu finds an employee by email whatever its case (corehr employees/search): lower-case
+    // is one form for duplicate checks and the diff. Employee numbers are matched exactly, so their case is kept.
+    letterCase: 'lower',
   },
 }
 
@@ -50,6 +53,14 @@ const ACTIVE_STATUS: TargetField = {
  * chosen on the page, not read from the file, so the key within a file is the identifier alone
  * (one period per import).
  */
+/**
+ * Rows of the file that will not be written: those left out here (not found, ambiguous, …) plus
+ * those with errors in the file. The diff's header and its filter chip both show this one number.
+ */
+export function notWrittenCount(excluded: number, fileErrorRows: number): number {
+  return excluded + fileErrorRows
+}
+
 export function fileSchema(target: TargetSchema, by: IdentifyBy): TargetSchema {
   const employment = target.fields.find((f) => f.code === 'employment_id')
   const open = employment?.writable ?? false

@@ -43,6 +43,8 @@ export interface TargetField {
   maxLength?: number
   /** Other header texts people use for this column (matched after normalisation). */
   aliases?: string[]
+  /** Identifier fields: the letter case Feishu stores the IDs in (cells are changed to it, with a warning). */
+  letterCase?: 'upper' | 'lower'
   /** false = the field exists but cannot be written now (stopped in Feishu); values are dropped with a warning. */
   writable: boolean
   stoppedReason?: I18nText

@@ -1,15 +1,32 @@
 /**
- * Whole-file validation: per-cell normaliseValue, required, stopped fields, the record text total
- * and duplicate keys across the file. Same code in the import worker and on the server.
+ * Whole-file validation: per-cell rules, required, stopped fields, the record text total and
+ * duplicate keys across the file. Same code in the import worker and on the server.
+ *
+ * validateRow (values for one row), checkRow (issues and key of one row) and checkColumns /
+ * checkRange (the whole file, column-wise) read a cell's rules from one table, KIND_RULES in
+ * values.ts, and turn a cell's issues into row issues with one function (fieldIssues).
  */
 import type { Issue } from './issues'
 import type { CellValue, TargetField, TargetSchema } from './target'
-import { AS_IS, checkNumber, checkValue, normaliseValue, textLength, type ValueIssue } from './values'
+import { AS_IS, checkValue, KIND_RULES, normaliseValue, textLength, type KindRules, type ValueIssue } from './values'
 
 export type RawRow = Record<string, CellValue | undefined>
 export type WireRow = Record<string, string | null>
 
 export interface ValidationResult { values: WireRow[]; issues: Issue[] }
+
+/**
+ * A writable field's cell issues onto a row: pushes them with `push` and says whether one was an
+ * error (then `required` is not added: the cell is not empty, it is wrong).
+ */
+function fieldIssues(found: readonly ValueIssue[], row: number, code: string, push: (issue: Issue) => void): boolean {
+  let hasError = false
+  for (const it of found) {
+    if (it.severity === 'error') hasError = true
+    push(it.params ? { row, field: code, severity: it.severity, code: it.code, params: it.params } : { row, field: code, severity: it.severity, code: it.code })
+  }
+  return hasError
+}
 
 /** The part of validation that needs only one row. `row` is the index put on the issues. */
 export function validateRow(schema: TargetSchema, raw: RawRow, row: number, issues: Issue[]): WireRow {
@@ -29,9 +46,9 @@ export function validateRow(schema: TargetSchema, raw: RawRow, row: number, issu
     const value = n ? n.value : null
     out[code] = value
     const found = n ? n.issues : null
-    if (found && found.length) for (const it of found) issues.push(it.params ? { row, field: code, severity: it.severity, code: it.code, params: it.params } : { row, field: code, severity: it.severity, code: it.code })
+    const hasError = found !== null && found.length > 0 && fieldIssues(found, row, code, (it) => issues.push(it))
     if (value === null) {
-      if (field.required && !(found && found.some((it) => it.severity === 'error'))) {
+      if (field.required && !hasError) {
         issues.push({ row, field: code, severity: 'error', code: 'required' })
       }
     } else if (field.kind === 'text') textTotal += textLength(value)
@@ -58,13 +75,7 @@ export function checkRow(schema: TargetSchema, raw: RawRow, row: number, issues:
       if (found !== null && !found.some((it) => it.severity === 'error')) issues.push({ row, field: code, severity: 'warning', code: 'field_stopped', params: stoppedParams(field) })
       continue
     }
-    let hasError = false
-    if (found !== null && found.length) {
-      for (const it of found) {
-        if (it.severity === 'error') hasError = true
-        issues.push(it.params ? { row, field: code, severity: it.severity, code: it.code, params: it.params } : { row, field: code, severity: it.severity, code: it.code })
-      }
-    }
+    const hasError = found !== null && found.length > 0 && fieldIssues(found, row, code, (it) => issues.push(it))
     if (found === null || hasError) {
       if (field.required && !hasError) issues.push({ row, field: code, severity: 'error', code: 'required' })
     } else if (field.kind === 'text') {
@@ -249,6 +260,8 @@ class FieldCheck {
   readonly writable: boolean
   readonly required: boolean
   readonly isText: boolean
+  /** The field kind's rules (KIND_RULES): the same ones validateRow and checkRow apply. */
+  readonly rules: KindRules
   /** Checked values by memo key (see find); false once the column showed mostly distinct values, or has no keys. */
   memo: boolean
   looked = 0
@@ -272,6 +285,7 @@ class FieldCheck {
     this.writable = field.writable
     this.required = field.required
     this.isText = field.kind === 'text'
+    this.rules = KIND_RULES[field.kind]
     this.memo = !!(col && col.memoKey)
     this.memoLimit = col && col.memoLimit ? col.memoLimit() : 0
     // A writable number or money field passes whole runs of rows that the store knows hold plain
@@ -354,20 +368,20 @@ function checkRange(
     let cell: CellValue = null
     let checked: Checked | undefined
     if (type === 0) found = null
-    else if (type === 1) found = checkNumber(field, col.number(row))
+    else if (type === 1) found = c.rules.number(field, col.number(row))
     else {
       if (key === key) {
         checked = c.find(key)
         if (checked === undefined) {
           cell = col.value(row)
-          checked = { found: checkValue(field, cell), text: -1, key: undefined }
+          checked = { found: c.rules.check(field, cell), text: -1, key: undefined }
           c.remember(key, checked)
         }
         c.looks()
         found = checked.found
       } else {
         cell = col.value(row)
-        found = checkValue(field, cell)
+        found = c.rules.check(field, cell)
       }
     }
     if (!c.writable) {
@@ -385,13 +399,7 @@ function checkRange(
       } else if (found === AS_IS) keyPart[i] = cell as string
       else keyPart[i] = normaliseValue(field, type === 1 ? col.number(row) : cell).value
     }
-    let hasError = false
-    if (found.length) {
-      for (const it of found) {
-        if (it.severity === 'error') hasError = true
-        pushIssue(issues, i, it.params ? { row, field: code, severity: it.severity, code: it.code, params: it.params } : { row, field: code, severity: it.severity, code: it.code })
-      }
-    }
+    const hasError = found.length > 0 && fieldIssues(found, row, code, (it) => pushIssue(issues, i, it))
     if (!hasError && c.isText && textTotal !== null) {
       let length = checked ? checked.text : -1
       if (length < 0) {

@@ -7,7 +7,7 @@
  * amount/number rounded to the configured precision, percent with ≤ 2 decimals, date yyyy-mm-dd,
  * period yyyy-mm, attendance month yyyyMM / dates yyyyMMdd, text ≤ 500 per field.
  */
-import type { Issue } from './issues'
+import { READING_TEXT, type Issue } from './issues'
 import type { CellValue, FieldKind, TargetField } from './target'
 
 export type ValueIssue = Pick<Issue, 'severity' | 'code' | 'params'>
@@ -111,25 +111,44 @@ const GROUPED_NUMBER = /^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$/
 const EXP_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+$/
 
 /**
- * Parses what people type for an amount: "1,234.50", "１２３４", "¥1234", "-12", "(12.00)",
- * "1234元", "1.2E+3". Returns a plain decimal string, or null.
+ * How a number text was read beyond its plain digits; each one is said to the person as a warning
+ * (the value sent is not what the cell literally shows).
+ * - parentheses: (12.00) read as -12 (accounting negative)
+ * - currency: a ¥ / $ / RMB / 元 dropped
+ * - grouping: "1,234" read as 1234 — in de-DE or fr-FR that comma is a decimal point
+ * - percent: "10%" read as 10 (percent fields only)
  */
-export function parseDecimalText(input: string): string | null {
+export type NumberReading = 'parentheses' | 'currency' | 'grouping' | 'percent'
+
+/** A number text read: the plain decimal, its decimal places, and what was reinterpreted. */
+export interface ParsedNumber { plain: string; places: number; how: NumberReading[] }
+
+/**
+ * Parses what people type for an amount: "1,234.50", "１２３４", "¥1234", "-12", "(12.00)",
+ * "1234元", "1.2E+3", and with `percent` "10%". The one text-number parser: values, fixes and the
+ * payroll diff all read numbers through it. null = not a number.
+ */
+export function parseNumberText(input: string, percent = false): ParsedNumber | null {
   let s = toHalfWidth(input).trim()
   if (s === '') return null
+  const how: NumberReading[] = []
+  if (percent && s.endsWith('%')) { s = s.slice(0, -1).trim(); how.push('percent') }
   let negative = false
-  if (s.startsWith('(') && s.endsWith(')')) { negative = true; s = s.slice(1, -1).trim() }
+  if (s.startsWith('(') && s.endsWith(')')) { negative = true; s = s.slice(1, -1).trim(); how.push('parentheses') }
   if (s.startsWith('-') || s.startsWith('−')) { negative = !negative; s = s.slice(1).trim() }
   else if (s.startsWith('+')) s = s.slice(1).trim()
-  if (s.startsWith('¥') || s.startsWith('￥') || s.startsWith('$')) s = s.slice(1).trim()
-  else if (/^(?:RMB|CNY)/i.test(s)) s = s.slice(3).trim()
-  if (s.endsWith('元')) s = s.slice(0, -1).trim()
+  if (s.startsWith('¥') || s.startsWith('￥') || s.startsWith('$')) { s = s.slice(1).trim(); how.push('currency') }
+  else if (/^(?:RMB|CNY)/i.test(s)) { s = s.slice(3).trim(); how.push('currency') }
+  if (s.endsWith('元')) { s = s.slice(0, -1).trim(); if (!how.includes('currency')) how.push('currency') }
   if (s.includes(' ') || s.includes('\u00a0')) s = s.replace(/[ \u00a0]/g, '')
   if (s.startsWith('-') || s.startsWith('+')) return null
   let plain: string
   if (PLAIN_NUMBER.test(s)) plain = s
-  else if (GROUPED_NUMBER.test(s)) plain = s.replace(/,/g, '')
-  else if (EXP_NUMBER.test(s)) {
+  else if (GROUPED_NUMBER.test(s)) {
+    plain = s.replace(/,/g, '')
+    // "1,234.5" can only be grouping; "1,234" could be 1.234 where a comma is the decimal point.
+    if (!s.includes('.')) how.push('grouping')
+  } else if (EXP_NUMBER.test(s)) {
     const e = s.search(/[eE]/)
     const exp = Number(s.slice(e + 1))
     if (!Number.isFinite(exp) || Math.abs(exp) > 400) return null
@@ -138,7 +157,13 @@ export function parseDecimalText(input: string): string | null {
   if (plain.endsWith('.')) plain = plain.slice(0, -1)
   if (plain.startsWith('.')) plain = '0' + plain
   const out = stripZeros(plain)
-  return negative && out !== '0' ? '-' + out : out
+  const dot = out.indexOf('.')
+  return { plain: negative && out !== '0' ? '-' + out : out, places: dot < 0 ? 0 : out.length - dot - 1, how }
+}
+
+/** parseNumberText's plain decimal string, or null. */
+export function parseDecimalText(input: string): string | null {
+  return parseNumberText(input)?.plain ?? null
 }
 
 /**
@@ -399,34 +424,61 @@ function decimal(field: TargetField, raw: CellValue): NormalisedValue {
     }
   }
   let plain: string | null
+  let how: NumberReading[] = []
   if (typeof raw === 'number') plain = Number.isFinite(raw) ? numberToPlain(raw) : null
   else if (typeof raw === 'string') {
-    let s = raw
     // "10%" and 10 both mean ten percent on the wire.
-    if (field.kind === 'percent') {
-      const t = s.trim()
-      if (t.endsWith('%') || t.endsWith('％')) s = t.slice(0, -1)
-    }
-    plain = parseDecimalText(s)
+    const parsed = parseNumberText(raw, field.kind === 'percent')
+    plain = parsed ? parsed.plain : null
+    if (parsed) how = parsed.how
   } else plain = null
   if (plain === null) return { value: null, issues: one('error', 'not_a_number', { value: displayRaw(raw) }) }
   if (integerDigits(plain) > MAX_INTEGER_DIGITS) {
     return { value: null, issues: one('error', 'out_of_range', { value: displayRaw(raw), max: '1' + '0'.repeat(MAX_INTEGER_DIGITS) }) }
   }
+  let value: string
+  let rounded: ValueIssue | null = null
   if (field.kind === 'percent') {
     const places = Math.min(field.decimalPlaces ?? 2, 2)
     const r = roundHalfUp(plain, places)
-    const text = stripZeros(r.text)
-    return r.changed
-      ? { value: text, issues: one('warning', 'rounded', { from: plain, to: text, places }) }
-      : { value: text, issues: NONE }
+    value = stripZeros(r.text)
+    if (r.changed) rounded = { severity: 'warning', code: 'rounded', params: { from: plain, to: value, places } }
+  } else {
+    const places = field.decimalPlaces ?? (field.kind === 'money' ? 2 : undefined)
+    if (places === undefined) value = plain
+    else {
+      const r = roundHalfUp(plain, places)
+      value = r.text
+      if (r.changed) rounded = { severity: 'warning', code: 'rounded', params: { from: plain, to: r.text, places } }
+    }
   }
-  const places = field.decimalPlaces ?? (field.kind === 'money' ? 2 : undefined)
-  if (places === undefined) return { value: plain, issues: NONE }
-  const r = roundHalfUp(plain, places)
-  return r.changed
-    ? { value: r.text, issues: one('warning', 'rounded', { from: plain, to: r.text, places }) }
-    : { value: r.text, issues: NONE }
+  if (how.length === 0) return { value, issues: rounded ? [rounded] : NONE }
+  const issues: ValueIssue[] = [{ severity: 'warning', code: 'reinterpreted', params: readingParams(raw as string, value, how) }]
+  if (rounded) issues.push(rounded)
+  return { value, issues }
+}
+
+/** Params of a 'reinterpreted' warning: the cell as written, the value sent, and how it was read, in both languages. */
+function readingParams(raw: string, to: string, how: readonly string[]): Record<string, string> {
+  return {
+    value: displayRaw(raw),
+    to,
+    'how_zh-CN': how.map((h) => READING_TEXT[h]?.['zh-CN'] ?? h).join('、'),
+    'how_en-US': how.map((h) => READING_TEXT[h]?.['en-US'] ?? h).join(', '),
+  }
+}
+
+/**
+ * Whether a date was guessed rather than read: a d/m/yyyy or m/d/yyyy told apart only because one
+ * part is over 12, or a bare number taken as an Excel serial day (a cell not formatted as a date).
+ */
+function dateGuessed(raw: CellValue): boolean {
+  if (typeof raw === 'number') return !(Number.isInteger(raw) && raw >= 19000101 && raw <= 99991231)
+  if (typeof raw !== 'string') return false
+  const s = toHalfWidth(raw).trim()
+  if (INTEGER.test(s)) return s.length <= 7
+  const m = AB_Y.exec(s)
+  return !!m && m[1] !== m[2]
 }
 
 function dateKind(field: TargetField, raw: CellValue): NormalisedValue {
@@ -436,7 +488,10 @@ function dateKind(field: TargetField, raw: CellValue): NormalisedValue {
     if (p === 'ambiguous') return { value: null, issues: one('error', 'ambiguous_date', { value: displayRaw(raw) }) }
     if (!p) return { value: null, issues: one('error', 'bad_date', { value: displayRaw(raw), ...fmt }) }
     const iso = isoDate(p)
-    return { value: field.kind === 'date' ? iso : iso.replace(/-/g, ''), issues: NONE }
+    const value = field.kind === 'date' ? iso : iso.replace(/-/g, '')
+    // The ISO text every dated .xlsx cell arrives as is read, not guessed.
+    if (typeof raw === 'string' && raw.length === 10 && raw.charCodeAt(4) === 45) return { value, issues: NONE }
+    return { value, issues: dateGuessed(raw) ? one('warning', 'date_guessed', { value: displayRaw(raw), to: iso }) : NONE }
   }
   const p = parseMonth(raw)
   if (!p) return { value: null, issues: one('error', 'bad_month', { value: displayRaw(raw), ...fmt }) }
@@ -459,8 +514,15 @@ function text(field: TargetField, raw: CellValue): NormalisedValue {
 }
 
 const ID_BAD_CHAR = /[\s\u0000-\u001f]/ // eslint-disable-line no-control-regex
+/** Spaces people paste around an ID, including full-width, no-break and zero-width ones. */
+const ID_EDGES = /^(?:[\s\u00a0\u3000\u200b\u200c\ufeff]|\u200d)+|(?:[\s\u00a0\u3000\u200b\u200c\ufeff]|\u200d)+$/g
 
-function identifier(raw: CellValue): NormalisedValue {
+/**
+ * An ID as Feishu matches it: full-width → half-width, trimmed, and the field's letter case
+ * (work emails are matched case-blind, so lower case; an employee-number field may say upper).
+ * A changed cell is said as a warning, so "ｅ００１ " does not pass silently as fine and fail later as "not found".
+ */
+function identifier(field: TargetField, raw: CellValue): NormalisedValue {
   if (typeof raw === 'number') {
     if (!Number.isFinite(raw) || raw < 0 || !Number.isInteger(raw)) {
       return { value: null, issues: one('error', 'bad_identifier', { value: displayRaw(raw) }) }
@@ -471,19 +533,143 @@ function identifier(raw: CellValue): NormalisedValue {
     return { value: String(raw), issues: NONE }
   }
   if (typeof raw === 'boolean') return { value: null, issues: one('error', 'bad_identifier', { value: displayRaw(raw) }) }
-  const s = (raw as string).trim()
+  let s = toHalfWidth(raw as string).replace(ID_EDGES, '')
+  if (field.letterCase === 'upper') s = s.toUpperCase()
+  else if (field.letterCase === 'lower') s = s.toLowerCase()
+  if (s === '') return { value: null, issues: NONE }
   if (ID_BAD_CHAR.test(s)) return { value: null, issues: one('error', 'bad_identifier', { value: displayRaw(raw) }) }
   // "1.23457E+17" is what a long ID becomes when the column was not formatted as text.
   if (/^\d(?:\.\d+)?E\+\d+$/i.test(s)) return { value: null, issues: one('error', 'identifier_precision_lost', { value: s }) }
+  if (s !== raw) return { value: s, issues: one('warning', 'identifier_normalised', { value: displayRaw(raw), to: s }) }
   return { value: s, issues: NONE }
 }
 
-function plainIdentifier(s: string): boolean {
+/**
+ * The letter case a column of IDs is kept in, from its own values: Feishu matches employee numbers
+ * exactly, and a file exported from the HR system shows the tenant's case in nearly every row. A
+ * column whose IDs with letters are all one case but for a few (at most 1 in 10) gives that case;
+ * anything else (mixed-case IDs like "Ab12", or no clear majority) gives null: leave the case alone.
+ */
+export function columnLetterCase(values: Iterable<string>): 'upper' | 'lower' | null {
+  let upper = 0
+  let lower = 0
+  for (const v of values) {
+    const s = toHalfWidth(v)
+    const hasUpper = /[A-Z]/.test(s)
+    const hasLower = /[a-z]/.test(s)
+    if (hasUpper && hasLower) return null
+    if (hasUpper) upper++
+    else if (hasLower) lower++
+  }
+  const lettered = upper + lower
+  if (lettered === 0 || Math.min(upper, lower) === 0) return null
+  if (upper >= lettered * 0.9) return 'upper'
+  if (lower >= lettered * 0.9) return 'lower'
+  return null
+}
+
+function plainIdentifier(s: string, letterCase: TargetField['letterCase']): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i)
     if (c <= 32 || c >= 127 || c === 69 /* E */ || c === 101 /* e */) return false
+    if (letterCase === 'upper' ? c >= 97 && c <= 122 : letterCase === 'lower' ? c >= 65 && c <= 90 : false) return false
   }
   return true
+}
+
+// ---------------------------------------------------------------- the rule table
+
+/**
+ * The rules of one field kind. validateRow (normalise), checkRow (check) and checkColumns /
+ * checkRange (check, number) all read this one table, so the three cannot drift apart: `check`
+ * and `number` are only fast ways to the issues `normalise` reports (a test holds them equal).
+ * normalise is never given an empty or blank cell (normaliseValue handles those); check and number may be.
+ */
+export interface KindRules {
+  /** The wire value and issues of a non-empty cell. */
+  normalise(field: TargetField, raw: CellValue): NormalisedValue
+  /** normalise(field, raw).issues, or AS_IS when the wire value is the cell itself; null = the cell counts as empty (blank text too). */
+  check(field: TargetField, raw: CellValue): ValueIssue[] | null
+  /** check(field, n) for a number, taking it unboxed. */
+  number(field: TargetField, n: number): ValueIssue[] | null
+}
+
+/** Issues through normalise, for the cases no fast path covers (a blank cell counts as empty). */
+function slowCheck(field: TargetField, raw: CellValue): ValueIssue[] | null {
+  const n = normaliseValue(field, raw)
+  return n.value === null && n.issues.length === 0 ? null : n.issues
+}
+
+/** The decimal places a number/money field keeps (undefined = any). */
+function placesOf(field: TargetField): number | undefined {
+  return field.decimalPlaces ?? (field.kind === 'money' ? 2 : undefined)
+}
+
+/** True when n is a number that already has at most `places` decimals (within 4 ulps): nothing to round or say. */
+function fitsPlaces(n: number, places: number | undefined): boolean {
+  if (!(Number.isFinite(n) && Math.abs(n) < 1e15)) return false
+  if (places === undefined) return true
+  if (places >= POW10.length) return false
+  const m = n * (POW10[places] as number)
+  return Math.abs(m) < 9e15 && Math.abs(m - Math.round(m)) <= Math.abs(m) * 8.9e-16
+}
+
+const decimalRules: KindRules = {
+  normalise: (field, raw) => (typeof raw === 'boolean' ? { value: null, issues: one('error', 'not_a_number', { value: displayRaw(raw) }) } : decimal(field, raw)),
+  check(field, raw) {
+    if (typeof raw === 'number' && field.kind !== 'percent' && fitsPlaces(raw, placesOf(field))) return NONE
+    return slowCheck(field, raw)
+  },
+  number(field, n) {
+    if (field.kind !== 'percent' && fitsPlaces(n, placesOf(field))) return NONE
+    return slowCheck(field, n)
+  },
+}
+
+const dateRules: KindRules = {
+  normalise: dateKind,
+  check(field, raw) {
+    if ((field.kind === 'date' || field.kind === 'compact_date') && typeof raw === 'string' && raw.length === 10 && raw.charCodeAt(4) === 45) {
+      const p = parseDate(raw)
+      if (p && p !== 'ambiguous') return NONE
+    } else if (field.kind === 'month' && typeof raw === 'string' && raw.length === 7) {
+      const p = parseMonth(raw)
+      if (p && p.y >= 1970) return NONE
+    }
+    return slowCheck(field, raw)
+  },
+  number: (field, n) => slowCheck(field, n),
+}
+
+const textRules: KindRules = {
+  normalise: text,
+  check(field, raw) {
+    if (typeof raw === 'string' && !isBlank(raw) && (field.maxLength === undefined || raw.length <= field.maxLength)) return NONE
+    return slowCheck(field, raw)
+  },
+  number: (field, n) => slowCheck(field, n),
+}
+
+const identifierRules: KindRules = {
+  normalise: identifier,
+  check(field, raw) {
+    // Printable ASCII without spaces or an exponent, in the field's case: no rule applies, the cell is its own value.
+    if (typeof raw === 'string' && raw !== '' && plainIdentifier(raw, field.letterCase)) return AS_IS
+    return slowCheck(field, raw)
+  },
+  number: (field, n) => slowCheck(field, n),
+}
+
+export const KIND_RULES: Record<FieldKind, KindRules> = {
+  number: decimalRules,
+  money: decimalRules,
+  percent: decimalRules,
+  date: dateRules,
+  month: dateRules,
+  compact_date: dateRules,
+  compact_month: dateRules,
+  text: textRules,
+  identifier: identifierRules,
 }
 
 /**
@@ -492,58 +678,13 @@ function plainIdentifier(s: string): boolean {
  */
 export function checkValue(field: TargetField, raw: CellValue): ValueIssue[] | null {
   if (raw === null || raw === undefined || raw === '') return null
-  switch (field.kind) {
-    case 'number':
-    case 'money':
-      if (typeof raw === 'number' && Number.isFinite(raw) && Math.abs(raw) < 1e15) {
-        const places = field.decimalPlaces ?? (field.kind === 'money' ? 2 : undefined)
-        if (places === undefined) return NONE
-        if (places < POW10.length) {
-          const m = raw * (POW10[places] as number)
-          if (Math.abs(m) < 9e15 && Math.abs(m - Math.round(m)) <= Math.abs(m) * 8.9e-16) return NONE
-        }
-      }
-      break
-    case 'date':
-    case 'compact_date':
-      if (typeof raw === 'string' && raw.length === 10 && raw.charCodeAt(4) === 45) {
-        const p = parseDate(raw)
-        if (p && p !== 'ambiguous') return NONE
-      }
-      break
-    case 'month':
-      if (typeof raw === 'string' && raw.length === 7) {
-        const p = parseMonth(raw)
-        if (p && p.y >= 1970) return NONE
-      }
-      break
-    case 'text':
-      if (typeof raw === 'string' && !isBlank(raw) && (field.maxLength === undefined || raw.length <= field.maxLength)) return NONE
-      break
-    case 'identifier':
-      // Printable ASCII without spaces or an exponent: trim changes nothing and no rule applies.
-      if (typeof raw === 'string' && plainIdentifier(raw)) return AS_IS
-      break
-  }
-  const n = normaliseValue(field, raw)
-  return n.value === null && n.issues.length === 0 ? null : n.issues
+  if (typeof raw === 'string' && isBlank(raw)) return null
+  return KIND_RULES[field.kind].check(field, raw)
 }
 
-/**
- * checkValue for a number cell, taking the number unboxed: the column-wise pass (checkColumns)
- * calls this for millions of numeric cells. Same result as checkValue(field, n) for every n.
- */
+/** checkValue for a number cell, taking the number unboxed. Same result as checkValue(field, n) for every n. */
 export function checkNumber(field: TargetField, n: number): ValueIssue[] | null {
-  const kind = field.kind
-  if ((kind === 'number' || kind === 'money') && Number.isFinite(n) && Math.abs(n) < 1e15) {
-    const places = field.decimalPlaces ?? (kind === 'money' ? 2 : undefined)
-    if (places === undefined) return NONE
-    if (places < POW10.length) {
-      const m = n * (POW10[places] as number)
-      if (Math.abs(m) < 9e15 && Math.abs(m - Math.round(m)) <= Math.abs(m) * 8.9e-16) return NONE
-    }
-  }
-  return checkValue(field, n)
+  return KIND_RULES[field.kind].number(field, n)
 }
 
 /**
@@ -553,20 +694,5 @@ export function checkNumber(field: TargetField, n: number): ValueIssue[] | null 
 export function normaliseValue(field: TargetField, raw: CellValue): NormalisedValue {
   if (raw === null || raw === undefined) return { value: null, issues: NONE }
   if (typeof raw === 'string' && (raw === '' || isBlank(raw))) return { value: null, issues: NONE }
-  switch (field.kind) {
-    case 'number':
-    case 'money':
-    case 'percent':
-      if (typeof raw === 'boolean') return { value: null, issues: one('error', 'not_a_number', { value: displayRaw(raw) }) }
-      return decimal(field, raw)
-    case 'date':
-    case 'month':
-    case 'compact_date':
-    case 'compact_month':
-      return dateKind(field, raw)
-    case 'identifier':
-      return identifier(raw)
-    case 'text':
-      return text(field, raw)
-  }
+  return KIND_RULES[field.kind].normalise(field, raw)
 }

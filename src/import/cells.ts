@@ -125,6 +125,10 @@ export class CellStore {
   rowCount = 0
   private capacity: number
   date1904 = false
+  /** Sheet row numbers of rows hidden in the spreadsheet program (the reader's note; rows are still read). */
+  hiddenRows = new Set<number>()
+  /** 0-based columns hidden in the spreadsheet program. */
+  hiddenColumns = new Set<number>()
   private dateCache = new Map<number, string | null>()
 
   constructor(capacityHint = 1024) {

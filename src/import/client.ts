@@ -5,6 +5,7 @@
  */
 import type { CellValue, Locale, TargetSchema } from '../domain/target'
 import { FileError, type FileErrorCode } from './errors'
+import type { ChosenEncoding } from './encoding'
 import type { ColumnMatch, SavedMapping } from './mapping'
 import type {
   BulkFix, OpenResult, Op, Progress, ReadTuning, RequestMessage, Requests, ResponseMessage, ResultLabels, RowFilter, RowOrder,
@@ -171,6 +172,16 @@ export class ImportClient {
 
   deleteRows(rows: number[]): Promise<Summary> {
     return this.request('deleteRows', { rows: [...rows] })
+  }
+
+  /** Takes a left-out total or label row back into the import. */
+  includeRow(row: number): Promise<Summary> {
+    return this.request('includeRow', { row })
+  }
+
+  /** Reads the CSV again in the chosen encoding. */
+  reread(encoding: ChosenEncoding, onProgress?: (p: Progress) => void): Promise<Requests['reread']['result']> {
+    return this.request('reread', { encoding }, onProgress)
   }
 
   /** Normalised rows as a JSON Blob ([{ row, sheetRow, values }]) ready to send as a request body. */

@@ -10,7 +10,8 @@
  */
 import { CellStore, Tag } from './cells'
 import { Cancelled, FileError, LIMITS } from './errors'
-import { detectEncoding, StreamCheck, type DetectedEncoding, type TextEncodingName } from './encoding'
+import { detectEncoding, StreamCheck, type ChosenEncoding, type DetectedEncoding, type TextEncodingName } from './encoding'
+import { canonicalNumber, canonicalScanned, ScannedNumber } from './number'
 import { columnName } from './xml'
 
 export type Delimiter = ',' | '\t' | ';' | '|'
@@ -24,6 +25,8 @@ export interface CsvOptions {
   chunkBytes?: number
   isCancelled?: () => boolean
   onProgress?: (p: { done: number; total: number; rows: number }) => void
+  /** Read in this encoding instead of detecting one (the person's choice). */
+  encoding?: ChosenEncoding
 }
 
 /** Counts delimiters per line outside quotes over the first lines; the one that is steady and present wins. */
@@ -83,54 +86,6 @@ function looksBinary(b: Uint8Array, enc: DetectedEncoding): boolean {
 const QUOTE = 34
 const LF = 10
 const CR = 13
-const POW10 = Array.from({ length: 16 }, (_, i) => 10 ** i)
-
-/**
- * The number a field holds when String(Number(text)) === text (so it can be stored as a number and
- * read back as the same text), else NaN. Fields of ≤ 15 characters only: then the digits are the
- * shortest round-trip form, and mantissa / 10^k is exactly Number(text).
- */
-/** Decimal places of the last number canonicalNumber accepted (handed to CellStore.set). */
-let lastPlaces = 0
-
-function canonicalNumber(b: Uint8Array, start: number, end: number): number {
-  const len = end - start
-  if (len === 0 || len > 15) return NaN
-  let i = start
-  if (b[i] === 45) i++
-  let mant = 0
-  let frac = -1
-  for (; i < end; i++) {
-    const c = b[i] as number
-    if (c >= 48 && c <= 57) { mant = mant * 10 + (c - 48); if (frac >= 0) frac++ }
-    else if (c === 46 && frac < 0) frac = 0
-    else return NaN
-  }
-  return canonicalScanned(b, start, end, mant, frac)
-}
-
-/**
- * canonicalNumber for a field already scanned: b[start..end) is an optional '-' then digits with
- * at most one '.', `mant` the digits as an integer and `frac` the digits after the '.' (-1: none).
- */
-function canonicalScanned(b: Uint8Array, start: number, end: number, mant: number, frac: number): number {
-  if (end - start > 15) return NaN
-  let i = start
-  const neg = b[i] === 45
-  if (neg) i++
-  if (i >= end) return NaN
-  const first = b[i] as number
-  if (first < 48 || first > 57) return NaN
-  // No leading zeros: "0" and "0.5" are canonical, "007" and "00.5" are not.
-  if (first === 48 && i + 1 < end && b[i + 1] !== 46) return NaN
-  if (frac === 0) return NaN // "1."
-  if (frac > 0 && b[end - 1] === 48) return NaN // "1.50"
-  const v = frac > 0 ? mant / (POW10[frac] as number) : mant
-  if (v === 0) return neg ? NaN : 0 // "-0" reads back as "0"
-  if (v < 1e-6) return NaN // String() writes 1e-7
-  lastPlaces = frac > 0 ? frac : 0
-  return neg ? -v : v
-}
 
 /**
  * Murmur3-style hash of bytes, four at a time (a byte-wise FNV loop was a fifth of the CSV read).
@@ -294,6 +249,8 @@ class CsvParser {
   line = 1
   done = false
   private scratch = new Uint8Array(1024)
+  /** The last number read (value and places): the parser's own, never shared. */
+  private readonly scanned = new ScannedNumber()
   /** One interner per column: a column's few distinct texts stay in a small, cache-warm table (null: not interned). */
   private readonly interners: Array<Interner | null | undefined> = []
   private readonly decoder: TextDecoder
@@ -380,10 +337,12 @@ class CsvParser {
           }
           if (j >= len && !final) { incomplete = true; break }
           if (j > p) {
-            const num = numeric ? canonicalScanned(buf, p, j, mant, frac) : NaN
+            const scanned = this.scanned
+            if (numeric) canonicalScanned(buf, p, j, mant, frac, scanned)
+            const num = numeric ? scanned.value : NaN
             if (num === num) {
               if (col >= LIMITS.maxColumns) throw new FileError('too_many_columns', { limit: LIMITS.maxColumns })
-              store.set(row, col, Tag.NumericText, num, num === 0 ? 0 : lastPlaces)
+              store.set(row, col, Tag.NumericText, num, scanned.places)
               hasValue = true
             } else if (this.put(buf, p, j, row, col, false)) hasValue = true
           }
@@ -424,8 +383,10 @@ class CsvParser {
     }
     if (col >= LIMITS.maxColumns) throw new FileError('too_many_columns', { limit: LIMITS.maxColumns })
     if (numeric && len <= 15) {
-      const num = canonicalNumber(b, start, end)
-      if (num === num) { this.store.set(row, col, Tag.NumericText, num, num === 0 ? 0 : lastPlaces); return true }
+      const scanned = this.scanned
+      canonicalNumber(b, start, end, scanned)
+      const num = scanned.value
+      if (num === num) { this.store.set(row, col, Tag.NumericText, num, scanned.places); return true }
     }
     const interner = this.interners[col]
     if (interner === null) {
@@ -502,6 +463,7 @@ export async function readCsv(blob: Blob, options: CsvOptions = {}): Promise<Csv
   const head = new Uint8Array(await blob.slice(0, 65536).arrayBuffer())
   const guess = detectEncoding(head)
   if (looksBinary(head, guess)) throw new FileError('not_a_spreadsheet', { detail: 'binary data' })
+  if (options.encoding) return readChosen(blob, head, options.encoding, options)
   if (guess.encoding.startsWith('utf-16')) return readAs(blob, guess, options)
   // UTF-8 unless the bytes say otherwise; that is only known at the end, so read as UTF-8 and
   // start again as GBK/GB18030 if an invalid sequence turns up (Chinese Excel's "CSV").
@@ -516,6 +478,35 @@ export async function readCsv(blob: Blob, options: CsvOptions = {}): Promise<Csv
   const verdict = gb.end()
   const encoding: DetectedEncoding = verdict.valid ? { encoding: verdict.flavour, bom: false, exact: true } : { encoding: 'gb18030', bom: false, exact: false }
   return readAs(blob, encoding, options)
+}
+
+/**
+ * Reads the file in the encoding the person chose. Never fails on bytes that do not fit: they
+ * become U+FFFD and the result says it was not exact, so the person sees it and can choose again.
+ */
+async function readChosen(blob: Blob, head: Uint8Array, chosen: ChosenEncoding, options: CsvOptions): Promise<CsvResult> {
+  if (chosen === 'utf-8') {
+    // Read as if a BOM vouched for UTF-8: not strict, and checked for exactness on the way.
+    const bom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf
+    const r = await readAs(blob, { encoding: 'utf-8', bom: true, exact: true }, options)
+    return { ...r, encoding: { ...r.encoding, bom } }
+  }
+  // UTF-16: the byte order its BOM (or its zero bytes) says, little-endian otherwise (Windows "Unicode text").
+  const encoding: TextEncodingName = chosen === 'utf-16le' && ((head[0] === 0xfe && head[1] === 0xff) || detectEncoding(head).encoding === 'utf-16be') ? 'utf-16be' : chosen
+  const exact = await decodesExactly(blob, encoding, options)
+  return readAs(blob, { encoding, bom: false, exact }, options)
+}
+
+/** Whether the whole file decodes in `encoding` without a replacement character. */
+async function decodesExactly(blob: Blob, encoding: TextEncodingName, options: CsvOptions): Promise<boolean> {
+  const decoder = new TextDecoder(encoding, { fatal: true })
+  try {
+    for await (const chunk of fileChunks(blob, options.chunkBytes ?? 1 << 20)) decoder.decode(chunk, { stream: true })
+    decoder.decode()
+    return true
+  } catch {
+    return false
+  }
 }
 
 /** Reads the file in `encoding`; for UTF-8 without a BOM, throws NotUtf8 at the first invalid byte. */

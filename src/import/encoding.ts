@@ -5,7 +5,11 @@
  * mojibake. Order: BOM, UTF-16 zero-byte pattern, strict UTF-8, then GBK/GB18030.
  */
 
-export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gbk' | 'gb18030'
+export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gbk' | 'gb18030' | 'big5'
+
+/** The encodings a person can choose to read a CSV again in (WPS re-saves change encodings silently). */
+export const CHOOSABLE_ENCODINGS = ['utf-8', 'gb18030', 'utf-16le', 'big5'] as const
+export type ChosenEncoding = (typeof CHOOSABLE_ENCODINGS)[number]
 
 export interface DetectedEncoding {
   encoding: TextEncodingName

@@ -8,7 +8,7 @@ import { kindLabel } from '../domain/target'
 import type { CellStore } from './cells'
 import type { Merge } from './xlsx-read'
 import { exampleValue } from './template'
-import { normaliseTitle } from './mapping'
+import { canonicalTitle, normaliseTitle } from './synonyms'
 
 export interface HeaderColumn {
   /** Column index in the sheet (0 = A). */
@@ -68,8 +68,15 @@ function fieldKeys(schema: TargetSchema | undefined): Set<string> {
     for (const a of f.aliases ?? []) keys.add(normaliseTitle(a))
     for (const p of f.path ?? []) { keys.add(normaliseTitle(p['zh-CN'])); keys.add(normaliseTitle(p['en-US'])) }
   }
+  // Synonyms too: a header row saying 工号 / 员工编号 / 周末 is as much a header as one saying the field's own title.
+  for (const k of [...keys]) keys.add(canonicalTitle(k))
   keys.delete('')
   return keys
+}
+
+function isKey(keys: Set<string>, t: string): boolean {
+  const n = normaliseTitle(t)
+  return keys.has(n) || keys.has(canonicalTitle(n))
 }
 
 function rowScore(row: CellValue[], keys: Set<string>): number {
@@ -82,7 +89,7 @@ function rowScore(row: CellValue[], keys: Set<string>): number {
     if (t === '') continue
     nonEmpty++
     if (isTextual(v)) textual++
-    if (!distinct.has(t) && keys.has(normaliseTitle(t))) matches++
+    if (!distinct.has(t) && isKey(keys, t)) matches++
     distinct.add(t)
   }
   if (distinct.size <= 1) return nonEmpty === 0 ? -Infinity : -100 // blank or a title merged across
@@ -91,7 +98,7 @@ function rowScore(row: CellValue[], keys: Set<string>): number {
 
 function matchCount(row: CellValue[], keys: Set<string>): number {
   let n = 0
-  for (const v of row) if (keys.has(normaliseTitle(text(v)))) n++
+  for (const v of row) if (isKey(keys, text(v))) n++
   return n
 }
 

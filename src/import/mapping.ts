@@ -6,7 +6,7 @@
  * for the person to check.
  */
 import type { TargetField, TargetSchema } from '../domain/target'
-import { toHalfWidth } from '../domain/values'
+import { canonicalForms, canonicalTitle, normaliseTitle } from './synonyms'
 import type { HeaderColumn } from './header'
 
 export type MatchKind = 'exact' | 'saved' | 'normalised' | 'alias' | 'fuzzy' | 'manual'
@@ -28,13 +28,7 @@ export interface MappingProposal {
   missingRequired: string[]
 }
 
-/** "基本工资（元）*" → "基本工资"; "Base  Salary" → "basesalary". */
-export function normaliseTitle(s: string): string {
-  return toHalfWidth(s)
-    .toLowerCase()
-    .replace(/[(（[【][^)）\]】]*[)）\]】]/g, '')
-    .replace(/[\s_\-/\\:：*·.,，、|'"`]+/g, '')
-}
+export { normaliseTitle }
 
 function fullTitles(f: TargetField): string[] {
   const out: string[] = []
@@ -61,7 +55,7 @@ function levenshtein(a: string, b: string): number {
   return prev[n] as number
 }
 
-function score(col: HeaderColumn, f: TargetField, childTitleCount: Map<string, number>): { confidence: number; kind: MatchKind } | null {
+function score(col: HeaderColumn, f: TargetField, childTitleCount: Map<string, number>, learned: Map<string, Set<string>>): { confidence: number; kind: MatchKind } | null {
   const title = col.title.trim()
   const last = (col.parts[col.parts.length - 1] ?? '').trim()
   const code = f.code
@@ -79,6 +73,12 @@ function score(col: HeaderColumn, f: TargetField, childTitleCount: Map<string, n
   if (nFulls.includes(nTitle) || nNames.includes(nTitle) || (unique && nNames.includes(nLast))) return { confidence: 0.9, kind: 'normalised' }
   const aliases = (f.aliases ?? []).map(normaliseTitle)
   if (aliases.includes(nTitle) || aliases.includes(nLast)) return { confidence: 0.85, kind: 'alias' }
+  // Synonyms (周末 = 休息日, 餐补 = 餐费补贴, …) on both sides, and headers this person mapped to the field before.
+  const forms = canonicalForms(col.parts.length ? col.parts : [title])
+  const names = new Set([...nFulls, ...nNames, ...aliases, ...(learned.get(f.code) ?? [])].filter((n) => n.length >= 2).map(canonicalTitle))
+  // A child title shared by two fields (交通 under 补贴 and under 扣款) counts only with its parent.
+  const candidates = unique ? forms : forms.slice(0, col.parts.length > 1 ? 2 : 1)
+  if (candidates.some((c) => c.length >= 2 && names.has(c))) return { confidence: 0.85, kind: 'alias' }
   let best = 0
   for (const name of [...nNames, ...aliases]) {
     if (name.length < 2) continue
@@ -99,7 +99,15 @@ export function autoMap(columns: HeaderColumn[], schema: TargetSchema, saved?: S
     childTitleCount.set(k, (childTitleCount.get(k) ?? 0) + 1)
   }
   const savedByHeader = new Map<string, string | null>()
-  for (const e of saved?.entries ?? []) savedByHeader.set(e.header, e.field)
+  // What this person mapped before also teaches the synonyms: a saved header is one more name of its field.
+  const learned = new Map<string, Set<string>>()
+  for (const e of saved?.entries ?? []) {
+    savedByHeader.set(e.header, e.field)
+    if (e.field === null) continue
+    const names = learned.get(e.field) ?? new Set<string>()
+    names.add(normaliseTitle(e.header))
+    learned.set(e.field, names)
+  }
   const fieldCodes = new Set(schema.fields.map((f) => f.code))
   const pairs: Array<{ column: number; field: string | null; confidence: number; kind: MatchKind }> = []
   for (const col of columns) {
@@ -108,7 +116,7 @@ export function autoMap(columns: HeaderColumn[], schema: TargetSchema, saved?: S
       if (field === null || fieldCodes.has(field)) pairs.push({ column: col.index, field, confidence: 0.99, kind: 'saved' })
     }
     for (const f of schema.fields) {
-      const s = score(col, f, childTitleCount)
+      const s = score(col, f, childTitleCount, learned)
       if (s) pairs.push({ column: col.index, field: f.code, ...s })
     }
   }

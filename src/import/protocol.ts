@@ -2,7 +2,7 @@
 import type { Issue } from '../domain/issues'
 import type { CellValue, Locale, TargetSchema } from '../domain/target'
 import type { FileErrorCode } from './errors'
-import type { TextEncodingName } from './encoding'
+import type { ChosenEncoding, TextEncodingName } from './encoding'
 import type { HeaderLayout } from './header'
 import type { ColumnMatch, MappingProposal, SavedMapping } from './mapping'
 import type { Inflater } from './zip'
@@ -35,7 +35,7 @@ export interface SheetChoice {
 }
 
 export interface OpenResult {
-  kind: 'xlsx' | 'csv'
+  kind: 'xlsx' | 'csv' | 'xls'
   fileName: string
   fileSize: number
   sheets: SheetChoice[]
@@ -58,15 +58,27 @@ export interface SheetResult {
   /** Sheet row numbers of `head`. */
   headRows: number[]
   proposal: MappingProposal
+  /** Sheet columns hidden in Excel (0-based). */
+  hiddenColumns: number[]
   readMs: number
   /** Where reading spent its time (xlsx only): for the bench and for support. */
   /** Where the read's time went (bench figures): see ReadSheetResult.stats; bootMs = worker start to open, bookMs = zip directory and workbook parts. */
   readStats: (ReadStats & { bootMs: number; bookMs: number }) | null
 }
 
+/** A row left out of the import because it is not an employee (domain/row-kinds.ts). */
+export interface LeftOutRow { row: number; sheetRow: number; kind: 'total' | 'label'; text: string }
+
 export interface Summary {
+  /** Rows in the import: read, minus deleted, minus left out. */
   rows: number
   deleted: number
+  /** Total and label rows left out (the person can include each by hand). */
+  leftOut: number
+  /** The first of them (at most 100). */
+  left: LeftOutRow[]
+  /** Rows in the import that are hidden in Excel (each also has a hidden_row warning). */
+  hiddenRows: number
   errors: number
   warnings: number
   rowsWithErrors: number
@@ -88,6 +100,8 @@ export interface RowView {
   sheetRow: number
   /** Raw values of the mapped fields, keyed by field code (after edits). */
   cells: Record<string, CellValue>
+  /** What will be sent for each of them (the normalised wire value; null = nothing). */
+  values: Record<string, string | null>
   issues: Issue[]
 }
 
@@ -97,6 +111,8 @@ export type BulkFix =
   | { kind: 'trim'; fields?: string[] }
   | { kind: 'halfWidth'; fields?: string[] }
   | { kind: 'dateFormat'; fields?: string[]; order?: 'dmy' | 'mdy' }
+  /** Deletes every row hidden in Excel. */
+  | { kind: 'skipHidden'; fields?: undefined }
 
 export interface RowResult {
   row: number
@@ -119,6 +135,9 @@ export interface ResultLabels {
   warning: string
   ok: string
   sheetName: string
+  /** Status of a row left out as a total or label (default: `skipped`), and why, per kind. */
+  notImported?: string
+  leftKind?: { total: string; label: string }
 }
 
 export interface Requests {
@@ -132,6 +151,8 @@ export interface Requests {
   editCell: { args: { row: number; field: string; value: CellValue }; result: { summary: Summary; rows: RowView[] } }
   bulkFix: { args: { fix: BulkFix }; result: { changed: number; summary: Summary } }
   deleteRows: { args: { rows: number[] }; result: Summary }
+  includeRow: { args: { row: number }; result: Summary }
+  reread: { args: { encoding: ChosenEncoding }; result: Pick<OpenResult, 'encoding' | 'encodingExact' | 'delimiter' | 'sheet'> }
   exportValues: { args: { includeInvalid: boolean }; result: { json: ArrayBuffer; count: number } }
   resultWorkbook: { args: { locale: Locale; labels: ResultLabels; results: RowResult[] | null }; result: { xlsx: ArrayBuffer } }
   templateWorkbook: { args: { schema: TargetSchema; locale: Locale }; result: { xlsx: ArrayBuffer } }

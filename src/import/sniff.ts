@@ -5,7 +5,7 @@
  */
 import { FileError, LIMITS } from './errors'
 
-export type FileKind = 'xlsx' | 'csv'
+export type FileKind = 'xlsx' | 'csv' | 'xls'
 
 const CFB = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]
 
@@ -45,6 +45,8 @@ export async function sniffFile(file: Blob, name: string): Promise<FileKind> {
       ? new Uint8Array(await file.arrayBuffer())
       : new Uint8Array(await new Blob([file.slice(0, 1 << 20), file.slice(file.size - (1 << 20))]).arrayBuffer())
     if (contains(scan, utf16('EncryptedPackage')) || contains(scan, utf16('EncryptionInfo'))) throw new FileError('password_protected')
+    // Excel 97–2003 and WPS .et keep their cells in a "Workbook" (or "Book") stream.
+    if (contains(scan, utf16('Workbook')) || contains(scan, utf16('Book'))) return 'xls'
     throw new FileError('legacy_xls')
   }
   const text = new TextDecoder('latin1').decode(head).trimStart().slice(0, 2048).toLowerCase()

@@ -6,7 +6,8 @@
  */
 import { CellStore, Tag, UNKNOWN_PLACES } from './cells'
 import { Cancelled, FileError, LIMITS } from './errors'
-import { StyleKind, parseStyles } from './styles'
+import { parseAsciiNumber, ScannedNumber } from './number'
+import { formatShown, StyleKind, parseStyles } from './styles'
 import { attributes, columnName, parseRef, tags, unescapeXml } from './xml'
 import { streamEntry, type EntryStream, type HelperFigures } from './inflate-helper'
 import { checkEntrySize, inflateEntry, readEntryText, readZipDirectory, type InflateOptions, type ZipEntry } from './zip'
@@ -26,6 +27,8 @@ export interface XlsxBook {
   sheets: Array<SheetInfo & { path: string }>
   date1904: boolean
   styles: Uint8Array
+  /** Format codes of the styles whose cells are read as shown (StyleKind.Shown), by style index. */
+  shownFormats: Map<number, string>
   sharedStringsPath: string | null
   /** Read once, shared by every sheet read from this book. */
   shared?: { strings: string[]; oversized: Set<number> }
@@ -107,7 +110,8 @@ export async function openXlsx(blob: Blob, options: InflateOptions = {}): Promis
   }
   if (!sharedStringsPath && entries.has('xl/sharedStrings.xml')) sharedStringsPath = 'xl/sharedStrings.xml'
   const stylesXml = stylesPath ? await text(stylesPath) : null
-  return { blob, entries, sheets, date1904, styles: stylesXml ? parseStyles(stylesXml) : new Uint8Array(0), sharedStringsPath }
+  const styles = stylesXml ? parseStyles(stylesXml) : { kinds: new Uint8Array(0), shown: new Map<number, string>() }
+  return { blob, entries, sheets, date1904, styles: styles.kinds, shownFormats: styles.shown, sharedStringsPath }
 }
 
 /**
@@ -235,35 +239,9 @@ const QUOTE = 34
 const APOS = 39
 const latin1 = new TextDecoder('latin1')
 const utf8 = new TextDecoder()
-const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i)
 
 function isNameEnd(b: number | undefined): boolean {
   return b === 32 || b === GT || b === SLASH || b === 9 || b === 10 || b === 13
-}
-
-/** Decimal places of the last number parseNumber read exactly (UNKNOWN_PLACES when it did not). */
-let lastPlaces = 0
-
-/** Number from ASCII bytes; exact for ≤ 15 digits without exponent, else via parseFloat. */
-function parseNumber(buf: Uint8Array, start: number, end: number): number {
-  lastPlaces = UNKNOWN_PLACES
-  let i = start
-  let neg = false
-  if (buf[i] === 45) { neg = true; i++ }
-  let mant = 0
-  let digits = 0
-  let frac = -1
-  for (; i < end; i++) {
-    const b = buf[i] as number
-    if (b >= 48 && b <= 57) { mant = mant * 10 + (b - 48); digits++; if (frac >= 0) frac++ }
-    else if (b === 46 && frac < 0) frac = 0
-    else return parseFloat(latin1.decode(buf.subarray(start, end)))
-  }
-  if (digits === 0) return NaN
-  if (digits > 15) return parseFloat(latin1.decode(buf.subarray(start, end)))
-  const v = frac > 0 ? mant / (POW10[frac] as number) : mant
-  lastPlaces = frac > 0 ? frac : 0
-  return neg ? -v : v
 }
 
 function parseInt10(buf: Uint8Array, start: number, end: number): number {
@@ -284,9 +262,12 @@ class SheetScanner {
   inData = false
   done = false
   merges: Merge[] = []
+  /** The last number read (value and places): the scanner's own, never shared. */
+  readonly scanned = new ScannedNumber()
   constructor(
     readonly store: CellStore,
     readonly styles: Uint8Array,
+    readonly shownFormats: Map<number, string>,
     readonly sharedCount: () => number,
     readonly oversized: Set<number>,
     readonly maxRows: number,
@@ -323,6 +304,18 @@ class SheetScanner {
         i = lt + 6
         continue
       }
+      if (b1 === 99 /* c */ && buf[lt + 2] === 111 && buf[lt + 3] === 108 && isNameEnd(buf[lt + 4])) { // <col …/> (before the rows)
+        const gt = buf.indexOf(GT, lt)
+        if (gt < 0 || gt >= end) return lt
+        const a = attributes(latin1.decode(buf.subarray(lt, gt + 1)))
+        if (a.hidden === '1' || a.hidden === 'true') {
+          const min = Number(a.min)
+          const max = Math.min(Number(a.max), min + LIMITS.maxColumns)
+          for (let c = min; c <= max; c++) if (c >= 1) this.store.hiddenColumns.add(c - 1)
+        }
+        i = gt + 1
+        continue
+      }
       if (b1 === 109 /* m */ && buf[lt + 6] === 67 && buf[lt + 9] === 108 && isNameEnd(buf[lt + 10])) { // <mergeCell 
         const gt = buf.indexOf(GT, lt)
         if (gt < 0 || gt >= end) return lt
@@ -344,8 +337,14 @@ class SheetScanner {
 
   private startRow(buf: Uint8Array, from: number, gt: number): void {
     let r = -1
-    this.attrs(buf, from, gt, (name, vs, ve) => { if (name === 114) r = parseInt10(buf, vs, ve) })
+    let hidden = false
+    this.attrs(buf, from, gt, (name, vs, ve, ns) => {
+      if (name === 114) r = parseInt10(buf, vs, ve)
+      // hidden="1" (Excel, exceljs, SheetJS) or hidden="true" (LibreOffice)
+      else if (name === 0 && vs - ns === 8 && buf[ns] === 104 && buf[ns + 1] === 105 && buf[ns + 2] === 100) hidden = buf[vs] === 49 || buf[vs] === 116
+    })
     this.sheetRow = r > 0 ? r : this.sheetRow + 1
+    if (hidden) this.store.hiddenRows.add(this.sheetRow)
     if (this.store.rowCount >= this.hardLimit) throw new FileError('too_many_rows', { limit: LIMITS.maxRows })
     this.row = this.store.addRow(this.sheetRow)
     this.col = -1
@@ -360,7 +359,7 @@ class SheetScanner {
   }
 
   /** Calls back for each attribute of a start tag: first letter of a 1-letter name (0 for longer names), value range. */
-  private attrs(buf: Uint8Array, from: number, gt: number, each: (name: number, vs: number, ve: number) => void): void {
+  private attrs(buf: Uint8Array, from: number, gt: number, each: (name: number, vs: number, ve: number, nameStart: number) => void): void {
     let i = from
     while (i < gt) {
       const b = buf[i] as number
@@ -374,7 +373,7 @@ class SheetScanner {
       const vs = i + 1
       const ve = buf.indexOf(q, vs)
       if (ve < 0 || ve > gt) return
-      each(nameLen === 1 ? (buf[nameStart] as number) : 0, vs, ve)
+      each(nameLen === 1 ? (buf[nameStart] as number) : 0, vs, ve, nameStart)
       i = ve + 1
     }
   }
@@ -464,12 +463,20 @@ class SheetScanner {
     }
     if (v < 0) return after
     if (type === 0 || type === 110 /* n */) {
-      const num = parseNumber(buf, v, vEnd)
+      const scanned = this.scanned
+      parseAsciiNumber(buf, v, vEnd, scanned)
+      const num = scanned.value
       if (Number.isNaN(num)) return after
       const kind = this.styles[style] ?? StyleKind.Plain
+      if (kind === StyleKind.Shown) {
+        const text = formatShown(num, this.shownFormats.get(style) ?? '')
+        if (text !== null) { this.putString(col, text); return after }
+        this.put(col, Tag.Number, num, scanned.places)
+        return after
+      }
       const tag = kind === StyleKind.Plain ? Tag.Number : kind === StyleKind.Date ? Tag.Date : kind === StyleKind.DateTime ? Tag.DateTime
         : kind === StyleKind.Time ? Tag.Time : Tag.Percent
-      this.put(col, tag, num, tag === Tag.Number ? lastPlaces : UNKNOWN_PLACES)
+      this.put(col, tag, num, tag === Tag.Number ? scanned.places : UNKNOWN_PLACES)
     } else if (type === 115 /* s */ && typeLen === 1) {
       let idx = 0
       for (let p = v; p < vEnd; p++) idx = idx * 10 + ((buf[p] as number) - 48)
@@ -553,7 +560,7 @@ async function scanSheet(book: XlsxBook, entry: ZipEntry, store: CellStore, sour
   let chunks = 0
   let scanMs = 0
   const maxRows = options.maxRows ?? Infinity
-  const scanner = new SheetScanner(store, book.styles, () => sharedCount, oversized, maxRows, LIMITS.maxRows)
+  const scanner = new SheetScanner(store, book.styles, book.shownFormats, () => sharedCount, oversized, maxRows, LIMITS.maxRows)
   let carry = new Uint8Array(256 * 1024)
   let carryLen = 0
   let done = 0

@@ -3,6 +3,7 @@ import { markRaw, ref, shallowRef, type Ref, type ShallowRef } from 'vue'
 import { getMapping, saveMapping, type MappingTargetKind } from '../api/mappings'
 import type { CellValue, Locale, TargetSchema } from '../domain/target'
 import { CancelledError, ImportClient } from '../import/client'
+import type { ChosenEncoding } from '../import/encoding'
 import { FileError, type FileErrorCode } from '../import/errors'
 import { duplicateFields, toSavedMapping, type ColumnMatch, type SavedMapping } from '../import/mapping'
 import type { BulkFix, OpenResult, Progress, ResultLabels, RowResult, RowView, SheetResult, Summary } from '../import/protocol'
@@ -40,6 +41,10 @@ export interface ImportStore {
   editCell(row: number, field: string, value: CellValue): Promise<RowView[]>
   bulkFix(fix: BulkFix): Promise<number>
   deleteRows(rows: number[]): Promise<void>
+  /** Takes a left-out total/label row back into the import. */
+  includeRow(row: number): Promise<void>
+  /** Reads the CSV again in the encoding the person chose; back to mapping with the new header. */
+  reread(encoding: ChosenEncoding): Promise<void>
   templateWorkbook(locale: Locale): Promise<Blob>
   resultWorkbook(locale: Locale, labels: ResultLabels, results?: RowResult[] | null): Promise<Blob>
   exportValues(includeInvalid?: boolean): Promise<{ json: Blob; count: number }>
@@ -172,6 +177,27 @@ export const useImportStore = defineStore('import', (): ImportStore => {
     rowsVersion.value++
   }
 
+  async function includeRow(row: number): Promise<void> {
+    summary.value = await client.includeRow(row)
+    rowsVersion.value++
+  }
+
+  async function reread(encoding: ChosenEncoding): Promise<void> {
+    error.value = null
+    const back = stage.value
+    stage.value = 'reading'
+    try {
+      const r = await client.reread(encoding, (p) => { progress.value = p })
+      progress.value = null
+      if (opened.value) opened.value = { ...opened.value, ...r }
+      summary.value = null
+      if (r.sheet) await useSheet(r.sheet)
+      else stage.value = back
+    } catch (e) {
+      fail(e, back)
+    }
+  }
+
   function templateWorkbook(locale: Locale): Promise<Blob> {
     if (!schema.value) throw new Error('begin() first')
     return client.templateWorkbook(schema.value, locale)
@@ -211,6 +237,6 @@ export const useImportStore = defineStore('import', (): ImportStore => {
 
   return {
     stage, schema, target, file, progress, opened, sheet, matches, summary, error, savedMapping: mapping.state, rowsVersion, client,
-    begin, open, chooseSheet, setHeader, confirmMapping, editCell, bulkFix, deleteRows, templateWorkbook, resultWorkbook, exportValues, cancel, reset,
+    begin, open, chooseSheet, setHeader, confirmMapping, editCell, bulkFix, deleteRows, includeRow, reread, templateWorkbook, resultWorkbook, exportValues, cancel, reset,
   }
 })

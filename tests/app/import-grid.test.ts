@@ -23,7 +23,7 @@ const CSV = [
 
 const waitFor = <T>(check: () => T) => vi.waitFor(check, { timeout: 5_000, interval: 10 })
 
-async function mountWithFile(width: number) {
+async function mountWithFile(width: number, csv: string = CSV) {
   ;(window as unknown as { happyDOM: { setViewport(v: { width: number; height: number }): void } }).happyDOM.setViewport({ width, height: 800 })
   setActivePinia(createPinia())
   const wrapper = mount(ImportFlow, {
@@ -32,7 +32,7 @@ async function mountWithFile(width: number) {
     attachTo: document.body,
   })
   const input = wrapper.get('[data-test="file"]').element as HTMLInputElement
-  Object.defineProperty(input, 'files', { value: [new File([CSV], 'pay.csv', { type: 'text/csv' })] })
+  Object.defineProperty(input, 'files', { value: [new File([csv], 'pay.csv', { type: 'text/csv' })] })
   await wrapper.get('[data-test="file"]').trigger('change')
   // Every header matches exactly, so there is no mapping step: straight to the grid.
   await waitFor(() => expect(useImportStore().stage).toBe('review'))
@@ -70,7 +70,7 @@ describe('the review grid', () => {
     await input.setValue('200')
     await input.trigger('keydown', { key: 'Enter' })
     await waitFor(() => expect(wrapper.get('[data-row="1"] [data-field="overtime_pay"]').classes()).not.toContain('is-error'))
-    expect(wrapper.get('[data-row="1"] [data-field="overtime_pay"]').text()).toBe('200')
+    expect(wrapper.get('[data-row="1"] [data-field="overtime_pay"]').text()).toBe('200.00') // what will be sent
     expect(wrapper.get('[data-test="summary"]').text()).toBe('5 rows · 1 with errors · 0 with warnings')
     // Escape leaves a cell as it was.
     await wrapper.get('[data-row="3"] [data-field="overtime_pay"] button').trigger('click')
@@ -97,6 +97,72 @@ describe('the review grid', () => {
     expect(cards.slice(0, 2).map((c) => c.classes().includes('has-error'))).toEqual([true, true])
     expect(cards[0]!.text()).toContain('"abc" is not a number')
     expect(cards[2]!.classes()).not.toContain('has-error')
+  })
+})
+
+const MEANT = [
+  'Employee No.,Payroll period,Overtime pay,Remark',
+  'Ｅ００１,2024-01,(100),refund', // full-width ID; a negative in parentheses
+  'E002,2024-01,"¥1,234.5",ok',
+  ',合计,"1,134.5",', // a total row
+  'E003,2024-01,12,ok',
+].join('\n')
+
+describe('the grid shows what will be sent', () => {
+  it('the normalised value in the cell, the cell as written on hover, and a warning where it was reinterpreted', async () => {
+    const wrapper = await mountWithFile(1280, MEANT)
+    await waitFor(() => expect(wrapper.findAll('[data-test="row"]')).toHaveLength(3))
+    const pay = wrapper.get('[data-row="0"] [data-field="overtime_pay"]')
+    expect(pay.text()).toBe('-100.00')
+    expect(pay.classes()).toContain('is-warning')
+    expect(pay.attributes('title')).toContain('Will write -100.00 (the file says “(100)”)')
+    expect(pay.attributes('title')).toContain('"(100)" read as -100.00 (parentheses as a minus sign)')
+    expect(wrapper.get('[data-row="0"] [data-field="employee_no"]').text()).toBe('E001')
+    expect(wrapper.get('[data-row="0"] [data-field="employee_no"]').attributes('title')).toContain('ID "Ｅ００１" changed to "E001"')
+    expect(wrapper.get('[data-row="1"] [data-field="overtime_pay"]').text()).toBe('1234.50')
+    // A plain cell has nothing to say.
+    expect(wrapper.get('[data-row="3"] [data-field="overtime_pay"]').attributes('title')).toBe('')
+  })
+
+  it('a total row is left out and said once, with a way to import it anyway', async () => {
+    const wrapper = await mountWithFile(1280, MEANT)
+    await waitFor(() => expect(wrapper.findAll('[data-test="left-row"]')).toHaveLength(1))
+    expect(wrapper.get('[data-test="left-out"]').text()).toContain('Row 4 is a total row (合计 · 1,134.5): not imported.')
+    expect(wrapper.get('[data-test="summary"]').text()).toBe('3 rows · 0 with errors · 2 with warnings')
+    await wrapper.get('[data-test="include-row"]').trigger('click')
+    await waitFor(() => expect(wrapper.findAll('[data-test="row"]')).toHaveLength(4))
+    expect(wrapper.find('[data-test="left-out"]').exists()).toBe(false)
+    expect(wrapper.get('[data-test="summary"]').text()).toBe('4 rows · 1 with errors · 2 with warnings')
+  })
+
+  it('the error report is offered only when there are errors', async () => {
+    const clean = await mountWithFile(1280, MEANT)
+    await waitFor(() => expect(clean.findAll('[data-test="row"]')).toHaveLength(3))
+    expect(clean.find('[data-test="report"]').exists()).toBe(false)
+    clean.unmount()
+    document.body.innerHTML = ''
+    const wrapper = await mountWithFile(1280)
+    await waitFor(() => expect(wrapper.findAll('[data-test="row"]')).toHaveLength(5))
+    expect(wrapper.find('[data-test="report"]').exists()).toBe(true)
+  })
+
+  it('the encoding of a CSV can be chosen beside the detected one, and the file is read again', async () => {
+    const wrapper = await mountWithFile(1280, MEANT)
+    await waitFor(() => expect(wrapper.findAll('[data-test="row"]')).toHaveLength(3))
+    expect(wrapper.get('[data-test="encoding"]').text()).toContain('UTF-8')
+    const select = wrapper.get('[data-test="encoding-choice"]')
+    expect((select.element as HTMLSelectElement).value).toBe('utf-8')
+    expect(select.findAll('option').map((o) => o.attributes('value'))).toEqual(['utf-8', 'gb18030', 'utf-16le', 'big5'])
+    await select.setValue('gb18030')
+    await waitFor(() => expect(useImportStore().opened?.encoding).toBe('gb18030'))
+  })
+
+  it('at 375 px a card shows what will be sent with the cell as written under it', async () => {
+    const wrapper = await mountWithFile(375, MEANT)
+    await waitFor(() => expect(wrapper.findAll('[data-test="card"]')).toHaveLength(3))
+    const first = wrapper.findAll('[data-test="card"]')[0]!
+    expect(first.text()).toContain('-100.00')
+    expect(first.findAll('[data-test="raw"]').map((r) => r.text())).toEqual(['Ｅ００１', '(100)'])
   })
 })
 

@@ -144,6 +144,8 @@ describe('importing a spreadsheet into a datasource', () => {
     expect(wrapper.get('[data-testid="diff-count-unchanged"]').text()).toContain('1')
     // Two unresolved employees plus the row with a file error.
     expect(wrapper.get('[data-testid="diff-count-excluded"]').text()).toContain('3')
+    // The filter chip counts the same rows as the header (it once said 2 where the header said 3).
+    expect(wrapper.get('[data-testid="diff-filter-excluded"]').text()).toMatch(/\b3$/)
 
     const changed = wrapper.get('[data-testid="diff-record"][data-status="changed"]')
     expect(changed.attributes('data-employment')).toBe('701')
@@ -160,6 +162,7 @@ describe('importing a spreadsheet into a datasource', () => {
     expect(wrapper.get('[data-testid="diff-record"]').attributes('data-employment')).toBe('702')
 
     await wrapper.get('[data-testid="diff-filter-excluded"]').trigger('click')
+    expect(wrapper.get('[data-testid="diff-excluded-file-errors"]').text()).toContain('1 rows with errors in the file are not sent')
     const excluded = wrapper.findAll('[data-testid="diff-excluded-row"]')
     expect(excluded.map((e) => [e.attributes('data-row'), e.attributes('data-reason')])).toEqual([['5', 'not_found'], ['6', 'ambiguous']])
     expect(excluded[1]!.text()).toContain('New Wu · 802')

@@ -59,11 +59,15 @@ describe('files that cannot be imported get a clear reason, fast', () => {
     expect((await open(oleFile(['EncryptionInfo', 'EncryptedPackage']), 'salary.xlsx')).code).toBe('password_protected')
   })
 
-  it('a legacy .xls written by SheetJS as BIFF8', async () => {
+  it('an Excel 2003 XML spreadsheet (not read: save it as .xlsx)', async () => {
     const wb = XLSX.utils.book_new()
     XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet([['工号'], ['000123']]), 'S')
-    const xls = new Uint8Array(XLSX.write(wb, { type: 'array', bookType: 'biff8' }) as ArrayBuffer)
-    expect((await open(xls, 'old.xls')).code).toBe('legacy_xls')
+    const xml = XLSX.write(wb, { type: 'string', bookType: 'xlml' }) as string
+    expect((await open(xml, 'old.xls')).code).toBe('legacy_xls')
+  })
+
+  it('an OLE file that is neither a workbook nor encrypted (a .doc renamed .xls)', async () => {
+    expect((await open(oleFile(['WordDocument']), 'old.xls')).code).toBe('legacy_xls')
   })
 
   it('a cut-off .xlsx, and one with damaged compressed data', async () => {

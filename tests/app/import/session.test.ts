@@ -30,12 +30,12 @@ describe('an import session from file to result workbook', () => {
     expect(summary).toMatchObject({ rows: 6, rowsWithErrors: 5, validRows: 1 })
     const codes = session.rows({ filter: 'issues', order: 'sheet', start: 0, count: 10 }).rows.map((r) => [r.sheetRow, r.issues.map((i) => `${i.field}:${i.code}`).sort()])
     expect(codes).toEqual([
-      [2, ['employee_no:duplicate_key', 'old_allowance:field_stopped']],
+      [2, ['bonus_rate:reinterpreted', 'employee_no:duplicate_key', 'old_allowance:field_stopped']], // 10% read as 10, said
       [3, ['overtime_pay:not_a_number']],
       [4, ['overtime_pay:rounded']],
       [5, ['employee_no:duplicate_key']],
       [6, ['employee_no:required']],
-      [7, ['paid_on:ambiguous_date']], // full-width digits in the month are read as they are meant
+      [7, ['employee_no:identifier_normalised', 'paid_on:ambiguous_date']], // ' 000126 ' trimmed (said); full-width digits in the month are read as they are meant
     ])
   })
 
@@ -55,7 +55,7 @@ describe('an import session from file to result workbook', () => {
     r = session.editCell({ row: 3, field: 'employee_no', value: '000127' })
     const touched = Object.fromEntries(r.rows.map((x) => [x.row, x.issues.map((i) => i.code)]))
     expect(touched[3]).toEqual([])
-    expect(touched[0]).toEqual(['field_stopped'])
+    expect(touched[0]).toEqual(['reinterpreted', 'field_stopped'])
     expect(r.summary.rowsWithErrors).toBe(2)
     // Making a new duplicate is caught too.
     r = session.editCell({ row: 4, field: 'employee_no', value: '000124' })
@@ -80,7 +80,7 @@ describe('an import session from file to result workbook', () => {
     expect(summary).toMatchObject({ rows: 4, deleted: 2 })
     const first = session.rows({ filter: 'all', order: 'sheet', start: 0, count: 10 }).rows
     expect(first.map((r) => r.row)).toEqual([0, 1, 2, 5])
-    expect(first[0]!.issues.map((i) => i.code)).toEqual(['field_stopped'])
+    expect(first[0]!.issues.map((i) => i.code)).toEqual(['reinterpreted', 'field_stopped'])
   })
 
   it('exports only valid rows as exact wire values, with their sheet rows', async () => {

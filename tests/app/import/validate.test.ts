@@ -8,9 +8,10 @@ import { payrollSchema } from './fixtures/schemas'
 const row = (over: Record<string, CellValue> = {}): Record<string, CellValue> => ({ employee_no: '000123', payroll_period: '2024-01', overtime_pay: 10, ...over })
 
 describe('validateRows', () => {
-  it('gives exact wire values for good rows and no issues', () => {
+  it('gives exact wire values for good rows, saying what was read beyond the plain digits', () => {
     const r = validateRows(payrollSchema, [row({ bonus_rate: '10%', paid_on: 45296 })])
-    expect(r.issues).toEqual([])
+    // "10%" → 10 and a bare serial 45296 → 2024-01-05 are right, but not what the cells literally hold.
+    expect(r.issues.map((i) => `${i.field}:${i.severity}:${i.code}`)).toEqual(['bonus_rate:warning:reinterpreted', 'paid_on:warning:date_guessed'])
     expect(r.values[0]).toMatchObject({ employee_no: '000123', payroll_period: '2024-01', overtime_pay: '10.00', bonus_rate: '10', paid_on: '2024-01-05', remark: null })
   })
 
