@@ -1,7 +1,9 @@
+import type { TargetKind } from '../domain/jobs'
 import { request } from './http'
 import type { SavedMapping } from '../import/mapping'
 
-export type MappingTargetKind = 'payroll' | 'attendance'
+/** The write targets of the registry (src/domain/write-targets.ts). */
+export type MappingTargetKind = TargetKind
 
 const url = (kind: MappingTargetKind, id: string) => `/api/mappings/${kind}/${encodeURIComponent(id)}`
 

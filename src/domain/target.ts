@@ -4,6 +4,8 @@
  * driven only by this shape, so payroll and attendance share it. Pure: compiled into the server.
  */
 
+import type { TargetKind } from './jobs'
+
 export type Locale = 'zh-CN' | 'en-US'
 export const LOCALES: readonly Locale[] = ['zh-CN', 'en-US']
 
@@ -52,7 +54,7 @@ export interface TargetField {
 }
 
 export interface TargetSchema {
-  kind: 'payroll' | 'attendance'
+  kind: TargetKind
   id: string
   title: I18nText
   fields: TargetField[]
