@@ -7,8 +7,14 @@ import { openFile } from './harness'
 
 const office = findSoffice()
 
+/** Each writer's file is made once (LibreOffice takes seconds to start) and handed out as a copy. */
+function once(make: () => Promise<Uint8Array> | Uint8Array): () => Promise<Uint8Array> {
+  let made: Promise<Uint8Array> | null = null
+  return async () => (await (made ??= Promise.resolve(make()))).slice()
+}
+
 /** The same sheet from each writer; LibreOffice re-saves the exceljs file in its own writer (.xlsx and Excel 97 .xls). */
-const writers: Array<[string, string, () => Promise<Uint8Array> | Uint8Array]> = [
+const writers: Array<[string, string, () => Promise<Uint8Array>]> = ([
   ['exceljs', 'hr.xlsx', () => exceljsHr()],
   ['SheetJS', 'hr.xlsx', () => sheetjsHr('xlsx')],
   ['SheetJS as Excel 97 (.xls)', 'hr.xls', () => sheetjsHr('biff8')],
@@ -16,7 +22,7 @@ const writers: Array<[string, string, () => Promise<Uint8Array> | Uint8Array]> =
     ['LibreOffice', 'hr.xlsx', async () => libreOfficeResave(office, await exceljsHr(), 'xlsx', 'xlsx')],
     ['LibreOffice as Excel 97 (.xls)', 'hr.xls', async () => libreOfficeResave(office, await exceljsHr(), 'xlsx', 'xls')],
   ] as Array<[string, string, () => Promise<Uint8Array>]> : []),
-]
+] as Array<[string, string, () => Promise<Uint8Array> | Uint8Array]>).map(([w, name, make]) => [w, name, once(make)])
 
 async function review(bytes: Uint8Array, name: string): Promise<{ session: ImportSession; summary: ReturnType<ImportSession['summary']>; hiddenColumns: number[] }> {
   const { session, opened } = await openFile(bytes, name, hrSchema)
