@@ -1,6 +1,6 @@
 /**
- * Rows of an HR sheet that are not employees: total rows (合计 / 小计 / Total, or sums of the rows
- * above) and block labels (a department name alone between blocks). They are left out of an
+ * Rows of an HR sheet that are not employees: total rows (合计 / 小计 / Total, a column-total
+ * formula such as =SUM(C3:C9), or numbers that are the sums of the rows above) and block labels (a department name alone between blocks). They are left out of an
  * import and said once; the person can take any of them back by hand.
  *
  * Never a real employee: a row whose key (employee number, ID) holds a value other than a total
@@ -72,6 +72,8 @@ export interface RowContext {
   firstColumn: number
   /** Sums per column of the number cells of the rows above, back to the last total, label or the header; null = not known. */
   sumsAbove: ((col: number) => { sum: number; count: number }) | null
+  /** The row holds a column-total formula (=SUM(C3:C9)): with no key, that makes it a total whatever the numbers. */
+  columnSum?: boolean
 }
 
 /** 'total', 'label' or null (an employee, or anything else: kept). */
@@ -101,8 +103,11 @@ export function classifyRow(ctx: RowContext): RowKind | null {
     const v = cells[only]
     if (typeof v === 'string') return !hasDigit(v) && !v.includes('@') && only <= ctx.firstColumn + 1 && v.trim().length <= 40 ? 'label' : null
   }
-  // No word: a row without key whose every number is the sum of its column above (a SUM() row).
-  if (ctx.sumsAbove && numbers >= 1 && keyColumns.length > 0 && keyColumns.every((c) => empty(cells[c] ?? null))) {
+  const keyless = keyColumns.length > 0 && keyColumns.every((c) => empty(cells[c] ?? null))
+  // No word: a row without key that sums a column with a formula (=SUM(C3:C9), =SUBTOTAL(9,C3:C9)).
+  if (ctx.columnSum && numbers >= 1 && keyless) return 'total'
+  // …or whose every number is the sum of its column above (a total typed in, or pasted as values).
+  if (ctx.sumsAbove && numbers >= 1 && keyless) {
     for (let c = 0; c < cells.length; c++) {
       const v = cells[c]
       if (typeof v !== 'number') continue

@@ -129,6 +129,8 @@ export class CellStore {
   hiddenRows = new Set<number>()
   /** 0-based columns hidden in the spreadsheet program. */
   hiddenColumns = new Set<number>()
+  /** Sheet row numbers of rows with a column-total formula (=SUM(C3:C9)): a sign of a total row. */
+  sumRows = new Set<number>()
   private dateCache = new Map<number, string | null>()
 
   constructor(capacityHint = 1024) {

@@ -323,6 +323,7 @@ export class ImportSession {
         cells: store.row(r),
         keyColumns,
         firstColumn,
+        columnSum: store.sumRows.has(store.sheetRows[r] as number),
         sumsAbove: (col) => {
           let sum = 0
           let count = 0

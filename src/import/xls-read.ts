@@ -9,7 +9,7 @@
 import { CellStore, Tag, UNKNOWN_PLACES } from './cells'
 import { Cancelled, FileError, LIMITS } from './errors'
 import { classifyFormat, formatShown, StyleKind } from './styles'
-import type { Merge } from './xlsx-read'
+import { isColumnSum, type Merge } from './xlsx-read'
 
 export interface LegacySheet {
   index: number
@@ -23,7 +23,7 @@ export interface LegacySheet {
 
 export interface LegacyWorkbook { sheets: LegacySheet[] }
 
-interface SheetCell { t: string; v?: unknown; w?: string; z?: string | number }
+interface SheetCell { t: string; v?: unknown; w?: string; z?: string | number; f?: string }
 
 export async function readLegacyWorkbook(file: Blob, isCancelled: () => boolean): Promise<LegacyWorkbook> {
   const XLSX = await import('@e965/xlsx')
@@ -77,6 +77,7 @@ function sheetStore(XLSX: SheetJs, ws: Sheet, date1904: boolean): { store: CellS
       const cell = cells[c]
       if (!cell) continue
       if (putCell(store, row, c, cell, XLSX)) any = true
+      if (typeof cell.f === 'string' && isColumnSum(cell.f)) store.sumRows.add(r + 1)
     }
     if (!any) store.dropLastRow()
   }

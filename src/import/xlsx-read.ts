@@ -244,6 +244,15 @@ function isNameEnd(b: number | undefined): boolean {
   return b === 32 || b === GT || b === SLASH || b === 9 || b === 10 || b === 13
 }
 
+/**
+ * Whether a formula starts as a column total: SUM or SUBTOTAL over one column's rows (=SUM(C3:C9),
+ * =SUBTOTAL(9,C3:C9)). A row-wise SUM (=SUM(C5:H5), an employee's own total) is not one.
+ */
+export function isColumnSum(formula: string): boolean {
+  const m = /^\s*(?:_xlfn\.)?(?:SUM|SUBTOTAL)\(\s*(?:\d+\s*,\s*)?\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)/i.exec(formula)
+  return !!m && (m[1] as string).toUpperCase() === (m[3] as string).toUpperCase() && m[2] !== m[4]
+}
+
 function parseInt10(buf: Uint8Array, start: number, end: number): number {
   let n = 0
   for (let i = start; i < end; i++) {
@@ -446,6 +455,15 @@ class SheetScanner {
         while (k < end && buf[k] !== LT) k++
         if (k >= end) return -1
         vEnd = k
+        continue
+      }
+      if (c1 === 102 /* f */ && (buf[k + 2] === GT || buf[k + 2] === 32)) {
+        // A formula: only its start is looked at, for a column total (=SUM(C3:C9)); rare, so not hand-tuned.
+        let gt = k + 2
+        while (gt < end && buf[gt] !== GT) gt++
+        if (gt >= end) return -1
+        if (buf[gt - 1] !== SLASH && isColumnSum(latin1.decode(buf.subarray(gt + 1, Math.min(end, gt + 80))))) this.store.sumRows.add(this.sheetRow)
+        k = gt + 1
         continue
       }
       while (k < end && buf[k] !== GT) k++

@@ -51,3 +51,17 @@ describe('block labels', () => {
     expect(row([null, null, '研发部'])).toBeNull()
   })
 })
+
+describe('a column-total formula', () => {
+  it('is SUM or SUBTOTAL down one column, not across a row', async () => {
+    const { isColumnSum } = await import('../../src/import/xlsx-read')
+    for (const f of ['SUM(C3:C9)', 'sum($C$3:$C$9)', 'SUBTOTAL(9,C3:C9)', '_xlfn.SUM(AB2:AB200)']) expect([f, isColumnSum(f)]).toEqual([f, true])
+    for (const f of ['SUM(C5:H5)', 'C3+C4', 'AVERAGE(C3:C9)', 'SUM(C3)', 'VLOOKUP(A2,B:C,2,0)']) expect([f, isColumnSum(f)]).toEqual([f, false])
+  })
+
+  it('makes a keyless row a total whatever its numbers; a row with an employee number stays an employee', () => {
+    const ctx = (cells: CellValue[]) => ({ cells, keyColumns: [0], firstColumn: 0, sumsAbove: () => ({ sum: 0, count: 0 }), columnSum: true })
+    expect(classifyRow(ctx([null, null, 999]))).toBe('total')
+    expect(classifyRow(ctx(['E001', '张三', 999]))).toBeNull()
+  })
+})

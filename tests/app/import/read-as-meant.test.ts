@@ -7,8 +7,14 @@ import { openFile } from './harness'
 
 const office = findSoffice()
 
+/** Each writer's file is made once (LibreOffice takes seconds to start) and handed out as a copy. */
+function once(make: () => Promise<Uint8Array> | Uint8Array): () => Promise<Uint8Array> {
+  let made: Promise<Uint8Array> | null = null
+  return async () => (await (made ??= Promise.resolve(make()))).slice()
+}
+
 /** The same sheet from each writer; LibreOffice re-saves the exceljs file in its own writer (.xlsx and Excel 97 .xls). */
-const writers: Array<[string, string, () => Promise<Uint8Array> | Uint8Array]> = [
+const writers: Array<[string, string, () => Promise<Uint8Array>]> = ([
   ['exceljs', 'hr.xlsx', () => exceljsHr()],
   ['SheetJS', 'hr.xlsx', () => sheetjsHr('xlsx')],
   ['SheetJS as Excel 97 (.xls)', 'hr.xls', () => sheetjsHr('biff8')],
@@ -16,7 +22,7 @@ const writers: Array<[string, string, () => Promise<Uint8Array> | Uint8Array]> =
     ['LibreOffice', 'hr.xlsx', async () => libreOfficeResave(office, await exceljsHr(), 'xlsx', 'xlsx')],
     ['LibreOffice as Excel 97 (.xls)', 'hr.xls', async () => libreOfficeResave(office, await exceljsHr(), 'xlsx', 'xls')],
   ] as Array<[string, string, () => Promise<Uint8Array>]> : []),
-]
+] as Array<[string, string, () => Promise<Uint8Array> | Uint8Array]>).map(([w, name, make]) => [w, name, once(make)])
 
 async function review(bytes: Uint8Array, name: string): Promise<{ session: ImportSession; summary: ReturnType<ImportSession['summary']>; hiddenColumns: number[] }> {
   const { session, opened } = await openFile(bytes, name, hrSchema)
@@ -107,5 +113,38 @@ describe('an employee number in the wrong letter case', () => {
       [20, 'FS10199', ['identifier_normalised']],
       [21, 'FS10101', ['duplicate_key', 'identifier_normalised']],
     ])
+  })
+})
+
+describe('a total made with a formula', () => {
+  // Row 4 totals with SUBTOTAL over rows 2–3 but its cached value is off (a stale file); row 5 is an
+  // employee whose number is missing, with a row-wise SUM of their own amounts: an employee, not a total.
+  const rows: Array<Array<string | number | null>> = [['工号', '姓名', '金额', '备注'], ['E1', '张三', 10, 'a'], ['E2', '李四', 20, 'b'], [null, null, 999, null], [null, '王五', 7, null]]
+  const formulas: Record<string, string> = { C4: 'SUBTOTAL(9,C2:C3)', C5: 'SUM(A5:B5)' }
+
+  async function exceljsFile(): Promise<Uint8Array> {
+    const ExcelJS = (await import('exceljs')).default
+    const wb = new ExcelJS.Workbook()
+    const ws = wb.addWorksheet('S')
+    rows.forEach((r, i) => ws.addRow(r.map((v, c) => { const f = formulas[`${'ABCD'[c]}${i + 1}`]; return f ? { formula: f, result: v } : v ?? undefined })))
+    return new Uint8Array(await wb.xlsx.writeBuffer())
+  }
+
+  async function sheetjsFile(bookType: 'xlsx'): Promise<Uint8Array> {
+    const XLSX = await import('@e965/xlsx')
+    const ws = XLSX.utils.aoa_to_sheet(rows)
+    for (const [ref, f] of Object.entries(formulas)) (ws[ref] as { f?: string }).f = f
+    const wb = XLSX.utils.book_new()
+    XLSX.utils.book_append_sheet(wb, ws, 'S')
+    return new Uint8Array(XLSX.write(wb, { type: 'array', bookType }) as ArrayBuffer)
+  }
+
+  // (SheetJS's Excel 97 writer writes values without formulas, so LibreOffice writes the .xls here.)
+  const makers: Array<[string, string, () => Promise<Uint8Array>]> = [['exceljs', 'f.xlsx', exceljsFile], ['SheetJS', 'f.xlsx', () => sheetjsFile('xlsx')]]
+  if (office) makers.push(['LibreOffice as Excel 97', 'f.xls', async () => libreOfficeResave(office, await exceljsFile(), 'xlsx', 'xls')])
+  it.each(makers)('is left out when written by %s, and a row-wise SUM stays an employee row', async (_w, name, make) => {
+    const { summary, session } = await review(await make(), name)
+    expect(summary.left.map((l) => [l.sheetRow, l.kind])).toEqual([[4, 'total']])
+    expect(employees(session).map(([row]) => row)).toEqual([2, 3, 5])
   })
 })
