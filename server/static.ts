@@ -33,6 +33,11 @@ export function serveApp(distDir: string): Hono {
   }
   // A missing hashed asset is a stale page asking for an old build's file: a plain 404, not the app.
   const staleAsset: MiddlewareHandler = async (c, next) => (c.req.path.startsWith('/assets/') ? c.text('Not found', 404) : next())
+  // Made on first use, once dist/ exists: serveStatic complains on stderr about a missing root when made.
+  let files: MiddlewareHandler | null = null
+  let index: MiddlewareHandler | null = null
+  const sendFile: MiddlewareHandler = (c, next) => (files ??= serveStatic({ root, precompressed: true }))(c, next)
+  const sendIndex: MiddlewareHandler = (c, next) => (index ??= serveStatic({ root, path: 'index.html', precompressed: true }))(c, next)
   // GET only (Hono answers HEAD through GET routes); other methods fall through to the JSON 404.
-  return new Hono().get('*', built, etag(), cachePolicy, serveStatic({ root, precompressed: true }), staleAsset, serveStatic({ root, path: 'index.html', precompressed: true }))
+  return new Hono().get('*', built, etag(), cachePolicy, sendFile, staleAsset, sendIndex)
 }

@@ -24,9 +24,9 @@ export function observedFeishuHttp(http: FeishuHttp, deps: { logger: Logger; met
         if (e instanceof FeishuError) {
           deps.metrics?.feishuCalls.inc({ api, outcome: e.failure.kind })
           if (e.failure.kind === 'rate_limited') deps.metrics?.feishuRateLimited.inc({ api })
-          // Rate limits and lock waits are routine (paced and retried): debug; the rest: warn.
+          // Rate limits and lock waits are routine (paced and retried): info; the rest: warn.
           const routine = e.failure.kind === 'rate_limited' || e.failure.kind === 'lock_busy'
-          deps.logger[routine ? 'debug' : 'warn']('feishu call failed', { api, kind: e.failure.kind, httpStatus: e.httpStatus, code: e.code, logId: e.logId, feishuMessage: e.feishuMessage })
+          deps.logger[routine ? 'info' : 'warn']('feishu call failed', { api, kind: e.failure.kind, httpStatus: e.httpStatus, code: e.code, logId: e.logId, feishuMessage: e.feishuMessage })
         }
         throw e
       }

@@ -39,50 +39,53 @@ describe('progress streams under load', () => {
     const heapBefore = process.memoryUsage().heapUsed
     const agent = new Agent({ keepAlive: true, maxSockets: 64 })
     const open: OpenStream[] = []
-    const refused: Array<{ status: number; code: string; scope: string }> = []
-    let next = 0
-    // One signed-in attacker, 10,000 stream attempts, 64 at a time.
-    await Promise.all(Array.from({ length: 64 }, async () => {
-      while (next < 10_000) {
-        const i = next++
-        const s = await openStream(`/api/jobs/${jobs[i % 2]}/events`, admin, agent)
-        if (s.status === 200) { open.push(s); continue }
-        const json = JSON.parse(await s.ended) as { error: { code: string; details: { scope: string } } }
-        refused.push({ status: s.status, code: json.error.code, scope: json.error.details.scope })
+    try {
+      const refused: Array<{ status: number; code: string; scope: string }> = []
+      let next = 0
+      // One signed-in attacker, 10,000 stream attempts, 64 at a time.
+      await Promise.all(Array.from({ length: 64 }, async () => {
+        while (next < 10_000) {
+          const i = next++
+          const s = await openStream(`/api/jobs/${jobs[i % 2]}/events`, admin, agent)
+          if (s.status === 200) { open.push(s); continue }
+          const json = JSON.parse(await s.ended) as { error: { code: string; details: { scope: string } } }
+          refused.push({ status: s.status, code: json.error.code, scope: json.error.details.scope })
+        }
+      }))
+      expect(open).toHaveLength(10)
+      expect(refused).toHaveLength(9_990)
+      expect(new Set(refused.map((r) => `${r.status} ${r.code} ${r.scope}`))).toEqual(new Set(['429 too_many_streams person']))
+      expect(await metric(server, METRICS_TOKEN, 'hr_progress_streams_open')).toBe(10)
+
+      // Someone else still gets in, up to the server's total (15); then the server says it is full.
+      const payroll = await signIn(server, 'wangfang')
+      expect((await api(server, 'GET', `/api/jobs/${jobs[0]}/events`, payroll)).status).toBe(404) // not theirs: no stream, no slot
+      const theirJob = await payrollDraft(server, payroll, 'stream-cap-0003')
+      for (let i = 0; i < 5; i++) {
+        const s = await openStream(`/api/jobs/${theirJob}/events`, payroll)
+        expect(s.status).toBe(200)
+        open.push(s)
       }
-    }))
-    expect(open).toHaveLength(10)
-    expect(refused).toHaveLength(9_990)
-    expect(new Set(refused.map((r) => `${r.status} ${r.code} ${r.scope}`))).toEqual(new Set(['429 too_many_streams person']))
-    expect(await metric(server, METRICS_TOKEN, 'hr_progress_streams_open')).toBe(10)
-
-    // Someone else still gets in, up to the server's total (15); then the server says it is full.
-    const payroll = await signIn(server, 'wangfang')
-    expect((await api(server, 'GET', `/api/jobs/${jobs[0]}/events`, payroll)).status).toBe(404) // not theirs: no stream, no slot
-    const theirJob = await payrollDraft(server, payroll, 'stream-cap-0003')
-    for (let i = 0; i < 5; i++) {
-      const s = await openStream(`/api/jobs/${theirJob}/events`, payroll)
-      expect(s.status).toBe(200)
-      open.push(s)
+      const full = await api(server, 'GET', `/api/jobs/${theirJob}/events`, payroll)
+      expect(full.status).toBe(429)
+      expect(full.json.error).toMatchObject({ code: 'too_many_streams', details: { scope: 'server', limit: 15 } })
+      expect(full.headers.get('retry-after')).toBe('60')
+      // Meanwhile everything else answers as usual.
+      expect((await api(server, 'GET', '/api/me', payroll)).status).toBe(200)
+      expect((await fetch(`${server.url}/readyz`)).status).toBe(200)
+      const memoryGrowthMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024
+      expect(memoryGrowthMb).toBeLessThan(100)
+    } finally {
+      // Also when an assertion failed, so the next tests start with every slot free.
+      for (const s of open) s.close()
+      agent.destroy()
     }
-    const full = await api(server, 'GET', `/api/jobs/${theirJob}/events`, payroll)
-    expect(full.status).toBe(429)
-    expect(full.json.error).toMatchObject({ code: 'too_many_streams', details: { scope: 'server', limit: 15 } })
-    expect(full.headers.get('retry-after')).toBe('60')
-    // Meanwhile everything else answers as usual.
-    expect((await api(server, 'GET', '/api/me', payroll)).status).toBe(200)
-    expect((await fetch(`${server.url}/readyz`)).status).toBe(200)
-    const memoryGrowthMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024
-    expect(memoryGrowthMb).toBeLessThan(100)
-
-    for (const s of open) s.close()
-    agent.destroy()
     await until(async () => (await metric(server, METRICS_TOKEN, 'hr_progress_streams_open')) === 0)
     // The slots came back.
     const again = await openStream(`/api/jobs/${jobs[0]}/events`, admin)
     expect(again.status).toBe(200)
     again.close()
-  })
+  }, 120_000) // 10,000 requests on a shared 2-core machine: a generous bound, never a timing assertion
 })
 
 describe('one progress stream', () => {
