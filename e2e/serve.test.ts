@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Running } from '../server/start'
-import { launchBrowser, startProduct } from './browser'
+import { launchBrowser, startProduct } from './helpers'
 
 let product: Running
 let browser: Browser
