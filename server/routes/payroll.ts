@@ -11,6 +11,7 @@ import { bodyOf, validateJson } from '../middleware/validate'
 import { listDatasources } from '../targets/payroll/datasources'
 import { employeeResolver } from '../targets/payroll/resolve-employees'
 import { readCurrentRecords } from '../targets/payroll/records'
+import { readPeriodGuard } from '../targets/payroll/period-guard'
 import { payrollKeyOf, payrollKeyProblem, type PayrollPeriodType } from '../../src/domain/payroll'
 import type { PayrollKey } from '../../src/domain/jobs'
 
@@ -41,6 +42,18 @@ const recordsBody = z.strictObject({
   if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: KEY_MESSAGE[problem.code] })
 })
 
+/** The time part of a key alone (the period guard's question). */
+const keyBody = z.strictObject({
+  payroll_period: z.string().max(7).optional(),
+  occur_day: z.string().max(10).optional(),
+  custom_start: z.string().max(10).optional(),
+  custom_end: z.string().max(10).optional(),
+}).superRefine((b, ctx) => {
+  const given = [b.payroll_period !== undefined, b.occur_day !== undefined, b.custom_start !== undefined || b.custom_end !== undefined].filter(Boolean).length
+  const problem = given === 1 ? payrollKeyProblem(dimensionOf(b), b) : { field: 'payroll_period' as const, code: 'wrong_dimension' as const }
+  if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: KEY_MESSAGE[problem.code] })
+})
+
 /** Mounted at /api/payroll: reads the person may make before a payroll import. */
 export function payrollRoutes(deps: { sessions: SessionService; cookie: CookieOptions; tokens: UserTokens; feishu: FeishuClient; pacer: Pacer; clock: Clock }) {
   const { feishu, pacer, tokens } = deps
@@ -55,6 +68,11 @@ export function payrollRoutes(deps: { sessions: SessionService; cookie: CookieOp
     .post('/resolve', validateJson(resolveBody), async (c) => {
       const body = bodyOf(c, resolveBody)
       return c.json({ results: await asPerson(() => resolve(c.get('session').user.tenantKey, body.by, body.values)) })
+    })
+    // Warns before writing into a period whose payment activity is approved or archived.
+    .post('/period-guard', validateJson(keyBody), async (c) => {
+      const body = bodyOf(c, keyBody)
+      return c.json({ guard: await asPerson(async () => readPeriodGuard(feishu, pacer, await token(c), payrollKeyOf(body))) })
     })
     .post('/records', validateJson(recordsBody), async (c) => {
       const body = bodyOf(c, recordsBody)

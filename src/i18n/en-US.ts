@@ -530,6 +530,10 @@ const enUS = {
         tag: 'Employee not found',
         message: 'No employee in Feishu People has this identifier (or they have not finished onboarding). Check it, or use the employment ID.',
       },
+      no_employment_id: {
+        tag: 'No employment ID',
+        message: 'Feishu People knows this person but returned no employment ID for them (the ID conversion failed), so nothing is written for them. Ask your Feishu People admin to check the employee record, or use the employment ID column.',
+      },
       ambiguous: {
         tag: 'Several employees',
         message: 'Several employees share this employee number. Use the employment ID column for this person:',

@@ -530,6 +530,10 @@ const zhCN: Messages = {
         tag: '找不到员工',
         message: '飞书人事中没有员工使用该标识（或尚未完成入职）。请检查，或改用雇佣 ID。',
       },
+      no_employment_id: {
+        tag: '无雇佣 ID',
+        message: '飞书人事能找到此人，但没有返回其雇佣 ID（ID 转换失败），因此不会为其写入任何数据。请联系飞书人事管理员检查该员工档案，或改用雇佣 ID 列。',
+      },
       ambiguous: {
         tag: '对应多名员工',
         message: '多名员工共用该工号。请为此人改用雇佣 ID 列：',

@@ -115,6 +115,7 @@ export function unchangedAtWrite(rows: readonly JobRowResult[]): number {
 export interface ResultTexts {
   unchanged: string
   notFound: string
+  noEmploymentId: string
   ambiguous: string
   badActiveStatus: string
   sameEmployee: string
@@ -142,7 +143,7 @@ export function workbookResults(c: ComparisonResult, rows: readonly JobRowResult
     } else out.push({ row: d.dataRow, status: 'failed', message: r.message ?? '' })
   }
   for (const e of c.excluded) {
-    const message = e.reason === 'not_found' ? texts.notFound : e.reason === 'ambiguous' ? texts.ambiguous : e.reason === 'bad_active_status' ? texts.badActiveStatus : texts.sameEmployee
+    const message = e.reason === 'not_found' ? texts.notFound : e.reason === 'ambiguous' ? texts.ambiguous : e.reason === 'no_employment_id' ? texts.noEmploymentId : e.reason === 'bad_active_status' ? texts.badActiveStatus : texts.sameEmployee
     out.push({ row: e.dataRow, status: 'failed', message })
   }
   return out.sort((a, b) => a.row - b.row)

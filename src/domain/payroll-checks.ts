@@ -1,0 +1,202 @@
+/**
+ * Payroll batch controls (issue 16): the period guard, control totals, and the comparisons a
+ * payroll team makes before and after a write. Pure: the app and the server use the same rules.
+ */
+import type { PayrollKey } from './jobs'
+import type { I18nText } from './target'
+
+// ------------------------------------------------------------------------------ period guard
+
+/**
+ * Payment activity states (payroll-v1/payment_activity/list `activity_status`): 100 awaiting the
+ * list, 150 awaiting submission, 200 in approval, 300 rejected, 350 withdrawn, 360 revoked,
+ * 375 approved, 400 archived.
+ */
+export const PAYMENT_ACTIVITY_APPROVED = 375
+export const PAYMENT_ACTIVITY_ARCHIVED = 400
+
+export interface PaymentActivityView { activity_id: string; name: I18nText; pay_date: string; status: number }
+
+const pad = (n: number) => String(n).padStart(2, '0')
+function lastDayOf(year: number, month: number): string {
+  return `${year}-${pad(month)}-${pad(new Date(Date.UTC(year, month, 0)).getUTCDate())}`
+}
+function nextMonth(ym: string): { y: number; m: number } {
+  const [y, m] = ym.split('-').map(Number) as [number, number]
+  return m === 12 ? { y: y + 1, m: 1 } : { y, m: m + 1 }
+}
+
+/**
+ * The pay-date window whose payment activities may pay out a key's data. The list API filters by
+ * pay date only (发薪日) and says nothing of which period an activity pays, so the window is the
+ * key's first month through the end of the month after its last month: a period is usually paid
+ * in that month or the next. Wider rather than narrower — the guard only warns, and a missed
+ * approved activity would let values land that are never paid.
+ */
+export function periodGuardWindow(key: PayrollKey): { start: string; end: string } {
+  const first = key.payroll_period ?? (key.occur_day ?? key.custom_start ?? '').slice(0, 7)
+  const last = key.payroll_period ?? (key.occur_day ?? key.custom_end ?? key.custom_start ?? '').slice(0, 7)
+  if (!/^\d{4}-\d{2}$/.test(first) || !/^\d{4}-\d{2}$/.test(last)) throw new Error('a payroll key needs a period or days')
+  const n = nextMonth(last)
+  return { start: `${first}-01`, end: lastDayOf(n.y, n.m) }
+}
+
+export type PeriodGuard =
+  /** No approved or archived activity pays this period (as far as Feishu shows this person). */
+  | { state: 'open'; activities: PaymentActivityView[] }
+  /** Values written now would land in Feishu but never be paid by these activities. */
+  | { state: 'closed'; activities: PaymentActivityView[]; closing: PaymentActivityView[] }
+  /** The app could not read the activities: the scope is missing, or Feishu refused. */
+  | { state: 'unknown'; reason: 'scope_missing' | 'no_permission' | 'unavailable'; scopes?: string[] }
+
+export function periodGuardOf(activities: PaymentActivityView[]): PeriodGuard {
+  const closing = activities.filter((a) => a.status === PAYMENT_ACTIVITY_APPROVED || a.status === PAYMENT_ACTIVITY_ARCHIVED)
+  return closing.length ? { state: 'closed', activities, closing } : { state: 'open', activities }
+}
+
+// ---------------------------------------------------------------------------- control totals
+
+export type ControlFigureProblem = 'empty' | 'not_a_number' | 'ambiguous_separator' | 'not_whole' | 'negative' | 'too_many_decimals'
+
+/** Currency signs and words a source system prints beside a total. */
+const CURRENCY = /(?:RMB|CNY|USD|HKD|EUR|元|人民币|[¥￥$€£])/giu
+const FULL_WIDTH = /[０-９，．－（）]/g
+
+/**
+ * A figure as a person typed it from a source system's printout → a plain decimal string
+ * ("-1234.5"). Thousands separators (",", "，", spaces, "'", "_") and currency signs are dropped;
+ * accounting parentheses mean negative. A comma that cannot be a thousands separator ("12,34",
+ * "1.234,56") is refused rather than guessed: a wrong guess would let a wrong total pass.
+ */
+export function parseControlFigure(text: string, opts: { whole?: boolean; maxDecimals?: number } = {}): { value: string } | { problem: ControlFigureProblem } {
+  let s = text.replace(FULL_WIDTH, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(CURRENCY, '').replace(/[\s\u00a0\u2009\u202f'_]/g, '')
+  if (s === '') return { problem: 'empty' }
+  let negative = false
+  if (/^\(.*\)$/.test(s)) { negative = true; s = s.slice(1, -1) }
+  if (s.startsWith('-')) { negative = !negative; s = s.slice(1) } else if (s.startsWith('+')) s = s.slice(1)
+  if (s.endsWith('-')) { negative = !negative; s = s.slice(0, -1) }
+  if (!/^[\d.,]+$/.test(s) || !/\d/.test(s)) return { problem: 'not_a_number' }
+  const dots = s.split('.').length - 1
+  if (dots > 1) return { problem: s.includes(',') ? 'ambiguous_separator' : 'not_a_number' }
+  const [int = '', frac = ''] = s.split('.')
+  if (int.includes(',')) {
+    // Thousands groups only: 1,234 or 12,345,678 (never 12,34 — a decimal comma, or a typo).
+    if (!/^\d{1,3}(,\d{3})+$/.test(int)) return { problem: 'ambiguous_separator' }
+  }
+  if (frac.includes(',')) return { problem: 'ambiguous_separator' }
+  const digits = int.replace(/,/g, '')
+  if (digits === '' && frac === '') return { problem: 'not_a_number' }
+  if (opts.whole && frac !== '' && !/^0*$/.test(frac)) return { problem: 'not_whole' }
+  const trimmedFrac = frac.replace(/0+$/, '')
+  if (opts.maxDecimals !== undefined && trimmedFrac.length > opts.maxDecimals) return { problem: 'too_many_decimals' }
+  const intPart = digits.replace(/^0+(?=\d)/, '') || '0'
+  const body = opts.whole ? intPart : trimmedFrac ? `${intPart}.${trimmedFrac}` : intPart
+  if (negative && opts.whole) return { problem: 'negative' }
+  return { value: negative && !/^0(\.0*)?$/.test(body) ? `-${body}` : body }
+}
+
+/** Exact decimal arithmetic on wire values ("12.23"): floats would lose cents over 100,000 rows. */
+const SCALE = 6
+function toScaled(v: string): bigint | null {
+  const m = /^(-)?(\d+)(?:\.(\d+))?$/.exec(v.trim())
+  if (!m) return null
+  const frac = (m[3] ?? '').slice(0, SCALE).padEnd(SCALE, '0')
+  const n = BigInt(m[2]!) * 10n ** BigInt(SCALE) + BigInt(frac)
+  return m[1] ? -n : n
+}
+function fromScaled(n: bigint): string {
+  const neg = n < 0n
+  const a = neg ? -n : n
+  const int = a / 10n ** BigInt(SCALE)
+  const frac = (a % 10n ** BigInt(SCALE)).toString().padStart(SCALE, '0').replace(/0+$/, '')
+  return `${neg ? '-' : ''}${int}${frac ? `.${frac}` : ''}`
+}
+
+/** The sum of decimal strings; values that are not numbers are skipped (they failed validation). */
+export function decimalSum(values: Iterable<string>): string {
+  let total = 0n
+  for (const v of values) total += toScaled(v) ?? 0n
+  return fromScaled(total)
+}
+
+export function decimalEquals(a: string, b: string): boolean {
+  const x = toScaled(a)
+  const y = toScaled(b)
+  return x !== null && y !== null && x === y
+}
+
+/** a − b as a decimal string (both must be numbers). */
+export function decimalDiff(a: string, b: string): string {
+  return fromScaled((toScaled(a) ?? 0n) - (toScaled(b) ?? 0n))
+}
+
+/** What the preparer typed: the headcount and totals per field code, as printed by the source system. */
+export interface ControlInput { headcount: string; totals: Record<string, string> }
+
+export interface ControlLine {
+  /** `headcount` or a field code. */
+  field: string
+  typed: string
+  /** The typed figure as a number, when it reads as one. */
+  expected: string | null
+  /** The file's own figure (records that would be written). */
+  actual: string
+  state: 'match' | 'mismatch' | 'invalid' | 'blank'
+  problem?: ControlFigureProblem
+}
+
+export interface ControlCheck { lines: ControlLine[]; mismatches: number; invalid: number; blocking: boolean }
+
+/** The minimum length of an override reason: a word or two is not a reason. */
+export const OVERRIDE_REASON_MIN = 10
+export const OVERRIDE_REASON_MAX = 500
+
+/**
+ * The preparer's control figures beside the file's own. A mismatch or a figure that does not read
+ * as a number blocks the write; a blank figure is simply not checked. `records` are the rows that
+ * would be written (their values by field code, null = empty cell).
+ */
+export function checkControls(
+  input: ControlInput,
+  records: ReadonlyArray<{ values: Readonly<Record<string, string | null>> }>,
+  numericFields: ReadonlyArray<{ code: string; decimals: number | null }>,
+): ControlCheck {
+  const lines: ControlLine[] = []
+  const line = (field: string, typed: string, actual: string, parse: ReturnType<typeof parseControlFigure>) => {
+    if (typed.trim() === '') lines.push({ field, typed, expected: null, actual, state: 'blank' })
+    else if ('problem' in parse) lines.push({ field, typed, expected: null, actual, state: 'invalid', problem: parse.problem })
+    else lines.push({ field, typed, expected: parse.value, actual, state: decimalEquals(parse.value, actual) ? 'match' : 'mismatch' })
+  }
+  line('headcount', input.headcount, String(records.length), parseControlFigure(input.headcount, { whole: true }))
+  for (const f of numericFields) {
+    const typed = input.totals[f.code] ?? ''
+    const actual = decimalSum(records.map((r) => r.values[f.code]).filter((v): v is string => typeof v === 'string' && v !== ''))
+    line(f.code, typed, actual, parseControlFigure(typed, { maxDecimals: 6 }))
+  }
+  const mismatches = lines.filter((l) => l.state === 'mismatch').length
+  const invalid = lines.filter((l) => l.state === 'invalid').length
+  return { lines, mismatches, invalid, blocking: mismatches + invalid > 0 }
+}
+
+/** A written override reason that may release a blocked write. */
+export function overrideReasonProblem(reason: string): 'too_short' | 'too_long' | null {
+  const r = reason.trim()
+  if (r.length < OVERRIDE_REASON_MIN) return 'too_short'
+  if (r.length > OVERRIDE_REASON_MAX) return 'too_long'
+  return null
+}
+
+/**
+ * Whether the write may go: nothing blocks, or only mismatches block and the preparer wrote a
+ * reason. A figure that does not read as a number is never overridden: it has to be fixed.
+ */
+export function controlsReleased(check: ControlCheck, overrideReason: string): boolean {
+  if (!check.blocking) return true
+  return check.invalid === 0 && overrideReasonProblem(overrideReason) === null
+}
+
+/** What is kept with the job (audit): the figures, the outcome and any override reason. */
+export interface JobControls {
+  lines: Array<{ field: string; typed: string; expected: string | null; actual: string; state: ControlLine['state'] }>
+  override_reason: string | null
+}

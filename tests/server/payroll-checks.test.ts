@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { lastCallSeq, sandboxCalls, sandboxEmployees, startStack, type SandboxEmployee } from './harness'
+import { requestedScopes } from '../../server/auth/capabilities'
+import { APIS } from '../../server/sandbox/platform/apis'
+
+let stack: Awaited<ReturnType<typeof startStack>>
+let hired: SandboxEmployee[]
+beforeAll(async () => {
+  stack = await startStack({ retry: { maxAttempts: 8, baseDelayMs: 10, maxDelayMs: 100 } })
+  hired = await sandboxEmployees(stack.sandbox.url, { status: 'hired', limit: 100 })
+})
+afterAll(async () => { await stack.close() })
+
+async function knobs(patch: Record<string, unknown>) {
+  const res = await fetch(`${stack.sandbox.url}/sandbox/knobs`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(patch) })
+  expect(res.status).toBe(200)
+}
+
+async function setActivity(payDate: string, status: number) {
+  const list = ((await (await fetch(`${stack.sandbox.url}/sandbox/payment-activities`)).json()) as { payment_activitys: Array<{ activity_id: string; pay_date: string }> }).payment_activitys
+  const a = list.find((x) => x.pay_date === payDate)!
+  const res = await fetch(`${stack.sandbox.url}/sandbox/payment-activities/${a.activity_id}`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ activity_status: status }) })
+  expect(res.status).toBe(200)
+}
+
+describe('employee resolution never falls back to another ID field', () => {
+  it('says plainly that a person Feishu People knows has no employment ID, instead of using the user ID it returned', async () => {
+    const [ok, broken] = [hired[10]!, hired[11]!]
+    await knobs({ corehrIdConversionFails: [broken.employee_no] })
+    try {
+      const c = await stack.signedIn('wangfang')
+      const res = await c.request('POST', '/api/payroll/resolve', { by: 'employee_no', values: [ok.employee_no, broken.employee_no] })
+      expect(res.status).toBe(200)
+      const results = res.json.results as Record<string, { status: string; employment_id?: string }>
+      expect(results[ok.employee_no]).toMatchObject({ status: 'found', employment_id: ok.employment_id })
+      expect(results[broken.employee_no]!.status).toBe('no_employment_id')
+      expect(results[broken.employee_no]!.employment_id).toBeUndefined()
+      expect(JSON.stringify(results)).not.toContain(broken.user_id)
+    } finally {
+      await knobs({ corehrIdConversionFails: [] })
+    }
+  })
+})
+
+describe('the period guard (payment activities)', () => {
+  // The list filters by pay date only, so a period's window is its month and the next (see
+  // periodGuardWindow): 2024-09 sees the activity paid 2024-09-10 (archived) and 2024-10-10 (approved).
+  it('warns when the period is paid by an approved or archived activity and names each, in both languages', async () => {
+    const c = await stack.signedIn('wangfang')
+    const since = await lastCallSeq(stack.sandbox.url)
+    const res = await c.request('POST', '/api/payroll/period-guard', { payroll_period: '2024-09' })
+    expect(res.status).toBe(200)
+    const guard = res.json.guard as { state: string; closing: Array<{ pay_date: string; status: number; name: Record<string, string> }> }
+    expect(guard.state).toBe('closed')
+    expect(guard.closing).toEqual([
+      expect.objectContaining({ pay_date: '2024-09-10', status: 400 }),
+      expect.objectContaining({ pay_date: '2024-10-10', status: 375, name: { 'zh-CN': '2024-09 月度发薪', 'en-US': '2024-09 monthly pay' } }),
+    ])
+    const calls = await sandboxCalls(stack.sandbox.url, { api: 'payment_activity.list', sinceSeq: since })
+    expect(calls).toHaveLength(1)
+    expect(calls[0]!.user).toBe('wangfang')
+  })
+
+  it('does not warn for a period whose activity still awaits approval, and warns once it is approved', async () => {
+    const c = await stack.signedIn('wangfang')
+    const later = (await c.request('POST', '/api/payroll/period-guard', { payroll_period: '2024-11' })).json.guard as { state: string; activities: Array<{ status: number }> }
+    expect(later.state).toBe('open')
+    expect(later.activities.map((a) => a.status)).toEqual([150])
+    await setActivity('2024-11-10', 375)
+    expect(((await c.request('POST', '/api/payroll/period-guard', { payroll_period: '2024-11' })).json.guard as { state: string }).state).toBe('closed')
+    await setActivity('2024-11-10', 150)
+  })
+
+  it('finds nothing to warn about for a period without activities', async () => {
+    const c = await stack.signedIn('wangfang')
+    const res = await c.request('POST', '/api/payroll/period-guard', { payroll_period: '2031-02' })
+    expect(res.json.guard).toEqual({ state: 'open', activities: [] })
+  })
+
+  it('looks at the months of an occur-day or custom-period key as well', async () => {
+    const c = await stack.signedIn('wangfang')
+    expect(((await c.request('POST', '/api/payroll/period-guard', { occur_day: '2024-09-15' })).json.guard as { state: string }).state).toBe('closed')
+    expect(((await c.request('POST', '/api/payroll/period-guard', { custom_start: '2024-11-01', custom_end: '2024-11-20' })).json.guard as { state: string }).state).toBe('open')
+  })
+
+  it('says the scope is missing (and goes on) when the person did not grant it', async () => {
+    await stack.forgetGrants()
+    const c = stack.client()
+    const code = await stack.accessCode('wangfang', requestedScopes.filter((s) => s !== 'payroll:payment_activity:read'))
+    expect((await c.request('POST', '/api/session', { code, source: 'request_access' })).status).toBe(200)
+    const res = await c.request('POST', '/api/payroll/period-guard', { payroll_period: '2024-09' })
+    expect(res.status).toBe(200)
+    expect(res.json.guard).toEqual({ state: 'unknown', reason: 'scope_missing', scopes: ['payroll:payment_activity:read'] })
+    // The import itself goes on: the datasources still load.
+    expect((await c.request('GET', '/api/payroll/datasources')).status).toBe(200)
+  })
+
+  it('says the app lacks the scope when the app has not enabled it', async () => {
+    const all = ((await (await fetch(`${stack.sandbox.url}/sandbox/knobs`)).json()) as { appScopes: string[] }).appScopes
+    await knobs({ appScopes: all.filter((s) => s !== 'payroll:payment_activity:read') })
+    try {
+      await stack.forgetGrants()
+      await knobs({ appScopes: all.filter((s) => s !== 'payroll:payment_activity:read') })
+      const c = stack.client()
+      const code = await stack.accessCode('wangfang', requestedScopes.filter((s) => s !== 'payroll:payment_activity:read'))
+      expect((await c.request('POST', '/api/session', { code, source: 'request_access' })).status).toBe(200)
+      const res = await c.request('POST', '/api/payroll/period-guard', { payroll_period: '2024-09' })
+      expect(res.json.guard).toMatchObject({ state: 'unknown', reason: 'scope_missing' })
+    } finally {
+      await knobs({ appScopes: all })
+    }
+  })
+
+  it('refuses a malformed period with a clear message and asks Feishu nothing', async () => {
+    const c = await stack.signedIn('wangfang')
+    const since = await lastCallSeq(stack.sandbox.url)
+    for (const body of [{ payroll_period: '2024-13' }, { payroll_period: '2024/09' }, {}, { payroll_period: '2024-09', occur_day: '2024-09-01' }, { custom_start: '2024-10-31', custom_end: '2024-10-01' }]) {
+      const res = await c.request('POST', '/api/payroll/period-guard', body)
+      expect(res.status, JSON.stringify(body)).toBe(400)
+      expect(res.json.error!.code).toBe('invalid_request')
+    }
+    expect(await sandboxCalls(stack.sandbox.url, { api: 'payment_activity.list', sinceSeq: since })).toHaveLength(0)
+  })
+})
+
+describe('the sandbox payment activity list follows the public contract', () => {
+  async function tenantToken() {
+    const res = await fetch(`${stack.sandbox.url}/open-apis/auth/v3/tenant_access_token/internal`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ app_id: stack.config.feishu.appId, app_secret: stack.config.feishu.appSecret }) })
+    return ((await res.json()) as { tenant_access_token: string }).tenant_access_token
+  }
+  async function list(query: string) {
+    const res = await fetch(`${stack.sandbox.url}/open-apis/payroll/v1/payment_activitys?${query}`, { headers: { Authorization: `Bearer ${await tenantToken()}` } })
+    return { status: res.status, body: (await res.json()) as { code: number; data?: { payment_activitys: Array<{ pay_date: string; activity_status: number }>; has_more: boolean; page_token?: string } } }
+  }
+
+  it('filters by pay-date window and statuses (repeated keys), pages, and refuses bad parameters with 2500002', async () => {
+    await knobs({ rateLimitEnabled: false })
+    const all = await list('pay_period_start_date=2024-01-01&pay_period_end_date=2024-12-31&page_size=100')
+    expect(all.body.data!.payment_activitys.map((a) => a.pay_date)).toEqual(['2024-08-10', '2024-09-10', '2024-10-10', '2024-11-10'])
+    const sealed = await list('pay_period_start_date=2024-01-01&pay_period_end_date=2024-12-31&page_size=100&statuses=375&statuses=400')
+    expect(sealed.body.data!.payment_activitys.map((a) => a.activity_status)).toEqual([400, 400, 375])
+    const first = await list('pay_period_start_date=2024-01-01&pay_period_end_date=2024-12-31&page_size=3')
+    expect(first.body.data).toMatchObject({ has_more: true })
+    const second = await list(`pay_period_start_date=2024-01-01&pay_period_end_date=2024-12-31&page_size=3&page_token=${first.body.data!.page_token}`)
+    expect(second.body.data!.payment_activitys.map((a) => a.pay_date)).toEqual(['2024-11-10'])
+    for (const q of ['pay_period_end_date=2024-12-31&page_size=10', 'pay_period_start_date=2024-1-1&pay_period_end_date=2024-12-31&page_size=10', 'pay_period_start_date=2024-01-01&pay_period_end_date=2024-12-31', 'pay_period_start_date=2024-01-01&pay_period_end_date=2024-12-31&page_size=101', 'pay_period_start_date=2024-01-01&pay_period_end_date=2024-12-31&page_size=10&statuses=999']) {
+      const r = await list(q)
+      expect(r.status, q).toBe(400)
+      expect(r.body.code, q).toBe(2500002)
+    }
+    await knobs({ rateLimitEnabled: true })
+  })
+
+  it('keeps to its documented 5 calls a second (HTTP 429 with 99991400 beyond)', async () => {
+    expect(APIS['payment_activity.list'].rate).toEqual([{ limit: 5, windowMs: 1000 }])
+    // The same 5 over a minute-long window, so the test does not depend on how fast this machine is.
+    await knobs({ rateLimits: { 'payment_activity.list': [{ limit: 5, windowMs: 60_000 }] } })
+    const answers = await Promise.all(Array.from({ length: 7 }, () => list('pay_period_start_date=2024-01-01&pay_period_end_date=2024-12-31&page_size=10')))
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(5)
+    expect(answers.filter((a) => a.status === 429).every((a) => a.body.code === 99991400)).toBe(true)
+    await knobs({ rateLimits: { 'payment_activity.list': [{ limit: 5, windowMs: 1000 }] } })
+  })
+})
