@@ -2,7 +2,7 @@
  * Payroll batch controls (issue 16): the period guard, control totals, and the comparisons a
  * payroll team makes before and after a write. Pure: the app and the server use the same rules.
  */
-import type { PayrollKey } from './jobs'
+import type { CheckedField, PayrollKey, PayrollRowInput } from './jobs'
 import type { I18nText } from './target'
 
 // ------------------------------------------------------------------------------ period guard
@@ -199,4 +199,46 @@ export function controlsReleased(check: ControlCheck, overrideReason: string): b
 export interface JobControls {
   lines: Array<{ field: string; typed: string; expected: string | null; actual: string; state: ControlLine['state'] }>
   override_reason: string | null
+}
+
+// ---------------------------------------------------------------- a revert that respects edits
+
+export interface RecordNow { active_status: number; values: Record<string, string> }
+
+/**
+ * A revert row against what Feishu holds now (read right before the revert's save). A field is
+ * reverted only while it still holds what the job wrote; a field someone changed since is kept,
+ * and reported with both values. A field already back at its earlier value (a resent batch) counts
+ * as reverted. A record the job created is stopped only while every value is still the job's: a
+ * record someone has worked on since stays active, and its changed fields are reported.
+ * Returns the row to send (null = nothing left to send) and the kept fields.
+ */
+export function respectLaterEdits(row: PayrollRowInput, now: RecordNow | null): { send: PayrollRowInput | null; kept: CheckedField[] } {
+  const expect = row.expect
+  if (!expect) return { send: row, kept: [] }
+  const kept: CheckedField[] = []
+  if (now === null) {
+    // The record is gone (Feishu has no delete; treat it as changed by someone): nothing to revert.
+    for (const [field, v] of Object.entries(expect.values)) kept.push({ field, expected: v, actual: null })
+    return { send: null, kept }
+  }
+  const stop = row.active_status === 2 && expect.active_status !== 2 && Object.keys(row.values).length === 0
+  if (stop) {
+    if (now.active_status === 2) return { send: null, kept: [] }
+    for (const [field, v] of Object.entries(expect.values)) if (now.values[field] !== v) kept.push({ field, expected: v, actual: now.values[field] ?? null })
+    return kept.length ? { send: null, kept } : { send: row, kept: [] }
+  }
+  const values: Record<string, string | null> = {}
+  let pending = 0
+  for (const [field, old] of Object.entries(row.values)) {
+    const current = now.values[field]
+    if (old !== null && current === old) continue // already back
+    if (current !== expect.values[field]) { kept.push({ field, expected: expect.values[field] ?? null, actual: current ?? null }); continue }
+    values[field] = old
+    pending++
+  }
+  const wantStatus = row.active_status ?? 1
+  const statusPending = now.active_status !== wantStatus && now.active_status === expect.active_status
+  if (pending === 0 && !statusPending) return { send: null, kept }
+  return { send: { ...row, values, ...(statusPending ? {} : { active_status: now.active_status === 2 ? 2 : 1 }) }, kept }
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { lastCallSeq, sandboxCalls, sandboxEmployees, startStack, type SandboxEmployee } from './harness'
+import { lastCallSeq, sandboxCalls, sandboxEmployees, startStack, waitForJob, type SandboxEmployee } from './harness'
 import { requestedScopes } from '../../server/auth/capabilities'
 import { APIS } from '../../server/sandbox/platform/apis'
 
@@ -159,5 +159,66 @@ describe('the sandbox payment activity list follows the public contract', () => 
     expect(answers.filter((a) => a.status === 200)).toHaveLength(5)
     expect(answers.filter((a) => a.status === 429).every((a) => a.body.code === 99991400)).toBe(true)
     await knobs({ rateLimits: { 'payment_activity.list': [{ limit: 5, windowMs: 1000 }] } })
+  })
+})
+
+describe('a revert that respects later edits', () => {
+  const SOURCE = 'attendance_deduction__c'
+  async function stored(period: string) {
+    const res = await fetch(`${stack.sandbox.url}/sandbox/inspect/payroll?source_code=${SOURCE}`)
+    const records = ((await res.json()) as { records: Array<{ employment_id: string; period: string; active_status: number; values: Record<string, string> }> }).records
+    return new Map(records.filter((r) => r.period === period).map((r) => [r.employment_id, r]))
+  }
+  /** Someone else (Wang Fang's colleague Chen Jing, also a payroll admin) edits records in Feishu. */
+  async function editAs(userId: string, period: string, edits: Array<{ employment_id: string; values: Record<string, string> }>) {
+    const res = await fetch(`${stack.sandbox.url}/sandbox/payroll/edit`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ user_id: userId, source_code: SOURCE, records: edits.map((e) => ({ active_status: 1, field_values: [{ field_code: 'employment_id', value: e.employment_id }, { field_code: 'payroll_period', value: period }, ...Object.entries(e.values).map(([field_code, value]) => ({ field_code, value }))] })) }),
+    })
+    expect(res.status).toBe(200)
+  }
+
+  it('re-reads the records, reverts what is still the job\'s, keeps what someone changed since with both values, and counts reversed / kept', async () => {
+    const c = await stack.signedIn('wangfang')
+    const period = '2026-05'
+    const people = hired.slice(40, 46)
+    const run = async (key: string, rows: unknown[]) => {
+      const res = await c.request('POST', '/api/jobs', { idempotency_key: key, kind: 'payroll_save', target: { type: 'payroll', source_code: SOURCE, payroll_period: period }, rows })
+      expect(res.status).toBe(201)
+      return (await waitForJob(c, (res.json.job as { id: string }).id)).job.id
+    }
+    // Before: four records exist with 1.00 / "before".
+    await run('careful-seed', people.slice(0, 4).map((e, i) => ({ row: i, employment_id: e.employment_id, values: { late_deduction__c: '1.00', deduction_note__c: 'before' } })))
+    // The job: all six get 2.00 / "job" (two of them are new records).
+    const jobId = await run('careful-main', people.map((e, i) => ({ row: i, employment_id: e.employment_id, values: { late_deduction__c: '2.00', deduction_note__c: 'job' } })))
+    // Afterwards Chen Jing edits: person 0 both fields, person 1 one field, person 4 (created by the job) one field.
+    await editAs('chenjing', period, [
+      { employment_id: people[0]!.employment_id, values: { late_deduction__c: '9.00', deduction_note__c: 'hr fix' } },
+      { employment_id: people[1]!.employment_id, values: { late_deduction__c: '7.50' } },
+      { employment_id: people[4]!.employment_id, values: { deduction_note__c: 'keep me' } },
+    ])
+
+    const revert = await c.request('POST', `/api/jobs/${jobId}/revert`, {})
+    expect(revert.status).toBe(201)
+    const done = await waitForJob(c, (revert.json.job as { id: string }).id)
+    expect(done.job.status).toBe('succeeded')
+    expect(done.job.checks).toEqual({ kept: 2, partly_kept: 1 })
+
+    const now = await stored(period)
+    const at = (i: number) => now.get(people[i]!.employment_id)!
+    expect(at(0)).toMatchObject({ active_status: 1, values: { late_deduction__c: '9.00', deduction_note__c: 'hr fix' } })
+    expect(at(1)).toMatchObject({ active_status: 1, values: { late_deduction__c: '7.50', deduction_note__c: 'before' } })
+    expect(at(2)).toMatchObject({ active_status: 1, values: { late_deduction__c: '1.00', deduction_note__c: 'before' } })
+    expect(at(3)).toMatchObject({ active_status: 1, values: { late_deduction__c: '1.00', deduction_note__c: 'before' } })
+    expect(at(4)).toMatchObject({ active_status: 1, values: { deduction_note__c: 'keep me' } })
+    expect(at(5)).toMatchObject({ active_status: 2 })
+
+    const byEmployment = new Map(done.rows.map((r) => [(r.input as { employment_id: string }).employment_id, r]))
+    expect(byEmployment.get(people[0]!.employment_id)!.check).toEqual({ state: 'kept', fields: expect.arrayContaining([
+      { field: 'late_deduction__c', expected: '2.00', actual: '9.00' }, { field: 'deduction_note__c', expected: 'job', actual: 'hr fix' },
+    ]) })
+    expect(byEmployment.get(people[1]!.employment_id)!.check).toEqual({ state: 'partly_kept', fields: [{ field: 'late_deduction__c', expected: '2.00', actual: '7.50' }] })
+    expect(byEmployment.get(people[4]!.employment_id)!.check).toEqual({ state: 'kept', fields: [{ field: 'deduction_note__c', expected: 'job', actual: 'keep me' }] })
+    expect(byEmployment.get(people[2]!.employment_id)!.check).toBeUndefined()
   })
 })

@@ -18,6 +18,11 @@ const payrollRow = z.strictObject({
   values: z.record(z.string().min(1).max(128), z.string().max(10_000).nullable()),
 })
 
+/** A revert row also carries what the reverted job left in Feishu (respectLaterEdits). */
+const payrollRevertRow = payrollRow.extend({
+  expect: z.strictObject({ active_status: z.number().int(), values: z.record(z.string().min(1).max(128), z.string().max(10_000)) }).optional(),
+})
+
 /** The time fields of the datasource's dimension; checked against its data_period_type with the rows. */
 const target = z.strictObject({
   type: z.literal('payroll'), source_code: id,
@@ -63,12 +68,15 @@ const save: JobKindModule = {
   planTakeBack: (rows) => planRevert(rows as LoadedRow<PayrollRowInput>[]),
 }
 
-/** A revert writes back values captured by the job it reverts, so it captures none itself. */
+/**
+ * A revert writes back values captured by the job it reverts, so it captures none itself; it
+ * re-reads the records first and keeps whatever someone changed since.
+ */
 const revert: JobKindModule = {
-  rowSchema: payrollRow,
+  rowSchema: payrollRevertRow,
   checkRows: (ctx, t, rows) => checkRows(ctx, t as PayrollTarget, rows as PayrollRowInput[]),
   workers: WORKERS,
-  execute: (ctx) => runPayrollBatch(ctx, { captureBefore: false }),
+  execute: (ctx) => runPayrollBatch(ctx, { captureBefore: false, respectLaterEdits: true }),
 }
 
 export const payrollModule: TargetModule = {
