@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import type { JobRowError } from '../../src/domain/job-rows'
-import type { JobKind, JobRowInput, JobTarget, TargetKind } from '../../src/domain/jobs'
+import type { JobKind, JobRowInput, JobSummary, JobTarget, TargetKind } from '../../src/domain/jobs'
 import type { FailureKind } from '../feishu/classify'
 import type { FeishuClient } from '../feishu/client'
 import type { Logger } from '../logger'
@@ -31,6 +31,12 @@ export interface TargetModule {
   probe(feishu: FeishuClient, userToken: string): Promise<unknown>
   /** The scope that read needs, named when Feishu does not say which one is missing. */
   probeScope: string
+  /**
+   * What a job keeps about its preparation (`source` of `POST /api/jobs`): checks the target's own
+   * part (payroll: control totals and their override reason) and returns what is stored; throws an
+   * AppError to refuse the job. Without it, a `controls` part is dropped.
+   */
+  keepSource?(source: NonNullable<JobSummary['source']>): JobSummary['source']
   /** Its job kinds (the kinds of src/domain/write-targets.ts whose target this is). */
   jobs: Partial<Record<JobKind, JobKindModule>>
 }

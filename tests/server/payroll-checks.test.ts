@@ -222,3 +222,61 @@ describe('a revert that respects later edits', () => {
     expect(byEmployment.get(people[2]!.employment_id)!.check).toBeUndefined()
   })
 })
+
+describe('control totals kept with the job', () => {
+  const target = { type: 'payroll', source_code: 'attendance_deduction__c', payroll_period: '2026-07' }
+  const rows = () => hired.slice(60, 62).map((e, i) => ({ row: i, employment_id: e.employment_id, values: { late_deduction__c: '1,00'.replace(',', '.') } }))
+  const line = (field: string, typed: string, actual: string) => ({ field, typed, expected: null, actual, state: 'match' })
+
+  it('keeps matching figures (typed with separators and currency signs) and the file fingerprint with the job', async () => {
+    const c = await stack.signedIn('wangfang')
+    const sha = 'a'.repeat(64)
+    const res = await c.request('POST', '/api/jobs', { idempotency_key: 'controls-ok', kind: 'payroll_save', target, rows: rows(), source: { file_name: 'pay.xlsx', file_sha256: sha, controls: { lines: [line('headcount', ' 2 ', '2'), line('late_deduction__c', '¥2.00', '2')], override_reason: null } } })
+    expect(res.status).toBe(201)
+    const job = res.json.job as { id: string; source: { controls: { lines: Array<{ state: string; expected: string }>; override_reason: null }; file_sha256: string } }
+    expect(job.source.file_sha256).toBe(sha)
+    expect(job.source.controls.lines.map((l) => [l.state, l.expected])).toEqual([['match', '2'], ['match', '2']])
+    await waitForJob(c, job.id)
+  })
+
+  it('refuses a mismatch without a written reason, whatever state the request claimed, and writes nothing', async () => {
+    const c = await stack.signedIn('wangfang')
+    const since = await lastCallSeq(stack.sandbox.url)
+    for (const reason of [null, 'ok', '         ']) {
+      const res = await c.request('POST', '/api/jobs', { idempotency_key: `controls-bad-${String(reason).length}`, kind: 'payroll_save', target, rows: rows(), source: { controls: { lines: [line('headcount', '3', '2')], override_reason: reason } } })
+      expect(res.status).toBe(400)
+      expect(res.json.error).toMatchObject({ code: 'controls_not_released', details: { mismatches: 1 } })
+    }
+    expect(await sandboxCalls(stack.sandbox.url, { api: 'datasource_record.save', sinceSeq: since })).toHaveLength(0)
+  })
+
+  it('refuses a figure that does not read as a number even with a reason', async () => {
+    const c = await stack.signedIn('wangfang')
+    const res = await c.request('POST', '/api/jobs', { idempotency_key: 'controls-nan', kind: 'payroll_save', target, rows: rows(), source: { controls: { lines: [line('late_deduction__c', '2,00', '2')], override_reason: 'A long enough reason here' } } })
+    expect(res.status).toBe(400)
+    expect(res.json.error).toMatchObject({ code: 'controls_not_released', details: { invalid: 1 } })
+  })
+
+  it('keeps the override reason with a job whose figures do not match', async () => {
+    const c = await stack.signedIn('wangfang')
+    const res = await c.request('POST', '/api/jobs', { idempotency_key: 'controls-override', kind: 'payroll_save', target, rows: rows(), source: { controls: { lines: [line('headcount', '3', '2')], override_reason: '  One leaver is paid off-cycle  ' } } })
+    expect(res.status).toBe(201)
+    const job = res.json.job as { id: string; source: { controls: { lines: Array<{ state: string }>; override_reason: string } } }
+    expect(job.source.controls).toEqual({ lines: [{ field: 'headcount', typed: '3', expected: '3', actual: '2', state: 'mismatch' }], override_reason: 'One leaver is paid off-cycle' })
+    await waitForJob(c, job.id)
+  })
+
+  it('refuses malformed control totals and a bad fingerprint with a clear message', async () => {
+    const c = await stack.signedIn('wangfang')
+    const bad = [
+      { controls: { lines: 'all fine' } },
+      { controls: { lines: [{ field: 'headcount', typed: '2', expected: null, actual: 'two', state: 'match' }], override_reason: null } },
+      { file_sha256: 'not-a-hash' },
+    ]
+    for (const [i, source] of bad.entries()) {
+      const res = await c.request('POST', '/api/jobs', { idempotency_key: `controls-malformed-${i}`, kind: 'payroll_save', target, rows: rows(), source })
+      expect(res.status, JSON.stringify(source)).toBe(400)
+      expect(res.json.error!.code).toBe('invalid_request')
+    }
+  })
+})

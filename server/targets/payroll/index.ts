@@ -9,6 +9,7 @@ import { beforeAhead } from './before-ahead'
 import { findDatasource } from './datasources'
 import { planRevert } from './revert'
 import { captureBefore, runPayrollBatch } from './save'
+import { keepControls } from './controls'
 
 const id = z.string().trim().min(1).max(128)
 const rowNo = z.number().int().min(0).max(10_000_000)
@@ -86,5 +87,6 @@ export const payrollModule: TargetModule = {
   token: 'owner',
   probe: (feishu, token) => feishu.listDatasources(token, { pageSize: 1 }),
   probeScope: 'payroll:external_datasource_configuration:read',
+  keepSource: keepControls,
   jobs: { payroll_save: save, payroll_revert: revert },
 }
