@@ -242,3 +242,28 @@ export function respectLaterEdits(row: PayrollRowInput, now: RecordNow | null): 
   if (pending === 0 && !statusPending) return { send: null, kept }
   return { send: { ...row, values, ...(statusPending ? {} : { active_status: now.active_status === 2 ? 2 : 1 }) }, kept }
 }
+
+// ------------------------------------------------------------------------------- read-back
+
+/** Equal as Feishu stores them: numbers by amount ("12.2" = "12.20"), everything else exactly. */
+function sameStored(a: string, b: string): boolean {
+  return a === b || decimalEquals(a, b)
+}
+
+/**
+ * A saved row against what Feishu holds right after the save: `confirmed` when every value sent
+ * (and the status) is there, `differs` with each field's sent and stored value otherwise — Feishu
+ * accepted the save but holds something else (someone else's save in between, or a rounding it
+ * applied). A missing record differs in every field.
+ */
+export function readBackRow(row: PayrollRowInput, now: RecordNow | null): { state: 'confirmed' | 'differs'; fields: CheckedField[] } {
+  const fields: CheckedField[] = []
+  for (const [field, sent] of Object.entries(row.values)) {
+    if (sent === null || sent === '') continue
+    const stored = now?.values[field]
+    if (stored === undefined || !sameStored(sent, stored)) fields.push({ field, expected: sent, actual: stored ?? null })
+  }
+  const status = String(row.active_status ?? 1)
+  if (!now || String(now.active_status) !== status) fields.push({ field: 'active_status', expected: status, actual: now ? String(now.active_status) : null })
+  return { state: fields.length ? 'differs' : 'confirmed', fields }
+}

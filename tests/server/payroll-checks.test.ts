@@ -280,3 +280,41 @@ describe('control totals kept with the job', () => {
     }
   })
 })
+
+describe('read-back after each save', () => {
+  it('marks each saved row confirmed, or differs with both values when Feishu accepted the save but stored something else', async () => {
+    const c = await stack.signedIn('wangfang')
+    const people = hired.slice(70, 74)
+    await knobs({ payrollStoreDifferently: ['deduction_note__c'] })
+    try {
+      const since = await lastCallSeq(stack.sandbox.url)
+      const res = await c.request('POST', '/api/jobs', {
+        idempotency_key: 'read-back-1', kind: 'payroll_save', target: { type: 'payroll', source_code: 'attendance_deduction__c', payroll_period: '2026-08' },
+        rows: people.map((e, i) => ({ row: i, employment_id: e.employment_id, values: i < 2 ? { late_deduction__c: '3.00', deduction_note__c: 'as sent' } : { late_deduction__c: '3.00' } })),
+      })
+      const done = await waitForJob(c, (res.json.job as { id: string }).id)
+      expect(done.job).toMatchObject({ status: 'succeeded', counts: { succeeded: 4 }, checks: { confirmed: 2, differs: 2 } })
+      const byId = new Map(done.rows.map((r) => [(r.input as { employment_id: string }).employment_id, r]))
+      expect(byId.get(people[0]!.employment_id)!.check).toEqual({ state: 'differs', fields: [{ field: 'deduction_note__c', expected: 'as sent', actual: 'as sent (altered)' }] })
+      expect(byId.get(people[3]!.employment_id)!.check).toEqual({ state: 'confirmed', fields: [] })
+      // One query read back all four rows (≤ 100 employments a query), with the owner's token.
+      const reads = await sandboxCalls(stack.sandbox.url, { api: 'datasource_record.query', sinceSeq: since })
+      expect(reads.every((r) => r.user === 'wangfang')).toBe(true)
+      expect(reads).toHaveLength(2) // the before-values, then the read-back
+    } finally {
+      await knobs({ payrollStoreDifferently: [] })
+    }
+  })
+
+  it('does not read back rows it did not send (Feishu already held them)', async () => {
+    const c = await stack.signedIn('wangfang')
+    const people = hired.slice(80, 82)
+    const target = { type: 'payroll', source_code: 'attendance_deduction__c', payroll_period: '2026-09' }
+    const rows = people.map((e, i) => ({ row: i, employment_id: e.employment_id, values: { late_deduction__c: '4.00' } }))
+    await waitForJob(c, ((await c.request('POST', '/api/jobs', { idempotency_key: 'read-back-2a', kind: 'payroll_save', target, rows })).json.job as { id: string }).id)
+    const again = await waitForJob(c, ((await c.request('POST', '/api/jobs', { idempotency_key: 'read-back-2b', kind: 'payroll_save', target, rows })).json.job as { id: string }).id)
+    expect(again.job.counts.succeeded).toBe(2)
+    expect(again.job.checks).toBeUndefined()
+    expect(again.rows.every((r) => r.check === undefined && r.message === 'unchanged')).toBe(true)
+  })
+})

@@ -6,6 +6,7 @@ import type { FailureKind } from '../../feishu/classify'
 import type { LoadedRow } from '../../jobs/job-context'
 import type { CheckContext, JobKindModule, TargetModule } from '../types'
 import { beforeAhead } from './before-ahead'
+import { readBack } from './read-back'
 import { findDatasource } from './datasources'
 import { planRevert } from './revert'
 import { captureBefore, runPayrollBatch } from './save'
@@ -60,12 +61,22 @@ const save: JobKindModule = {
   execute: (ctx) => runPayrollBatch(ctx, { captureBefore: true }),
   /**
    * The before-values of the next batches are read while the current one saves, ≤ 100 employments
-   * a query (before-ahead.ts). A batch whose read failed reads for itself.
+   * a query (before-ahead.ts). A batch whose read failed reads for itself. Saved batches are read
+   * back beside the saves (read-back.ts).
    */
-  lookAhead: (ctx) => beforeAhead(ctx.batches, async (group) => {
-    const rows = (await Promise.all(group.map((b) => ctx.pendingRows(b)))).flat() as LoadedRow<PayrollRowInput>[]
-    await captureBefore({ job: ctx.job, feishu: ctx.feishu, call: ctx.call, saveBefore: ctx.saveBefore }, rows)
-  }, { ahead: 3, sleep: ctx.sleep, onError: (e) => ctx.logger.debug('before-values look-ahead stopped; batches capture for themselves', { jobId: ctx.job.id, error: e }) }),
+  lookAhead: (ctx) => {
+    const ahead = beforeAhead(ctx.batches, async (group) => {
+      const rows = (await Promise.all(group.map((b) => ctx.pendingRows(b)))).flat() as LoadedRow<PayrollRowInput>[]
+      await captureBefore({ job: ctx.job, feishu: ctx.feishu, call: ctx.call, saveBefore: ctx.saveBefore }, rows)
+    }, { ahead: 3, sleep: ctx.sleep, onError: (e) => ctx.logger.debug('before-values look-ahead stopped; batches capture for themselves', { jobId: ctx.job.id, error: e }) })
+    // After each save, its records are read back (read-back.ts): confirmed, or differs with both values.
+    const back = readBack(ctx)
+    return {
+      ready: (batch) => ahead.ready(batch),
+      saved: (batch) => { ahead.saved(); back.saved(batch) },
+      stop: async () => { await ahead.stop(); await back.stop() },
+    }
+  },
   planTakeBack: (rows) => planRevert(rows as LoadedRow<PayrollRowInput>[]),
 }
 
