@@ -120,6 +120,9 @@ export interface ResultTexts {
   badActiveStatus: string
   sameEmployee: string
   notWritten: string
+  /** Read-back (issue 16): the written row as Feishu holds it. Optional: absent = not said. */
+  confirmed?: string
+  differs?: (fields: string) => string
 }
 
 /**
@@ -136,7 +139,12 @@ export function workbookResults(c: ComparisonResult, rows: readonly JobRowResult
     }
     const r = bySheetRow.get(d.row)
     if (!r || r.status === 'pending' || r.status === 'cancelled') out.push({ row: d.dataRow, status: 'skipped', message: texts.notWritten })
-    else if (r.status === 'succeeded' || r.status === 'partial') out.push({ row: d.dataRow, status: 'written' })
+    else if (r.status === 'succeeded' || r.status === 'partial') {
+      // Accepted and confirmed are told apart: a written row says what the read-back found.
+      const c = r.check
+      const message = c?.state === 'confirmed' ? texts.confirmed : c?.state === 'differs' && texts.differs ? texts.differs(c.fields.map((f) => `${f.field}: ${f.expected ?? ''} → ${f.actual ?? ''}`).join('; ')) : undefined
+      out.push({ row: d.dataRow, status: 'written', ...(message ? { message } : {}) })
+    }
     else if (r.feishu_code !== null) {
       const text = feishuErrorText(r.feishu_code, locale, r.message ?? undefined)
       out.push({ row: d.dataRow, status: 'failed', code: r.feishu_code, message: text.message, hint: text.hint })
