@@ -12,6 +12,8 @@ import { listDatasources } from '../targets/payroll/datasources'
 import { employeeResolver } from '../targets/payroll/resolve-employees'
 import { readCurrentRecords } from '../targets/payroll/records'
 import { readPeriodGuard } from '../targets/payroll/period-guard'
+import { payrollAuditWorkbook } from '../targets/payroll/audit'
+import type { JobsRepo } from '../store/jobs-repo'
 import { payrollKeyOf, payrollKeyProblem, type PayrollPeriodType } from '../../src/domain/payroll'
 import type { PayrollKey } from '../../src/domain/jobs'
 
@@ -55,7 +57,7 @@ const keyBody = z.strictObject({
 })
 
 /** Mounted at /api/payroll: reads the person may make before a payroll import. */
-export function payrollRoutes(deps: { sessions: SessionService; cookie: CookieOptions; tokens: UserTokens; feishu: FeishuClient; pacer: Pacer; clock: Clock }) {
+export function payrollRoutes(deps: { sessions: SessionService; cookie: CookieOptions; tokens: UserTokens; feishu: FeishuClient; pacer: Pacer; clock: Clock; jobs?: JobsRepo }) {
   const { feishu, pacer, tokens } = deps
   const resolve = employeeResolver(feishu, pacer, deps.clock)
   const token = (c: { get(k: 'session'): Session }) => tokens.get(ownerOf(c.get('session')))
@@ -73,6 +75,19 @@ export function payrollRoutes(deps: { sessions: SessionService; cookie: CookieOp
     .post('/period-guard', validateJson(keyBody), async (c) => {
       const body = bodyOf(c, keyBody)
       return c.json({ guard: await asPerson(async () => readPeriodGuard(feishu, pacer, await token(c), payrollKeyOf(body))) })
+    })
+    // The person's own payroll jobs as an audit workbook (never anyone else's; no token in it).
+    .get('/audit.xlsx', async (c) => {
+      if (!deps.jobs) throw new Error('payroll routes mounted without the job store')
+      const session = c.get('session')
+      const locale = c.req.query('locale') === 'zh-CN' ? 'zh-CN' : 'en-US'
+      const book = await payrollAuditWorkbook(deps.jobs, ownerOf(session), session.user, locale)
+      const name = locale === 'zh-CN' ? '薪酬任务审计.xlsx' : 'payroll-audit.xlsx'
+      return new Response(Buffer.from(book), { headers: {
+        'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        'content-disposition': `attachment; filename="payroll-audit.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`,
+        'cache-control': 'no-store',
+      } })
     })
     .post('/records', validateJson(recordsBody), async (c) => {
       const body = bodyOf(c, recordsBody)

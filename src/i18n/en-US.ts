@@ -506,6 +506,10 @@ const enUS = {
       },
     },
     checks: {
+      audit: {
+        download: 'Download the audit of my payroll jobs',
+        hint: 'who prepared each job, the file and its fingerprint, control totals, overrides and what Feishu confirmed',
+      },
       guard: {
         loading: 'Checking the payment activity of this period…',
         closedTitle: 'This period may already be closed for pay',

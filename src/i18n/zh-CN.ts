@@ -506,6 +506,10 @@ const zhCN: Messages = {
       },
     },
     checks: {
+      audit: {
+        download: '下载我的薪酬任务审计表',
+        hint: '包括每个任务的准备人、文件及其指纹、控制合计、覆盖原因以及飞书确认的数量',
+      },
       guard: {
         loading: '正在查看该期间的发薪活动…',
         closedTitle: '该期间可能已结束发薪',

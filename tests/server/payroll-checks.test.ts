@@ -318,3 +318,55 @@ describe('read-back after each save', () => {
     expect(again.rows.every((r) => r.check === undefined && r.message === 'unchanged')).toBe(true)
   })
 })
+
+describe('the audit workbook of a person\'s own payroll jobs', () => {
+  it('lists who prepared each job, the file and its SHA-256, control totals and override, and the counts — and holds no token', async () => {
+    const c = await stack.signedIn('wangfang')
+    const sha = 'b'.repeat(64)
+    const res = await c.request('POST', '/api/jobs', {
+      idempotency_key: 'audit-wangfang-1', kind: 'payroll_save', target: { type: 'payroll', source_code: 'attendance_deduction__c', payroll_period: '2026-10' },
+      rows: hired.slice(90, 92).map((e, i) => ({ row: i, employment_id: e.employment_id, values: { late_deduction__c: '6.00' } })),
+      source: { file_name: '=cmd|deductions.xlsx', file_sha256: sha, controls: { lines: [{ field: 'headcount', typed: '3', expected: null, actual: '2', state: 'match' }], override_reason: 'One person is paid off-cycle' } },
+    })
+    expect(res.status, res.text).toBe(201)
+    const jobId = (res.json.job as { id: string }).id
+    await waitForJob(c, jobId)
+    // Another person's job never shows in this person's audit.
+    const other = await stack.signedIn('lina')
+    const sales = await sandboxEmployees(stack.sandbox.url, { department: 'SAL', status: 'hired', limit: 1 })
+    const theirs = await other.request('POST', '/api/jobs', { idempotency_key: 'audit-lina', kind: 'payroll_save', target: { type: 'payroll', source_code: 'attendance_deduction__c', payroll_period: '2026-10' }, rows: [{ row: 0, employment_id: sales[0]!.employment_id, values: { late_deduction__c: '1.00' } }] })
+    expect(theirs.status, theirs.text).toBe(201)
+    await waitForJob(other, (theirs.json.job as { id: string }).id)
+
+    const book = await fetchBook(c.cookie, 'zh-CN')
+    expect(book.contentType).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    const { unzipSync, strFromU8 } = await import('fflate')
+    const files = unzipSync(book.bytes)
+    const strings = strFromU8(files['xl/sharedStrings.xml']!)
+    const sheet = strFromU8(files['xl/worksheets/sheet1.xml']!)
+    expect(strings).toContain('准备人')
+    expect(strings).toContain(jobId)
+    expect(strings).toContain(sha)
+    expect(strings).toContain('One person is paid off-cycle')
+    expect(strings).toContain('headcount: 3 / 2 (mismatch)')
+    expect(strings).toContain('王芳')
+    // The file name is escaped so a spreadsheet never runs it as a formula.
+    expect(strings).not.toMatch(/<t[^>]*>=cmd/)
+    expect(strings).not.toContain((theirs.json.job as { id: string }).id)
+    const all = strings + sheet
+    expect(all).not.toMatch(/eyJ[A-Za-z0-9_-]{20,}/)
+    expect(all).not.toMatch(/\bu-[A-Za-z0-9]{10,}/)
+    expect(all).not.toMatch(/\bt-[A-Za-z0-9]{10,}/)
+  })
+
+  it('needs a signed-in person', async () => {
+    const res = await stack.client().request('GET', '/api/payroll/audit.xlsx')
+    expect(res.status).toBe(401)
+  })
+
+  async function fetchBook(cookie: string, locale: string) {
+    const res = await stack.app.request(`http://localhost/api/payroll/audit.xlsx?locale=${locale}`, { headers: { Cookie: cookie, 'X-Requested-With': 'XMLHttpRequest' } })
+    expect(res.status).toBe(200)
+    return { contentType: res.headers.get('content-type'), bytes: new Uint8Array(await res.arrayBuffer()) }
+  }
+})
