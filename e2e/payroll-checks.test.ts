@@ -52,6 +52,7 @@ describe('payroll checks in a real browser', () => {
 
       // Fix the file and compare again: the typed figures stay, and now match.
       await page.getByTestId('diff-back').click()
+      await page.locator('[data-test="new-file"]').click()
       await upload('900.5')
       expect(await page.locator('[data-testid="control-line"][data-field="commission_amount__c"]').getAttribute('data-state')).toBe('match')
       expect(await page.locator('[data-testid="control-line"][data-field="headcount"]').getAttribute('data-state')).toBe('match')
