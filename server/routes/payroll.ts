@@ -10,7 +10,8 @@ import { requireSession, type CookieOptions } from '../middleware/session'
 import { bodyOf, validateJson } from '../middleware/validate'
 import { listDatasources } from '../targets/payroll/datasources'
 import { employeeResolver } from '../targets/payroll/resolve-employees'
-import { readCurrentRecords } from '../targets/payroll/records'
+import { allRecordsOf, readCurrentRecords } from '../targets/payroll/records'
+import { previousKey } from '../../src/domain/payroll-checks'
 import { readPeriodGuard } from '../targets/payroll/period-guard'
 import { payrollAuditWorkbook } from '../targets/payroll/audit'
 import type { JobsRepo } from '../store/jobs-repo'
@@ -56,6 +57,18 @@ const keyBody = z.strictObject({
   if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: KEY_MESSAGE[problem.code] })
 })
 
+const previousBody = z.strictObject({
+  source_code: z.string().min(1).max(128),
+  payroll_period: z.string().max(7).optional(),
+  occur_day: z.string().max(10).optional(),
+  custom_start: z.string().max(10).optional(),
+  custom_end: z.string().max(10).optional(),
+}).superRefine((b, ctx) => {
+  const given = [b.payroll_period !== undefined, b.occur_day !== undefined, b.custom_start !== undefined || b.custom_end !== undefined].filter(Boolean).length
+  const problem = given === 1 ? payrollKeyProblem(dimensionOf(b), b) : { field: 'payroll_period' as const, code: 'wrong_dimension' as const }
+  if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: KEY_MESSAGE[problem.code] })
+})
+
 /** Mounted at /api/payroll: reads the person may make before a payroll import. */
 export function payrollRoutes(deps: { sessions: SessionService; cookie: CookieOptions; tokens: UserTokens; feishu: FeishuClient; pacer: Pacer; clock: Clock; jobs?: JobsRepo }) {
   const { feishu, pacer, tokens } = deps
@@ -70,6 +83,12 @@ export function payrollRoutes(deps: { sessions: SessionService; cookie: CookieOp
     .post('/resolve', validateJson(resolveBody), async (c) => {
       const body = bodyOf(c, resolveBody)
       return c.json({ results: await asPerson(() => resolve(c.get('session').user.tenantKey, body.by, body.values)) })
+    })
+    // The previous period's records (same length, just before), for the variance warnings.
+    .post('/previous-records', validateJson(previousBody), async (c) => {
+      const body = bodyOf(c, previousBody)
+      const key = previousKey(payrollKeyOf(body))
+      return c.json({ key, records: await asPerson(async () => allRecordsOf(feishu, pacer, await token(c), body.source_code, key)) })
     })
     // Warns before writing into a period whose payment activity is approved or archived.
     .post('/period-guard', validateJson(keyBody), async (c) => {

@@ -267,3 +267,81 @@ export function readBackRow(row: PayrollRowInput, now: RecordNow | null): { stat
   if (!now || String(now.active_status) !== status) fields.push({ field: 'active_status', expected: status, actual: now ? String(now.active_status) : null })
   return { state: fields.length ? 'differs' : 'confirmed', fields }
 }
+
+// ------------------------------------------------------------------- variance against last period
+
+const DAY_MS = 86_400_000
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10)
+const dayMs = (d: string) => Date.parse(`${d}T00:00:00Z`)
+
+/**
+ * The period just before a key, of the same length: the month before a payroll period, the day
+ * before an occur day, and for a custom period the same number of days ending the day before it.
+ */
+export function previousKey(key: PayrollKey): PayrollKey {
+  if (key.payroll_period !== undefined) {
+    const [y, m] = key.payroll_period.split('-').map(Number) as [number, number]
+    return { payroll_period: m === 1 ? `${y - 1}-12` : `${y}-${pad(m - 1)}` }
+  }
+  if (key.occur_day !== undefined) return { occur_day: isoDay(dayMs(key.occur_day) - DAY_MS) }
+  if (key.custom_start !== undefined && key.custom_end !== undefined) {
+    const len = Math.round((dayMs(key.custom_end) - dayMs(key.custom_start)) / DAY_MS) + 1
+    return { custom_start: isoDay(dayMs(key.custom_start) - len * DAY_MS), custom_end: isoDay(dayMs(key.custom_start) - DAY_MS) }
+  }
+  throw new Error('a payroll key needs a period or days')
+}
+
+/** A change is flagged when it is more than `percent` % AND more than `amount` of the field's unit. */
+export interface VarianceThreshold { percent: number; amount: number }
+export const DEFAULT_VARIANCE: VarianceThreshold = { percent: 50, amount: 1000 }
+
+export type ThresholdProblem = 'not_a_number' | 'not_positive'
+
+/** A threshold as typed: a positive number (0 would flag every change; negative means nothing). */
+export function parseThreshold(text: string): { value: number } | { problem: ThresholdProblem } {
+  const p = parseControlFigure(text)
+  if ('problem' in p) return { problem: 'not_a_number' }
+  const n = Number(p.value)
+  return n > 0 ? { value: n } : { problem: 'not_positive' }
+}
+
+export type VarianceFlag =
+  | { kind: 'big_change'; employment_id: string; field: string; previous: string; current: string; percent: number | null }
+  | { kind: 'missing_now'; employment_id: string }
+  | { kind: 'new_now'; employment_id: string }
+
+/**
+ * Warnings against the previous period (never blocking): per employee and money/number field, a
+ * change beyond the threshold; people with a record last period who are not in the file; people in
+ * the file without a record last period. `previous` holds every record of the previous period the
+ * person may see. With no previous record at all there is nothing to compare: no flags.
+ */
+export function varianceFlags(
+  records: ReadonlyArray<{ employment_id: string; values: Readonly<Record<string, string | null>> }>,
+  previous: Readonly<Record<string, RecordNow>>,
+  numericFields: readonly string[],
+  threshold: VarianceThreshold,
+): VarianceFlag[] {
+  const flags: VarianceFlag[] = []
+  if (Object.keys(previous).length === 0) return flags
+  const inFile = new Set(records.map((r) => r.employment_id))
+  for (const r of records) {
+    const before = previous[r.employment_id]
+    if (!before) { flags.push({ kind: 'new_now', employment_id: r.employment_id }); continue }
+    for (const field of numericFields) {
+      const now = r.values[field]
+      const was = before.values[field]
+      if (now == null || now === '' || was === undefined) continue
+      const a = Number(was)
+      const b = Number(now)
+      if (!Number.isFinite(a) || !Number.isFinite(b)) continue
+      const diff = Math.abs(b - a)
+      const percent = a === 0 ? null : (diff / Math.abs(a)) * 100
+      if (diff > threshold.amount && (percent === null || percent > threshold.percent)) {
+        flags.push({ kind: 'big_change', employment_id: r.employment_id, field, previous: was, current: now, percent: percent === null ? null : Math.round(percent) })
+      }
+    }
+  }
+  for (const id of Object.keys(previous)) if (!inFile.has(id) && previous[id]!.active_status !== 2) flags.push({ kind: 'missing_now', employment_id: id })
+  return flags
+}

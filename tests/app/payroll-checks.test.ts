@@ -13,7 +13,7 @@ import { bonus } from './payroll-fixtures'
 vi.mock('../../src/api', async (importOriginal) => (await import('./fake-api')).fakeApiModule(await importOriginal()))
 vi.mock('../../src/api/payroll', async (importOriginal) => { const f = await import('./loud-fakes'); return f.loudModule(await importOriginal<object>(), f.PAYROLL_CALLS) })
 vi.mock('../../src/api/jobs', async (importOriginal) => { const f = await import('./loud-fakes'); return f.loudModule(await importOriginal<object>(), f.JOB_CALLS) })
-vi.mock('../../src/api/payroll-checks', () => ({ periodGuard: vi.fn() }))
+vi.mock('../../src/api/payroll-checks', () => ({ periodGuard: vi.fn(), previousRecords: vi.fn(async () => ({ key: { payroll_period: '2025-05' }, records: {} })) }))
 vi.mock('../../src/api/mappings', () => ({
   getMapping: vi.fn(async () => null),
   saveMapping: vi.fn(async () => undefined),
@@ -170,5 +170,60 @@ describe('the period guard on the diff step', () => {
     await waitFor(() => expect(wrapper.find('[data-testid="payroll-diff"]').exists()).toBe(true))
     await flushPromises()
     expect(wrapper.find('[data-testid="payroll-guard-scope"]').exists()).toBe(false)
+  })
+})
+
+describe('variance against the previous period', () => {
+  it('flags big changes, people missing now and people new this period, filterable, and never blocks', async () => {
+    vi.mocked(payrollApi.listDatasources).mockResolvedValue([bonus])
+    vi.mocked(checksApi.periodGuard).mockResolvedValue({ state: 'open', activities: [] })
+    vi.mocked(checksApi.previousRecords).mockResolvedValue({ key: { payroll_period: '2025-05' }, records: {
+      701: { active_status: 1, values: { amount__c: '100.00' } },
+      702: { active_status: 1, values: { amount__c: '300.00' } },
+      999: { active_status: 1, values: { amount__c: '50.00' } },
+    } })
+    answerComparison()
+    const { wrapper } = await open('/payroll/bonus__c')
+    await uploadAndCompare(wrapper)
+    await waitFor(() => expect(wrapper.findAll('[data-testid="variance-flag"]').length).toBe(3))
+    expect(vi.mocked(checksApi.previousRecords)).toHaveBeenCalledWith({ source_code: 'bonus__c', payroll_period: '2025-06' })
+    const kinds = wrapper.findAll('[data-testid="variance-flag"]').map((f) => [f.attributes('data-kind'), f.attributes('data-employment')])
+    // 701: 100 → 1200.01 (over 50 % and over 1,000); 703 had no record; 999 is not in the file.
+    expect(kinds).toEqual([['big_change', '701'], ['new_now', '703'], ['missing_now', '999']])
+    expect(wrapper.get('[data-testid="variance-flag"][data-kind="big_change"]').text()).toContain('100.00 → 1200.01 (1100 %)')
+    await wrapper.get('[data-testid="variance-filter-missing_now"]').trigger('click')
+    expect(wrapper.findAll('[data-testid="variance-flag"]').map((f) => f.attributes('data-employment'))).toEqual(['999'])
+    expect(wrapper.get('[data-testid="diff-submit"]').attributes('disabled')).toBeUndefined()
+    // A stricter threshold: 1200.01 is not more than 2,000 over.
+    await type(wrapper, 'variance-amount', '2,000')
+    await wrapper.get('[data-testid="variance-filter-all"]').trigger('click')
+    expect(wrapper.findAll('[data-testid="variance-flag"][data-kind="big_change"]')).toHaveLength(0)
+  })
+
+  it('says why a threshold of 0 or below is not used, keeps what was typed, and uses the default meanwhile', async () => {
+    vi.mocked(payrollApi.listDatasources).mockResolvedValue([bonus])
+    vi.mocked(checksApi.periodGuard).mockResolvedValue({ state: 'open', activities: [] })
+    vi.mocked(checksApi.previousRecords).mockResolvedValue({ key: { payroll_period: '2025-05' }, records: { 701: { active_status: 1, values: { amount__c: '100.00' } } } })
+    answerComparison()
+    const { wrapper } = await open('/payroll/bonus__c')
+    await uploadAndCompare(wrapper)
+    for (const bad of ['0', '-5']) {
+      await type(wrapper, 'variance-percent', bad)
+      expect(wrapper.get('[data-testid="variance-threshold-problem"]').text()).toContain('must be more than 0')
+      expect((wrapper.get('[data-testid="variance-percent"]').element as HTMLInputElement).value).toBe(bad)
+      expect(wrapper.findAll('[data-testid="variance-flag"][data-kind="big_change"]')).toHaveLength(1)
+    }
+  })
+
+  it('says there is nothing to compare with when the previous period has no records', async () => {
+    vi.mocked(payrollApi.listDatasources).mockResolvedValue([bonus])
+    vi.mocked(checksApi.periodGuard).mockResolvedValue({ state: 'open', activities: [] })
+    vi.mocked(checksApi.previousRecords).mockResolvedValue({ key: { payroll_period: '2025-05' }, records: {} })
+    answerComparison()
+    const { wrapper } = await open('/payroll/bonus__c', 'zh-CN')
+    await uploadAndCompare(wrapper)
+    await waitFor(() => expect(wrapper.find('[data-testid="variance-no-previous"]').exists()).toBe(true))
+    expect(wrapper.get('[data-testid="variance-no-previous"]').text()).toContain('飞书中没有 2025-05 的记录')
+    expect(wrapper.findAll('[data-testid="variance-flag"]')).toHaveLength(0)
   })
 })

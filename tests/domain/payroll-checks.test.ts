@@ -90,3 +90,33 @@ describe('a revert that respects later edits', () => {
     expect(respectLaterEdits(stop, { active_status: 2, values: { a: '2', b: 'job' } })).toEqual({ send: null, kept: [] })
   })
 })
+
+describe('variance against the previous period', () => {
+  it('takes the period just before, of the same length', async () => {
+    const { previousKey } = await import('../../src/domain/payroll-checks')
+    expect(previousKey({ payroll_period: '2025-01' })).toEqual({ payroll_period: '2024-12' })
+    expect(previousKey({ payroll_period: '2024-10' })).toEqual({ payroll_period: '2024-09' })
+    expect(previousKey({ occur_day: '2024-03-01' })).toEqual({ occur_day: '2024-02-29' })
+    expect(previousKey({ custom_start: '2024-10-01', custom_end: '2024-10-10' })).toEqual({ custom_start: '2024-09-21', custom_end: '2024-09-30' })
+  })
+
+  it('wants a positive threshold', async () => {
+    const { parseThreshold } = await import('../../src/domain/payroll-checks')
+    expect(parseThreshold('1,000')).toEqual({ value: 1000 })
+    expect(parseThreshold('0')).toEqual({ problem: 'not_positive' })
+    expect(parseThreshold('-5')).toEqual({ problem: 'not_positive' })
+    expect(parseThreshold('lots')).toEqual({ problem: 'not_a_number' })
+  })
+
+  it('flags a change only beyond both the percentage and the amount, and people missing or new', async () => {
+    const { varianceFlags } = await import('../../src/domain/payroll-checks')
+    const prev = { a: { active_status: 1, values: { pay: '1000' } }, b: { active_status: 1, values: { pay: '10000' } }, gone: { active_status: 1, values: {} }, stopped: { active_status: 2, values: {} } }
+    const now = [{ employment_id: 'a', values: { pay: '2500' } }, { employment_id: 'b', values: { pay: '12000' } }, { employment_id: 'fresh', values: { pay: '1' } }]
+    expect(varianceFlags(now, prev, ['pay'], { percent: 50, amount: 1000 })).toEqual([
+      { kind: 'big_change', employment_id: 'a', field: 'pay', previous: '1000', current: '2500', percent: 150 },
+      { kind: 'new_now', employment_id: 'fresh' },
+      { kind: 'missing_now', employment_id: 'gone' },
+    ])
+    expect(varianceFlags(now, {}, ['pay'], { percent: 50, amount: 1000 })).toEqual([])
+  })
+})

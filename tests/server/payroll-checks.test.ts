@@ -370,3 +370,25 @@ describe('the audit workbook of a person\'s own payroll jobs', () => {
     return { contentType: res.headers.get('content-type'), bytes: new Uint8Array(await res.arrayBuffer()) }
   }
 })
+
+describe('the previous period for variance', () => {
+  it('reads every record of the period just before that the person may see (the seeded 2024-09 for 2024-10)', async () => {
+    const c = await stack.signedIn('wangfang')
+    const res = await c.request('POST', '/api/payroll/previous-records', { source_code: 'sales_commission__c', payroll_period: '2024-10' })
+    expect(res.status).toBe(200)
+    expect(res.json.key).toEqual({ payroll_period: '2024-09' })
+    const records = res.json.records as Record<string, { active_status: number; values: Record<string, string> }>
+    expect(Object.keys(records)).toHaveLength(30)
+    expect(Object.values(records)[0]!.values).not.toHaveProperty('payroll_period')
+  })
+
+  it('answers no records for a period without any, and refuses a malformed key', async () => {
+    const c = await stack.signedIn('wangfang')
+    const empty = await c.request('POST', '/api/payroll/previous-records', { source_code: 'sales_commission__c', payroll_period: '2031-03' })
+    expect(empty.json).toEqual({ key: { payroll_period: '2031-02' }, records: {} })
+    for (const body of [{ source_code: 'sales_commission__c' }, { source_code: 'sales_commission__c', payroll_period: '2024-13' }, { payroll_period: '2024-10' }]) {
+      const res = await c.request('POST', '/api/payroll/previous-records', body)
+      expect(res.status, JSON.stringify(body)).toBe(400)
+    }
+  })
+})
