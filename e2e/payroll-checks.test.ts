@@ -4,7 +4,7 @@ import { SCREENSHOTS, csvCell, employees, noSidewaysScroll, openPage, payrollRec
 
 // Payroll batch controls (issue 16) in a real browser against the sandbox Feishu: the preparer
 // types a control total that the file does not match, fixes the file, sees the period guard, writes,
-// sees the rows confirmed by reading back; another payroll admin edits a record in Feishu; the
+// sees the variance against last month, sees the rows confirmed by reading back; another payroll admin edits a record in Feishu; the
 // preparer reverts and sees what was kept.
 
 const SOURCE = SALES_COMMISSION
@@ -24,7 +24,10 @@ describe('payroll checks in a real browser', () => {
       const seeded = await records()
       const sales = await employees(e2e.sandbox, { department: 'SAL', status: 'hired', limit: 60 })
       const [changed] = sales.filter((e) => seeded.has(e.employment_id)) as [Employee]
-      const [newA, newB] = sales.filter((e) => !seeded.has(e.employment_id)) as [Employee, Employee]
+      const [newA, newB, leaver] = sales.filter((e) => !seeded.has(e.employment_id)) as [Employee, Employee, Employee]
+      // Last month (2024-08) in Feishu: the changed person earned far more, and a leaver was paid.
+      const august = (e: Employee, amount: string) => ({ active_status: 1, field_values: [{ field_code: 'employment_id', value: e.employment_id }, { field_code: 'payroll_period', value: '2024-08' }, { field_code: 'commission_amount__c', value: amount }] })
+      await sandboxSend(e2e.sandbox, 'POST', '/sandbox/payroll/edit', { user_id: 'chenjing', source_code: SOURCE, records: [august(changed, '5000.00'), august(leaver, '700.00')] })
 
       const { context, page, pageErrors } = await openPage(e2e.browser, c, { downloads: true })
       await signIn(page, e2e.product.url, 'wangfang')
@@ -43,6 +46,12 @@ describe('payroll checks in a real browser', () => {
       await upload('90.5')
       // The period guard: 2024-09 is paid by an approved activity (sandbox seed), a warning only.
       await page.getByTestId('payroll-guard-closed').waitFor({ timeout: 15_000 })
+      // Variance against 2024-08: warnings, filterable.
+      await expect.poll(() => page.getByTestId('variance-flag').count(), { timeout: 15_000 }).toBe(4)
+      expect(await page.locator(`[data-testid="variance-flag"][data-kind="big_change"]`).getAttribute('data-employment')).toBe(changed.employment_id)
+      expect(await page.locator(`[data-testid="variance-flag"][data-kind="missing_now"]`).getAttribute('data-employment')).toBe(leaver.employment_id)
+      await page.getByTestId('variance-filter-new_now').click()
+      expect(await page.getByTestId('variance-flag').count()).toBe(2)
       await page.getByTestId('control-input-headcount').fill('3')
       await page.getByTestId('control-input-commission_amount__c').fill('¥2,700.50')
       expect(await page.locator('[data-testid="control-line"][data-field="commission_amount__c"]').getAttribute('data-state')).toBe('mismatch')

@@ -644,6 +644,7 @@ const enUS = {
       more: 'Feishu counted {count} more changes than written rows. This can happen when a batch was resent after an interruption; the values are the same as shown.',
     },
     revert: {
+      keepsEdits: 'Right before writing, the records are read again: a field someone changed after this job is kept, and listed with both values.',
       title: 'Revert this import',
       intro: 'Writes the values from before this job back to Feishu, and stops the records it created.',
       open: 'Revert…',

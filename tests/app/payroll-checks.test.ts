@@ -118,9 +118,12 @@ describe('control totals on the diff step', () => {
       expect((body.source as { file_sha256?: string }).file_sha256).toMatch(/^[0-9a-f]{64}$/)
       return queued
     })
-    vi.mocked(jobsApi.getJob).mockResolvedValue({ job: queued, rows: [], next_cursor: null })
+    // Finished at once, so the page follows no progress stream.
+    vi.mocked(jobsApi.getJob).mockResolvedValue({ job: { ...queued, status: 'succeeded', counts: { ...queued.counts, pending: 0, succeeded: 2 }, finished_at: T0 + 1000 }, rows: [], next_cursor: null })
     await wrapper.get('[data-testid="diff-submit"]').trigger('click')
     await waitFor(() => expect(vi.mocked(jobsApi.createJob)).toHaveBeenCalledTimes(1))
+    await waitFor(() => expect(wrapper.find('[data-testid="payroll-result"]').exists()).toBe(true))
+    await flushPromises()
   })
 
   it('says plainly when a figure is not a number, and no reason releases it', async () => {
