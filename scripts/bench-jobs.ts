@@ -57,11 +57,16 @@ async function client(user: string, i: number) {
 }
 type Call = Awaited<ReturnType<typeof client>>
 
+/** Payroll saves are read back (confirmed / differs) beside the saves; the last jobs' counts are printed. */
+const readBacks: Array<{ rows: number; confirmed: number; differs: number }> = []
 async function waitAll(jobs: Array<{ call: Call; id: string }>) {
   for (const j of jobs) {
     for (;;) {
-      const job = (await j.call('GET', `/api/jobs/${j.id}`)).json.job as { status: string }
-      if (['succeeded', 'finished_with_errors', 'failed', 'cancelled'].includes(job.status)) break
+      const job = (await j.call('GET', `/api/jobs/${j.id}`)).json.job as { status: string; kind: string; counts: { succeeded: number }; checks?: { confirmed?: number; differs?: number } }
+      if (['succeeded', 'finished_with_errors', 'failed', 'cancelled'].includes(job.status)) {
+        if (job.kind === 'payroll_save') readBacks.push({ rows: job.counts.succeeded, confirmed: job.checks?.confirmed ?? 0, differs: job.checks?.differs ?? 0 })
+        break
+      }
       await new Promise((ok) => setTimeout(ok, 200))
     }
   }
@@ -116,6 +121,14 @@ async function scenario(label: string, api: string, ceiling: number, rowsPerCall
   const rowsPerSecond = perSecond(ok, (x) => x.endMs ?? x.startMs) * rowsPerCall
   const mark = (r: number) => `${r.toFixed(3)} ${r >= 0.95 ? 'OK' : 'BELOW 0.95'}`
   console.info(`${label.padEnd(44)} ${String(ok.length).padStart(4)} calls · ${rate.toFixed(2)} calls/s of ${ceiling.toFixed(2)} → ${mark(rate / ceiling)} · ${rowsPerSecond.toFixed(0)} rows/s of ${(ceiling * rowsPerCall).toFixed(0)} → ${mark(rowsPerSecond / (ceiling * rowsPerCall))} · 429: ${throttled} · 2500021: ${locked}`)
+  if (key !== 'att') {
+    // Read-back is on for every payroll save: its queries share the reads' 10/s with the before-values.
+    const reads = (await sandboxCalls(sb.url, { api: 'datasource_record.query', sinceSeq: since }))
+    const jobs = readBacks.splice(0)
+    const sum = (f: (r: typeof jobs[number]) => number) => jobs.reduce((n, r) => n + f(r), 0)
+    const readRatio = rowsPerSecond / (ceiling * rowsPerCall)
+    console.info(`${''.padEnd(44)} read-back on: ${sum((r) => r.confirmed)} of ${sum((r) => r.rows)} rows confirmed, ${sum((r) => r.differs)} differ · ${reads.length} record queries (429: ${reads.filter((x) => x.status === 429).length}) · write rate ${readRatio.toFixed(3)} of the ceiling → ${readRatio >= 0.9 ? 'OK (≥ 0.9)' : 'BELOW 0.9'}`)
+  }
 }
 
 const people = await sandboxEmployees(sb.url, { status: 'hired', limit: 2400 })

@@ -109,7 +109,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
     .route('/', configRoutes({ config, sandboxUsers: deps.sandboxUsers }))
     .route('/', sessionRoutes({ sessions, tokens, feishu, cookie, redirectUris: [`${config.publicUrl}/auth/callback`], onSignedIn: (owner) => runner.resumeAfterSignIn(owner) }))
     .route('/mappings', mappingRoutes({ repo: mappingsRepo(db), sessions, cookie, clock }))
-    .route('/payroll', payrollRoutes({ sessions, cookie, tokens, feishu, pacer, clock }))
+    .route('/payroll', payrollRoutes({ sessions, cookie, tokens, feishu, pacer, clock, jobs }))
     .route('/attendance', attendanceRoutes({ sessions, cookie, tokens, feishu, pacer }))
     .route('/jobs', jobRoutes({ repo: jobs, feishu, tokens, clock, pacer, sessions, cookie, runner, streams }))
   api.notFound(apiNotFound)

@@ -63,6 +63,14 @@ export interface ArchiveReportData { member_id: string; start_time: string; end_
 export interface ArchiveReportBody { month: string; operator_id: string; archive_rule_id: string; archive_report_datas: ArchiveReportData[] }
 
 export interface QueriedRecord { active_status: number; field_values: Array<{ field_code: string; value: string; field_type?: number }> }
+/** payroll-v1/payment_activity/list: one payment activity (发薪活动). */
+export interface PaymentActivity {
+  activity_id?: string
+  activity_names?: I18nContent[]
+  pay_date?: string
+  total_number_of_payroll?: number
+  activity_status?: number
+}
 export interface ReportField { code: string; title: string; upper_titles?: string[] }
 export interface CorehrEmployee {
   employment_id?: string
@@ -92,6 +100,8 @@ export interface FeishuClient {
    * or `occurDay` / `customStart` + `customEnd` as InDateRange [start, end] windows.
    */
   queryRecords(userToken: string, q: RecordQuery): Promise<Page<QueriedRecord>>
+  /** Payment activities whose pay date is in [start, end] (inclusive, yyyy-mm-dd); payroll-v1/payment_activity/list. */
+  listPaymentActivities(userToken: string, window: { start: string; end: string }, page: { pageSize: number; pageToken?: string }): Promise<Page<PaymentActivity>>
   /** §3.2: the report's headers in one locale. */
   reportFields(userToken: string, employeeType: string, body: { locale: 'zh' | 'en'; month: string; archive_rule_id: string; operator_id: string }): Promise<ReportField[]>
   /** §5: CoreHR employee search with the app's own identity (tenant token), employment ids as people_corehr_id. */
@@ -154,6 +164,13 @@ export function feishuClient(http: FeishuHttp, app: { appId: string; appSecret: 
         query: { page_size: FEISHU_PAGES['payroll.record.query'].size, page_token: q.pageToken }, body: { source_code: q.sourceCode, field_filters: filters },
       })
       return { items: data.data?.records ?? [], has_more: Boolean(data.data?.has_more), page_token: data.data?.page_token }
+    },
+    async listPaymentActivities(userToken, window, page) {
+      const { data } = await http.call<Wrapped<{ payment_activitys?: PaymentActivity[]; has_more?: boolean; page_token?: string }>>({
+        method: 'GET', path: '/open-apis/payroll/v1/payment_activitys', token: userToken,
+        query: { pay_period_start_date: window.start, pay_period_end_date: window.end, page_size: page.pageSize, page_token: page.pageToken },
+      })
+      return { items: data.data?.payment_activitys ?? [], has_more: Boolean(data.data?.has_more), page_token: data.data?.page_token }
     },
     async reportFields(userToken, employeeType, body) {
       const { data } = await http.call<Wrapped<{ archive_report_fields?: ReportField[] }>>({

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
-import type { JobKind, JobRowInput, JobSummary, JobTarget } from '../../src/domain/jobs'
+import type { JobKind, JobRowInput, JobSummary, JobTarget, TargetKind } from '../../src/domain/jobs'
 import { JOB_KIND_NAMES, jobKindSpec, planBatches, rowKey } from '../../src/domain/write-targets'
 import type { JobRowError } from '../../src/domain/job-rows'
 import { ownerOf, type Session } from '../auth/sessions'
@@ -28,7 +28,11 @@ export const createJobBody = z.object({
   // Each target's own shape (server/targets), told apart by `type`.
   target: z.discriminatedUnion('type', Object.values(TARGETS).map((t) => t.targetSchema) as unknown as [z.ZodObject<{ type: z.ZodLiteral<string> }>]),
   rows: z.array(z.unknown()).min(1).max(MAX_JOB_ROWS),
-  source: z.strictObject({ file_name: z.string().max(300).optional(), sheet: z.string().max(300).optional(), reverts_job_id: z.string().max(64).optional() }).optional(),
+  source: z.strictObject({
+    file_name: z.string().max(300).optional(), sheet: z.string().max(300).optional(), reverts_job_id: z.string().max(64).optional(),
+    // The audit's file fingerprint, and the target's own preparation checks (its module reads them: keepSource).
+    file_sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(), controls: z.unknown().optional(),
+  }).optional(),
   /**
    * A large import is sent in parts, so no request holds a whole file's rows: `draft: true` creates
    * the job with its first rows, `POST /api/jobs/:id/rows` appends, `POST /api/jobs/:id/start` queues it.
@@ -59,13 +63,20 @@ export async function createJob(deps: CreateDeps, session: Session, body: Create
   const wanted = jobKindSpec(body.kind).target
   if (wanted !== body.target.type) throw new AppError(400, 'invalid_request', `A ${body.kind} job needs a ${wanted} target.`)
   const target = body.target as JobTarget
+  const module = TARGETS[wanted as TargetKind]
+  const source = body.source ? (module.keepSource ? module.keepSource(body.source) : withoutControls(body.source)) : null
 
   const ctx = { feishu: deps.feishu, pacer: deps.pacer, token: await deps.tokens.get(owner) }
   const { rows, fields } = await checkRows(ctx, body.kind, target, body.rows)
   // The owner's own IDs the calls need (operator_id), never ones from the request.
   const employeeNo = (await jobModule(body.kind).ownerEmployeeNo?.(ctx, target)) ?? null
 
-  return insertJob(deps, session, { key: body.idempotency_key, kind: body.kind, target, rows, fields, source: body.source ?? null, employeeNo, draft: body.draft === true })
+  return insertJob(deps, session, { key: body.idempotency_key, kind: body.kind, target, rows, fields, source, employeeNo, draft: body.draft === true })
+}
+
+function withoutControls(source: NonNullable<CreateJobBody['source']>): JobSummary['source'] {
+  const { controls: _unused, ...rest } = source
+  return rest
 }
 
 /** The rows of one request, checked by the kind's module with the same src/domain rules as the app; errors refuse them all. */

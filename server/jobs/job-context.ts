@@ -20,6 +20,8 @@ export interface LoadedRow<I extends JobRowInput = JobRowInput> {
   idx: number
   row: number
   status: string
+  /** What the last call said about the row (e.g. 'unchanged': not sent, Feishu already held it). */
+  message: string | null
   input: I
   fieldErrors: FieldError[]
   /** Payroll: undefined = not captured yet; null = no record existed before the job. */
@@ -39,7 +41,7 @@ export function parseJob(j: JobRow): ParsedJob {
 
 export function loadRow<I extends JobRowInput>(r: JobRowRow): LoadedRow<I> {
   return {
-    idx: r.idx, row: r.row, status: r.status, input: JSON.parse(r.input_json) as I,
+    idx: r.idx, row: r.row, status: r.status, message: r.message, input: JSON.parse(r.input_json) as I,
     fieldErrors: r.field_errors_json ? (JSON.parse(r.field_errors_json) as FieldError[]) : [],
     before: r.before_json === null ? undefined : (JSON.parse(r.before_json) as RecordState | null),
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { JobRowResult, JobSummary, RowStatus } from '../../src/domain/jobs'
+import type { CheckedField, JobRowResult, JobSummary, RowCheckState, RowStatus } from '../../src/domain/jobs'
 import { AppError } from '../errors'
 import type { JobRow, JobsRepo, Owner } from '../store/jobs-repo'
 import { toSummary } from './create'
@@ -14,7 +14,11 @@ export const rowsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 })
 
-export const summaryOf = async (repo: JobsRepo, j: JobRow): Promise<JobSummary> => toSummary(j, await repo.counts(j.id))
+export const summaryOf = async (repo: JobsRepo, j: JobRow): Promise<JobSummary> => {
+  const [counts, checks] = await Promise.all([repo.counts(j.id), repo.checkCounts(j.id)])
+  const summary = toSummary(j, counts)
+  return Object.keys(checks).length ? { ...summary, checks } : summary
+}
 
 /** The person's jobs, newest first, a page at a time. */
 export async function listJobs(repo: JobsRepo, owner: Owner, q: z.infer<typeof listQuery>): Promise<{ jobs: JobSummary[]; next_cursor: string | null }> {
@@ -33,6 +37,7 @@ export async function jobWithRows(repo: JobsRepo, job: JobRow, q: z.infer<typeof
     row: r.row, status: r.status as RowStatus, feishu_code: r.feishu_code, message: r.message,
     field_errors: r.field_errors_json ? JSON.parse(r.field_errors_json) : [], input: JSON.parse(r.input_json),
     ...(r.before_json !== null ? { before: JSON.parse(r.before_json) } : {}),
+    ...(r.check_state !== null ? { check: { state: r.check_state as RowCheckState, fields: ((r.check_json ? JSON.parse(r.check_json) : {}) as { fields?: CheckedField[] }).fields ?? [] } } : {}),
   }))
   return { job: await summaryOf(repo, job), rows: results, next_cursor: rows.length > q.limit ? page[page.length - 1]!.idx : null }
 }

@@ -156,6 +156,8 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
         }
       },
       saveBefore: (captured) => repo.setBefore(job.id, captured),
+      batchRows: async (b) => (await repo.rowsInRange(job.id, b.idx_from, b.idx_to)).map((r) => loadRow(r)),
+      setChecks: (checks) => repo.setChecks(job.id, checks),
     })
   }
 
@@ -240,7 +242,7 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
           const lastChunk = isLastSlice(job.kind, b, lastField)
           try {
             await runBatch(job, b, lastChunk, before)
-            before?.saved()
+            before?.saved(b)
           } catch (e) {
             stopped ??= e instanceof Error ? e : new Error(String(e))
             halted.add(jobId)

@@ -10,7 +10,11 @@ import { requireSession, type CookieOptions } from '../middleware/session'
 import { bodyOf, validateJson } from '../middleware/validate'
 import { listDatasources } from '../targets/payroll/datasources'
 import { employeeResolver } from '../targets/payroll/resolve-employees'
-import { readCurrentRecords } from '../targets/payroll/records'
+import { allRecordsOf, readCurrentRecords } from '../targets/payroll/records'
+import { previousKey } from '../../src/domain/payroll-checks'
+import { readPeriodGuard } from '../targets/payroll/period-guard'
+import { payrollAuditWorkbook } from '../targets/payroll/audit'
+import type { JobsRepo } from '../store/jobs-repo'
 import { payrollKeyOf, payrollKeyProblem, type PayrollPeriodType } from '../../src/domain/payroll'
 import type { PayrollKey } from '../../src/domain/jobs'
 
@@ -41,8 +45,32 @@ const recordsBody = z.strictObject({
   if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: KEY_MESSAGE[problem.code] })
 })
 
+/** The time part of a key alone (the period guard's question). */
+const keyBody = z.strictObject({
+  payroll_period: z.string().max(7).optional(),
+  occur_day: z.string().max(10).optional(),
+  custom_start: z.string().max(10).optional(),
+  custom_end: z.string().max(10).optional(),
+}).superRefine((b, ctx) => {
+  const given = [b.payroll_period !== undefined, b.occur_day !== undefined, b.custom_start !== undefined || b.custom_end !== undefined].filter(Boolean).length
+  const problem = given === 1 ? payrollKeyProblem(dimensionOf(b), b) : { field: 'payroll_period' as const, code: 'wrong_dimension' as const }
+  if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: KEY_MESSAGE[problem.code] })
+})
+
+const previousBody = z.strictObject({
+  source_code: z.string().min(1).max(128),
+  payroll_period: z.string().max(7).optional(),
+  occur_day: z.string().max(10).optional(),
+  custom_start: z.string().max(10).optional(),
+  custom_end: z.string().max(10).optional(),
+}).superRefine((b, ctx) => {
+  const given = [b.payroll_period !== undefined, b.occur_day !== undefined, b.custom_start !== undefined || b.custom_end !== undefined].filter(Boolean).length
+  const problem = given === 1 ? payrollKeyProblem(dimensionOf(b), b) : { field: 'payroll_period' as const, code: 'wrong_dimension' as const }
+  if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: KEY_MESSAGE[problem.code] })
+})
+
 /** Mounted at /api/payroll: reads the person may make before a payroll import. */
-export function payrollRoutes(deps: { sessions: SessionService; cookie: CookieOptions; tokens: UserTokens; feishu: FeishuClient; pacer: Pacer; clock: Clock }) {
+export function payrollRoutes(deps: { sessions: SessionService; cookie: CookieOptions; tokens: UserTokens; feishu: FeishuClient; pacer: Pacer; clock: Clock; jobs?: JobsRepo }) {
   const { feishu, pacer, tokens } = deps
   const resolve = employeeResolver(feishu, pacer, deps.clock)
   const token = (c: { get(k: 'session'): Session }) => tokens.get(ownerOf(c.get('session')))
@@ -55,6 +83,30 @@ export function payrollRoutes(deps: { sessions: SessionService; cookie: CookieOp
     .post('/resolve', validateJson(resolveBody), async (c) => {
       const body = bodyOf(c, resolveBody)
       return c.json({ results: await asPerson(() => resolve(c.get('session').user.tenantKey, body.by, body.values)) })
+    })
+    // The previous period's records (same length, just before), for the variance warnings.
+    .post('/previous-records', validateJson(previousBody), async (c) => {
+      const body = bodyOf(c, previousBody)
+      const key = previousKey(payrollKeyOf(body))
+      return c.json({ key, records: await asPerson(async () => allRecordsOf(feishu, pacer, await token(c), body.source_code, key)) })
+    })
+    // Warns before writing into a period whose payment activity is approved or archived.
+    .post('/period-guard', validateJson(keyBody), async (c) => {
+      const body = bodyOf(c, keyBody)
+      return c.json({ guard: await asPerson(async () => readPeriodGuard(feishu, pacer, await token(c), payrollKeyOf(body))) })
+    })
+    // The person's own payroll jobs as an audit workbook (never anyone else's; no token in it).
+    .get('/audit.xlsx', async (c) => {
+      if (!deps.jobs) throw new Error('payroll routes mounted without the job store')
+      const session = c.get('session')
+      const locale = c.req.query('locale') === 'zh-CN' ? 'zh-CN' : 'en-US'
+      const book = await payrollAuditWorkbook(deps.jobs, ownerOf(session), session.user, locale)
+      const name = locale === 'zh-CN' ? '薪酬任务审计.xlsx' : 'payroll-audit.xlsx'
+      return new Response(Buffer.from(book), { headers: {
+        'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        'content-disposition': `attachment; filename="payroll-audit.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`,
+        'cache-control': 'no-store',
+      } })
     })
     .post('/records', validateJson(recordsBody), async (c) => {
       const body = bodyOf(c, recordsBody)

@@ -7,6 +7,7 @@ import { defaultKnobs, mergeKnobs, type Knobs, type KnobsPatch } from './platfor
 import { createLogidGenerator } from './platform/logid'
 import { RateLimiter } from './platform/rate-limiter'
 import { TokenStore } from './platform/token-store'
+import { seedPaymentActivities, type PaymentActivity } from './payroll/payment-activities'
 import type { ArchiveRule } from './seed/archive-rules'
 import type { ActiveStatus, Datasource } from './seed/datasources'
 import type { Employee } from './seed/employees'
@@ -67,6 +68,8 @@ export class SandboxState {
   readonly payroll = new Map<string, Map<string, PayrollRecord>>()
   /** `${archive_rule_id}|${month}` → user_id → row. */
   readonly archive = new Map<string, Map<string, ArchiveRow>>()
+  /** Payroll payment activities (发薪活动), by pay date. */
+  paymentActivities: PaymentActivity[] = []
 
   private readonly seedNumber: number
   private readonly initialKnobs: KnobsPatch
@@ -130,6 +133,7 @@ export class SandboxState {
     }
     for (const r of this.seed.rules) this.rules.set(r.archive_rule_id, r)
     for (const d of this.seed.datasources) this.datasources.set(d.code, d)
+    this.paymentActivities = seedPaymentActivities()
     for (const r of this.seed.records) {
       const values = new Map(r.values)
       const employment_id = values.get('employment_id') ?? ''

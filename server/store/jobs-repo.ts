@@ -1,6 +1,6 @@
 import { ROWS_PER_SLICE, yieldToLoop } from '../yield'
 import type { Kysely, Selectable, Transaction } from 'kysely'
-import type { FieldError, JobCounts, RowStatus } from '../../src/domain/jobs'
+import type { FieldError, JobCounts, RowCheckState, RowStatus } from '../../src/domain/jobs'
 import type { Database, JobBatchesTable, JobRowsTable, JobsTable } from './schema'
 
 export type JobRow = Selectable<JobsTable>
@@ -14,6 +14,8 @@ export interface RowUpdate {
   feishu_code?: number | null
   message?: string | null
   field_errors?: FieldError[] | null
+  /** A check's finding about the row (read-back, a revert's kept fields) and its values. */
+  check?: { state: RowCheckState; detail: unknown } | null
 }
 
 /** The only code that reads and writes the job tables. */
@@ -30,6 +32,10 @@ export interface JobsRepo {
   get(id: string): Promise<JobRow | undefined>
   listOwned(owner: Owner, before: { createdAt: number; id: string } | null, limit: number): Promise<JobRow[]>
   counts(jobId: string): Promise<JobCounts>
+  /** Rows per check state (read-back, a revert's kept fields); states no row has are left out. */
+  checkCounts(jobId: string): Promise<Partial<Record<RowCheckState, number>>>
+  /** Records what a check found about rows, after their call (never changes their status). */
+  setChecks(jobId: string, checks: Array<{ idx: number; state: RowCheckState; detail: unknown }>): Promise<void>
   listRows(jobId: string, status: RowStatus | null, afterIdx: number, limit: number): Promise<JobRowRow[]>
   rowsInRange(jobId: string, from: number, to: number): Promise<JobRowRow[]>
   /** Batches still to run, oldest first: in_flight ones (a crash interrupted them) and planned ones. */
@@ -67,7 +73,7 @@ async function insertRows(trx: Transaction<Database>, jobId: string, offset: num
     // SQLite runs synchronously: without this, storing thousands of rows blocks every paced call.
     if (i > 0) await yieldToLoop()
     await trx.insertInto('job_rows').values(rows.slice(i, i + ROWS_PER_SLICE).map((r, k) => ({
-      job_id: jobId, idx: offset + i + k, row: r.row, key: r.key, input_json: JSON.stringify(r.input), status: 'pending', feishu_code: null, message: null, field_errors_json: null, before_json: null,
+      job_id: jobId, idx: offset + i + k, row: r.row, key: r.key, input_json: JSON.stringify(r.input), status: 'pending', feishu_code: null, message: null, field_errors_json: null, before_json: null, check_state: null, check_json: null,
     }))).execute()
   }
 }
@@ -93,6 +99,7 @@ export function jobsRepo(db: Kysely<Database>): JobsRepo {
         ...(u.feishu_code !== undefined ? { feishu_code: u.feishu_code } : {}),
         ...(u.message !== undefined ? { message: u.message } : {}),
         ...(u.field_errors !== undefined ? { field_errors_json: u.field_errors && u.field_errors.length ? JSON.stringify(u.field_errors) : null } : {}),
+        ...(u.check !== undefined ? { check_state: u.check?.state ?? null, check_json: u.check ? JSON.stringify(u.check.detail) : null } : {}),
       }
       const key = JSON.stringify(set)
       const group = groups.get(key)
@@ -152,6 +159,20 @@ export function jobsRepo(db: Kysely<Database>): JobsRepo {
         c.total += n
       }
       return c
+    },
+    async checkCounts(jobId) {
+      const rows = await db.selectFrom('job_rows').select(['check_state', (eb) => eb.fn.countAll<number>().as('n')]).where('job_id', '=', jobId).where('check_state', 'is not', null).groupBy('check_state').execute()
+      const out: Partial<Record<RowCheckState, number>> = {}
+      for (const r of rows) out[r.check_state as RowCheckState] = Number(r.n)
+      return out
+    },
+    async setChecks(jobId, checks) {
+      if (!checks.length) return
+      await db.transaction().execute(async (trx) => {
+        for (const c of checks) {
+          await trx.updateTable('job_rows').set({ check_state: c.state, check_json: JSON.stringify(c.detail) }).where('job_id', '=', jobId).where('idx', '=', c.idx).execute()
+        }
+      })
     },
     async listRows(jobId, status, afterIdx, limit) {
       let q = db.selectFrom('job_rows').selectAll().where('job_id', '=', jobId).where('idx', '>', afterIdx)

@@ -80,6 +80,9 @@ export interface JobRowsTable {
   field_errors_json: string | null
   /** Payroll: the record right before this job wrote it, captured before the save ('null' = none). */
   before_json: string | null
+  /** What a check after the call found (migration 004): read-back or a revert's kept fields; null = none. */
+  check_state: string | null
+  check_json: string | null
 }
 
 export interface JobBatchesTable {

@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import type { JobRowError } from '../../src/domain/job-rows'
-import type { JobKind, JobRowInput, JobTarget, TargetKind } from '../../src/domain/jobs'
+import type { JobKind, JobRowInput, JobSummary, JobTarget, RowCheckState, TargetKind } from '../../src/domain/jobs'
 import type { FailureKind } from '../feishu/classify'
 import type { FeishuClient } from '../feishu/client'
 import type { Logger } from '../logger'
@@ -31,6 +31,12 @@ export interface TargetModule {
   probe(feishu: FeishuClient, userToken: string): Promise<unknown>
   /** The scope that read needs, named when Feishu does not say which one is missing. */
   probeScope: string
+  /**
+   * What a job keeps about its preparation (`source` of `POST /api/jobs`): checks the target's own
+   * part (payroll: control totals and their override reason) and returns what is stored; throws an
+   * AppError to refuse the job. Without it, a `controls` part is dropped.
+   */
+  keepSource?(source: NonNullable<JobSummary['source']>): JobSummary['source']
   /** Its job kinds (the kinds of src/domain/write-targets.ts whose target this is). */
   jobs: Partial<Record<JobKind, JobKindModule>>
 }
@@ -77,12 +83,17 @@ export interface LookAheadContext {
   /** A paced, retried call with the owner's token, counted as one of the job's calls. */
   call: BatchContext['call']
   saveBefore(rows: Array<{ idx: number; before: RecordState | null }>): Promise<void>
+  /** A batch's rows as stored now, whatever their status (after its save: what became of each). */
+  batchRows(batch: BatchRow): Promise<LoadedRow[]>
+  /** Records what a check after the call found about rows (payroll: the read-back). */
+  setChecks(checks: Array<{ idx: number; state: RowCheckState; detail: unknown }>): Promise<void>
 }
 
 /** Runs beside a job's batches: each batch waits for it with ready() before it is sent. */
 export interface BatchLookAhead {
   ready(batch: BatchRow): Promise<void>
-  saved(): void
+  /** The batch was saved (its rows' outcomes are committed). */
+  saved(batch: BatchRow): void
   stop(): Promise<void>
 }
 

@@ -17,6 +17,7 @@ export type FeishuApi =
   | 'payroll.datasource.list'
   | 'payroll.record.save'
   | 'payroll.record.query'
+  | 'payroll.payment_activity.list'
   | 'attendance.archive_rule.list'
   | 'attendance.archive_rule.fields'
   | 'attendance.archive_rule.upload'
@@ -28,6 +29,8 @@ export const FEISHU_RATE_LIMITS: Record<FeishuApi, { limit: number; windowMs: nu
   'payroll.datasource.list': { limit: 10, windowMs: 1000 },
   'payroll.record.save': { limit: 10, windowMs: 1000 },
   'payroll.record.query': { limit: 10, windowMs: 1000 },
+  // payroll-v1/payment_activity/list: 5/s (not in the reference; see server/sandbox/README.md).
+  'payroll.payment_activity.list': { limit: 5, windowMs: 1000 },
   'attendance.archive_rule.list': { limit: 50, windowMs: 1000 },
   'attendance.archive_rule.fields': { limit: 50, windowMs: 1000 },
   'attendance.archive_rule.upload': { limit: 50, windowMs: 1000 },
@@ -43,6 +46,7 @@ export const FEISHU_RATE_LIMITS: Record<FeishuApi, { limit: number; windowMs: nu
 export const FEISHU_PAGES = {
   'payroll.datasource.list': { size: 100, maxPages: 100 },
   'payroll.record.query': { size: 100, maxPages: 50 },
+  'payroll.payment_activity.list': { size: 100, maxPages: 20 },
   'attendance.archive_rule.list': { size: 50, maxPages: 200 },
   'corehr.employee.search': { size: 100, maxPages: 20 },
 } as const satisfies Partial<Record<FeishuApi, { size: number; maxPages: number }>>

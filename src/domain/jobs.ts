@@ -60,6 +60,11 @@ export interface PayrollRowInput {
   employment_id: string
   active_status?: 1 | 2
   values: Record<string, string | null>
+  /**
+   * A revert row: what the job being reverted left in Feishu (its status and the values it wrote).
+   * A field that no longer holds it was changed by someone since and is kept (issue 16).
+   */
+  expect?: { active_status: number; values: Record<string, string> }
 }
 
 /** One member's archive report values for the job's month. */
@@ -79,6 +84,16 @@ export interface AttendanceDeleteRowInput {
 
 /** A job row, one shape per job kind of the registry. */
 export type JobRowInput = RowInputs[JobKind]
+
+/**
+ * What a check after a row's call found (issue 16): a save's read-back — `confirmed` (Feishu holds
+ * what was sent) or `differs`; a revert — `kept` (every field was changed by someone since, so
+ * nothing was reverted) or `partly_kept`.
+ */
+export type RowCheckState = 'confirmed' | 'differs' | 'kept' | 'partly_kept'
+
+/** A field whose value in Feishu is not what the job expected: sent or written, and what Feishu holds now. */
+export interface CheckedField { field: string; expected: string | null; actual: string | null }
 
 export interface JobCounts {
   total: number
@@ -101,7 +116,9 @@ export interface JobSummary {
   /** Sum of Feishu's affect_counts over the job's payroll saves. */
   affect_count: number
   calls: number
-  source: { file_name?: string; sheet?: string; reverts_job_id?: string } | null
+  /** Rows per check state (read-back, a revert's kept fields); absent when no row was checked. */
+  checks?: Partial<Record<RowCheckState, number>>
+  source: { file_name?: string; sheet?: string; reverts_job_id?: string; file_sha256?: string; controls?: unknown } | null
   created_at: number
   updated_at: number
   started_at: number | null
@@ -124,6 +141,8 @@ export interface JobRowResult {
   message: string | null
   field_errors: FieldError[]
   input: JobRowInput
+  /** What a check after the call found, with the fields behind it. */
+  check?: { state: RowCheckState; fields: CheckedField[] }
 }
 
 /** What the progress stream (`GET /api/jobs/:id/events`, event `progress`) sends. */

@@ -93,7 +93,8 @@ export interface ExportedRow {
 export interface ResolveCandidate { employment_id: string; name: string; terminated: boolean }
 
 export interface EmployeeResolution {
-  status: 'found' | 'not_found' | 'ambiguous'
+  /** no_employment_id: Feishu People knows the person but has no employment ID for them (§5). */
+  status: 'found' | 'not_found' | 'ambiguous' | 'no_employment_id'
   employment_id?: string
   terminated?: boolean
   name?: string
@@ -113,7 +114,7 @@ export interface PreparedRecord {
   values: Record<string, string | null>
 }
 
-export type ExcludeReason = 'not_found' | 'ambiguous' | 'bad_active_status' | 'same_employee'
+export type ExcludeReason = 'not_found' | 'ambiguous' | 'no_employment_id' | 'bad_active_status' | 'same_employee'
 
 export interface ExcludedRow {
   dataRow: number
@@ -168,6 +169,10 @@ export function prepareRecords(
       const found = resolutions[identifier]
       if (!found || found.status === 'not_found' || (found.status === 'found' && !found.employment_id)) {
         excluded.push({ dataRow: r.row, row: r.sheetRow, identifier, reason: 'not_found' })
+        continue
+      }
+      if (found.status === 'no_employment_id') {
+        excluded.push({ dataRow: r.row, row: r.sheetRow, identifier, reason: 'no_employment_id' })
         continue
       }
       if (found.status === 'ambiguous') {

@@ -35,6 +35,8 @@ export interface ImportStore {
   client: ImportClient
   begin(schema: TargetSchema, target: ImportTarget): void
   open(file: File): Promise<void>
+  /** The file itself, as opened (e.g. for its fingerprint); null after a reset. */
+  fileBlob(): File | null
   chooseSheet(index: number): Promise<void>
   setHeader(headerRow: number, depth: 1 | 2): Promise<void>
   confirmMapping(matches: ColumnMatch[]): Promise<void>
@@ -98,10 +100,12 @@ export const useImportStore = defineStore('import', (): ImportStore => {
     else stage.value = 'mapping'
   }
 
+  let blob: File | null = null
   async function open(f: File): Promise<void> {
     if (!schema.value) throw new Error('begin() first')
     error.value = null
     file.value = { name: f.name, size: f.size }
+    blob = f
     stage.value = 'reading'
     progress.value = null
     try {
@@ -225,6 +229,7 @@ export const useImportStore = defineStore('import', (): ImportStore => {
     client.cancel()
     stage.value = 'idle'
     file.value = null
+    blob = null
     progress.value = null
     opened.value = null
     sheet.value = null
@@ -237,6 +242,6 @@ export const useImportStore = defineStore('import', (): ImportStore => {
 
   return {
     stage, schema, target, file, progress, opened, sheet, matches, summary, error, savedMapping: mapping.state, rowsVersion, client,
-    begin, open, chooseSheet, setHeader, confirmMapping, editCell, bulkFix, deleteRows, includeRow, reread, templateWorkbook, resultWorkbook, exportValues, cancel, reset,
+    begin, open, fileBlob: () => blob, chooseSheet, setHeader, confirmMapping, editCell, bulkFix, deleteRows, includeRow, reread, templateWorkbook, resultWorkbook, exportValues, cancel, reset,
   }
 })

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { markRaw, ref, shallowRef, type Ref, type ShallowRef } from 'vue'
 import { createJob } from '../api/jobs'
+import type { JobControls } from '../domain/payroll-checks'
 import {
   currentRecords, listDatasources, planRevert as planRevertApi, resolveEmployees, revertJob, RECORDS_MAX_IDS, RESOLVE_MAX_VALUES,
   type CurrentRecord, type EmployeeResolution, type PayrollDatasource, type ResolveBy, type RevertPlan,
@@ -22,6 +23,9 @@ export interface CompareProgress {
   total: number
   startedAt: number
 }
+
+/** What the job keeps about its preparation: the file, and the control totals (payroll-checks.ts). */
+export type SubmitSource = { file_name?: string; sheet?: string; file_sha256?: string; controls?: JobControls }
 
 export interface ComparisonResult {
   sourceCode: string
@@ -61,7 +65,7 @@ export interface PayrollStore {
   compare: (input: CompareInput) => Promise<void>
   cancelCompare: () => void
   /** Starts the job for the new and changed records; resolves with it, or null on failure (see `submitted.error`). */
-  submit: (source: { file_name?: string; sheet?: string }) => Promise<JobSummary | null>
+  submit: (source: SubmitSource) => Promise<JobSummary | null>
   /** Asks the server what a revert of this job would do; resolves null on failure (see `revertPlan.error`). */
   planRevert: (jobId: string) => Promise<RevertPlan | null>
   /** Starts the revert job; resolves null on failure (see `revert.error`). */
@@ -182,7 +186,7 @@ export const usePayrollStore = defineStore('payroll', (): PayrollStore => {
     if (phase.value !== 'done') phase.value = 'idle'
   }
 
-  async function submit(source: { file_name?: string; sheet?: string }): Promise<JobSummary | null> {
+  async function submit(source: SubmitSource): Promise<JobSummary | null> {
     const c = comparison.value
     if (!c) throw new Error('compare() first')
     const rows = jobRows(c.diffs)

@@ -28,8 +28,8 @@ describe('payroll save jobs', () => {
     const created = await c.request('POST', '/api/jobs', { idempotency_key: key(), kind: 'payroll_save', target: { type: 'payroll', source_code: SOURCE, payroll_period: '2024-10' }, rows: rowsFor(people) })
     expect(created.status).toBe(201)
     const done = await waitForJob(c, (created.json.job as { id: string }).id)
-    // 3 saves and 2 reads (100 + 20 employments).
-    expect(done.job).toMatchObject({ status: 'succeeded', counts: { total: 120, succeeded: 120, failed: 0, pending: 0 }, affect_count: 120, calls: 5 })
+    // 3 saves, 2 reads of the before-values (100 + 20 employments) and 2 read-backs (100 + 20).
+    expect(done.job).toMatchObject({ status: 'succeeded', counts: { total: 120, succeeded: 120, failed: 0, pending: 0 }, affect_count: 120, calls: 7, checks: { confirmed: 120 } })
     // None of them existed before: a revert would stop them.
     expect(done.rows.every((r) => r.before === null)).toBe(true)
     const records = (await stored(SOURCE)).filter((r) => r.period === '2024-10')
@@ -108,8 +108,8 @@ describe('payroll save jobs', () => {
     const created = await c.request('POST', '/api/jobs', { idempotency_key: key(), kind: 'payroll_save', target: { type: 'payroll', source_code: SOURCE, payroll_period: '2025-04' }, rows: rowsFor(people) })
     const done = await waitForJob(c, (created.json.job as { id: string }).id)
     expect(done.job).toMatchObject({ status: 'succeeded', counts: { total: 100, succeeded: 100 }, affect_count: 100 })
-    // 2 saves + 1 read of the before-values (100 employments), plus the 4 failed attempts.
-    expect(done.job.calls).toBe(7)
+    // 2 saves + 1 read of the before-values + 1 read-back (100 employments each), plus the 4 failed attempts.
+    expect(done.job.calls).toBe(8)
     expect((await stored(SOURCE)).filter((r) => r.period === '2025-04')).toHaveLength(100)
   })
 
@@ -122,7 +122,8 @@ describe('payroll save jobs', () => {
     rows[0]!.values.late_deduction__c = '99.00'
     const second = await c.request('POST', '/api/jobs', { idempotency_key: key(), kind: 'payroll_save', target: { type: 'payroll', source_code: SOURCE, payroll_period: '2025-07' }, rows })
     const done = await waitForJob(c, (second.json.job as { id: string }).id)
-    expect(done.job).toMatchObject({ status: 'succeeded', counts: { succeeded: 3 }, affect_count: 1, calls: 2 })
+    // 1 save, 1 read of the before-values, 1 read-back of the one record sent.
+    expect(done.job).toMatchObject({ status: 'succeeded', counts: { succeeded: 3 }, affect_count: 1, calls: 3, checks: { confirmed: 1 } })
     expect(done.rows[0]!.before).toEqual({ active_status: 1, values: expect.objectContaining({ late_deduction__c: '10.50', deduction_note__c: 'note 0' }) })
     expect(done.rows.slice(1).map((r) => r.message)).toEqual(['unchanged', 'unchanged'])
   })
@@ -173,9 +174,10 @@ describe('payroll jobs under injected faults', () => {
       const created = await c.request('POST', '/api/jobs', { idempotency_key: key(), kind: 'payroll_save', target: { type: 'payroll', source_code: SOURCE, payroll_period: '2025-08' }, rows: rowsFor(people) })
       const done = await waitForJob(c, (created.json.job as { id: string }).id, undefined, 120_000)
       expect(done.job).toMatchObject({ status: 'succeeded', counts: { total: 300, succeeded: 300, failed: 0 } })
-      // 6 saves and 3 reads (100 employments each) and some failed attempts; never more than 8 attempts each.
-      expect(done.job.calls).toBeGreaterThan(9)
-      expect(done.job.calls).toBeLessThanOrEqual(9 * 8)
+      // 6 saves, 3 reads and 3 read-backs (100 employments each) and some failed attempts; never more
+      // than 8 attempts each.
+      expect(done.job.calls).toBeGreaterThan(12)
+      expect(done.job.calls).toBeLessThanOrEqual(12 * 8)
       const records = (await stored(SOURCE)).filter((r) => r.period === '2025-08')
       expect(records).toHaveLength(300)
       expect(records.find((r) => r.employment_id === people[299]!.employment_id)?.values.late_deduction__c).toBe('3000.50')

@@ -6,6 +6,7 @@ export const SCOPE_LABELS: Record<string, { zh: string; en: string }> = {
   'payroll:external_datasource_configuration:read': { zh: '读取外部数据源配置', en: 'Read external datasource settings' },
   'payroll:external_datasource_record:read': { zh: '读取外部算薪数据', en: 'Read external payroll records' },
   'payroll:external_datasource_record:write': { zh: '写入外部算薪数据', en: 'Write external payroll records' },
+  'payroll:payment_activity:read': { zh: '获取发薪活动列表数据', en: 'Read payroll payment activities' },
   'contact:user.employee_id:readonly': { zh: '获取用户 user ID', en: 'Read your user ID' },
   'contact:user.employee:readonly': { zh: '获取用户受雇信息', en: 'Read your employment info' },
   'contact:user.email:readonly': { zh: '获取用户邮箱', en: 'Read your email' },

@@ -125,7 +125,8 @@ export function validateSave(state: SandboxState, principal: Principal, ds: Data
 export function applySave(state: SandboxState, ds: Datasource, prepared: readonly PreparedRecord[]): number {
   const store = state.payrollStore(ds.code)
   let affected = 0
-  for (const p of prepared) {
+  const differently = new Set(state.knobs.payrollStoreDifferently)
+  for (const p of differently.size ? prepared.map((x) => storedDifferently(ds, x, differently)) : prepared) {
     const existing = store.get(p.key)
     if (!existing) {
       store.set(p.key, { employment_id: p.employment_id, period: p.period, active_status: p.active_status, values: new Map(p.values) })
@@ -143,4 +144,21 @@ export function applySave(state: SandboxState, ds: Datasource, prepared: readonl
     if (changed) affected++
   }
   return affected
+}
+
+/**
+ * Knob `payrollStoreDifferently` (a test aid, never documented Feishu behaviour): the save is
+ * accepted, but these fields are stored as something else — text gets " (altered)", a money or
+ * number field +1 — so a read-back has a difference to catch.
+ */
+function storedDifferently(ds: Datasource, p: PreparedRecord, codes: ReadonlySet<string>): PreparedRecord {
+  const values = new Map(p.values)
+  for (const [code, value] of values) {
+    if (!codes.has(code)) continue
+    const f = ds.fields.find((x) => x.code === code)
+    if (!f || f.system) continue
+    if (f.field_type === 3) values.set(code, `${value} (altered)`)
+    else if (f.field_type === 1 || f.field_type === 2) values.set(code, String(Number(value) + 1))
+  }
+  return { ...p, values }
 }

@@ -17,6 +17,7 @@ export const API_IDS = [
   'datasource.list',
   'datasource_record.save',
   'datasource_record.query',
+  'payment_activity.list',
   'corehr.employee.search',
 ] as const
 
@@ -141,6 +142,12 @@ export const APIS: Record<ApiId, ApiSpec> = {
     auth: { mode: 'token', tokens: ['tenant', 'user'], scopes: ['payroll:external_datasource_record:read'] },
     rate: [perSecond(10)], style: 'envelope', paramInvalid: PAY_PARAM, internal: PAY_INTERNAL,
   },
+  // Not in the reference: payroll-v1/payment_activity/list (5/s; errors 2500001 / 2500002 / 2500003).
+  'payment_activity.list': {
+    id: 'payment_activity.list', method: 'GET', path: '/open-apis/payroll/v1/payment_activitys',
+    auth: { mode: 'token', tokens: ['tenant', 'user'], scopes: ['payroll:payment_activity:read'] },
+    rate: [perSecond(5)], style: 'envelope', paramInvalid: { status: 400, code: 2500002, msg: 'param is invalid' }, internal: PAY_INTERNAL,
+  },
   'corehr.employee.search': {
     id: 'corehr.employee.search', method: 'POST', path: '/open-apis/corehr/v2/employees/search',
     auth: { mode: 'token', tokens: ['tenant'], scopes: ['corehr:employee:read', 'corehr:employee:write'] },
@@ -157,6 +164,7 @@ export const DEFAULT_APP_SCOPES: readonly string[] = [
   'payroll:external_datasource_configuration:read',
   'payroll:external_datasource_record:read',
   'payroll:external_datasource_record:write',
+  'payroll:payment_activity:read',
   'corehr:employee:read',
   'corehr:common_data.id.convert:read',
   'contact:user.id:readonly',

@@ -42,6 +42,17 @@ export interface Knobs {
   injectionSeed: number
   /** Max records per datasource before a save answers 2500020. */
   datasourceCapacity: number
+  /**
+   * Employee numbers whose CoreHR ID conversion fails: search answers `employment_id_v2: ""` and
+   * `employment_id` falls back to the Feishu user_id, as §5 documents for a failed conversion.
+   */
+  corehrIdConversionFails: string[]
+  /**
+   * Payroll save "accepted but stored differently": for these field codes a save answers success
+   * yet stores the value with this suffix appended (text) or +1 (number/money), so a read-back
+   * has something to catch. Not a documented Feishu behaviour; a test aid.
+   */
+  payrollStoreDifferently: string[]
 }
 
 export function defaultKnobs(): Knobs {
@@ -57,6 +68,8 @@ export function defaultKnobs(): Knobs {
     rateLimits: {},
     injectionSeed: 1,
     datasourceCapacity: 100_000,
+    corehrIdConversionFails: [],
+    payrollStoreDifferently: [],
   }
 }
 
@@ -77,6 +90,8 @@ export const knobsPatchSchema = z.strictObject({
   rateLimits: z.partialRecord(apiId, z.array(window)),
   injectionSeed: z.number().int(),
   datasourceCapacity: z.number().int().min(0),
+  corehrIdConversionFails: z.array(z.string().min(1)),
+  payrollStoreDifferently: z.array(z.string().min(1)),
 }).partial()
 
 export type KnobsPatch = z.input<typeof knobsPatchSchema>
@@ -89,6 +104,7 @@ export function mergeKnobs(current: Knobs, patch: KnobsPatch): Knobs {
     ...stripUndefined({
       latencyMs: p.latencyMs, failNext: p.failNext, timeoutHoldMs: p.timeoutHoldMs, appScopes: p.appScopes,
       rateLimitEnabled: p.rateLimitEnabled, injectionSeed: p.injectionSeed, datasourceCapacity: p.datasourceCapacity,
+      corehrIdConversionFails: p.corehrIdConversionFails, payrollStoreDifferently: p.payrollStoreDifferently,
     }),
     latencyMsByApi: { ...current.latencyMsByApi, ...p.latencyMsByApi },
     errorRates: { ...current.errorRates, ...stripUndefined(p.errorRates ?? {}) },

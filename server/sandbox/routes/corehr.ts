@@ -39,13 +39,14 @@ function optionalList(body: Record<string, unknown>, key: string, max: number): 
 }
 
 /** The modelled `fields`; others are accepted and simply not returned (the real API has hundreds). */
-function item(e: Employee, fields: ReadonlySet<string>, userIdType: UserIdType, deptIdType: DeptIdType) {
+function item(e: Employee, fields: ReadonlySet<string>, userIdType: UserIdType, deptIdType: DeptIdType, conversionFails: boolean) {
   const want = (f: string) => fields.has(f) || [...fields].some((x) => x.startsWith(`${f}.`))
   const hired = e.status === 'hired'
   return {
-    // Both typed by user_id_type; employment_id_v2 is the preferred one (§5).
-    employment_id: idOf(e, userIdType),
-    employment_id_v2: idOf(e, userIdType),
+    // Both typed by user_id_type; employment_id_v2 is the preferred one (§5). When the conversion
+    // fails (knob), employment_id falls back to the Feishu user_id and employment_id_v2 is empty.
+    employment_id: conversionFails ? e.user_id : idOf(e, userIdType),
+    employment_id_v2: conversionFails ? '' : idOf(e, userIdType),
     ...(want('employee_number') ? { employee_number: e.employee_no } : {}),
     ...(want('email_address') ? { email_address: e.email } : {}),
     ...(want('work_email_list') ? { work_email_list: [{ email: e.email, email_usage: { enum_name: 'work' } }] } : {}),
@@ -94,7 +95,7 @@ function search(ctx: ApiContext) {
   const hasMore = offset + pageSize < matched.length
   const fieldSet = new Set(fields)
   return ok({
-    items: page.map((e) => item(e, fieldSet, userIdType, deptIdType)),
+    items: page.map((e) => item(e, fieldSet, userIdType, deptIdType, state.knobs.corehrIdConversionFails.includes(e.employee_no))),
     has_more: hasMore,
     ...(hasMore ? { page_token: encodePageToken(offset + pageSize) } : {}),
   })

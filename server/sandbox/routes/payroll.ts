@@ -1,6 +1,7 @@
 // §4 payroll external datasource family: list datasources, save records (with the per-datasource
 // serial-write lock), query records.
 import { hasPayrollRole } from '../payroll/access'
+import { listPaymentActivities } from '../payroll/payment-activities'
 import { queryRecords } from '../payroll/query'
 import { activeDatasource, applySave, parseSaveBody, validateSave } from '../payroll/save'
 import { APIS } from '../platform/apis'
@@ -76,7 +77,12 @@ function query(ctx: ApiContext) {
   return ok(queryRecords(state, principalOf(ctx), body, parseIntParam(c.req.query('page_size')), c.req.query('page_token')))
 }
 
+function paymentActivities(ctx: ApiContext) {
+  return ok(listPaymentActivities(ctx.state, principalOf(ctx), new URL(ctx.c.req.url).searchParams))
+}
+
 export function mountPayrollRoutes(app: SandboxApp, state: SandboxState): void {
+  mountApi(app, state, APIS['payment_activity.list'], paymentActivities)
   mountApi(app, state, APIS['datasource.list'], list)
   mountApi(app, state, APIS['datasource_record.save'], save, { selfLatency: true })
   mountApi(app, state, APIS['datasource_record.query'], query)

@@ -9,6 +9,9 @@ import { DEPARTMENTS, type DepartmentKey } from '../seed/departments'
 import { PERSONAS } from '../seed/personas'
 import type { SandboxState } from '../state'
 import { archiveRows } from './attendance'
+import { PAYMENT_ACTIVITY_STATUSES, type PaymentActivityStatus } from '../payroll/payment-activities'
+import { activeDatasource, applySave, parseSaveBody, validateSave } from '../payroll/save'
+import { FeishuError } from '../platform/envelope'
 
 const json = (body: unknown, status = 200) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } })
@@ -31,6 +34,8 @@ const codesSchema = z.strictObject({
   app_id: z.string().optional(),
   scopes: z.array(z.string().min(1)).max(50).optional(),
 })
+const activityStatusSchema = z.strictObject({ activity_status: z.number().int().refine((n) => PAYMENT_ACTIVITY_STATUSES.includes(n as PaymentActivityStatus), 'a documented status') })
+const editSchema = z.strictObject({ user_id: z.string().min(1), source_code: z.string().min(1), records: z.array(z.unknown()).min(1).max(50) })
 const resetSchema = z.strictObject({ keepTokens: z.boolean().optional() })
 const userSchema = z.strictObject({ user_id: z.string().min(1) })
 const expireSchema = z.strictObject({ user_id: z.string().min(1), kind: z.enum(['access', 'refresh']).default('access') })
@@ -78,6 +83,35 @@ export function mountSandboxRoutes(app: SandboxApp, state: SandboxState): void {
       values: Object.fromEntries(r.values),
     }))
     return json({ source_code: code, locked: state.payrollLocks.has(code), records })
+  })
+
+  route('GET', '/sandbox/payment-activities', () => json({ payment_activitys: state.paymentActivities }))
+
+  // Moves a payment activity to another documented state (what payroll admins do in Feishu).
+  route('PUT', '/sandbox/payment-activities/:activity_id', async (c) => {
+    const body = await parse(c, activityStatusSchema)
+    if (body instanceof Response) return body
+    const a = state.paymentActivities.find((x) => x.activity_id === c.req.param('activity_id'))
+    if (!a) return problem(404, 'not_found', `no payment activity ${c.req.param('activity_id')}`)
+    a.activity_status = body.activity_status as PaymentActivityStatus
+    return json(a)
+  })
+
+  // Another person edits payroll records in Feishu (e.g. in Feishu People's own screens): a save as
+  // that persona, with the save API's own checks and that persona's row-level permission.
+  route('POST', '/sandbox/payroll/edit', async (c) => {
+    const body = await parse(c, editSchema)
+    if (body instanceof Response) return body
+    if (!state.byUserId.has(body.user_id)) return problem(404, 'not_found', `no user ${body.user_id}`)
+    try {
+      const input = parseSaveBody({ source_code: body.source_code, records: body.records })
+      const ds = activeDatasource(state, input.source_code)
+      const prepared = validateSave(state, { kind: 'user', appId: state.appId, tenantKey: state.tenantKey, userId: body.user_id, scopes: [], token: '' }, ds, input)
+      return json({ affect_counts: applySave(state, ds, prepared) })
+    } catch (e) {
+      if (e instanceof FeishuError) return problem(400, 'refused', e.message, { code: e.code })
+      throw e
+    }
   })
 
   route('GET', '/sandbox/inspect/archive', (c) => {

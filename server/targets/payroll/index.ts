@@ -6,9 +6,11 @@ import type { FailureKind } from '../../feishu/classify'
 import type { LoadedRow } from '../../jobs/job-context'
 import type { CheckContext, JobKindModule, TargetModule } from '../types'
 import { beforeAhead } from './before-ahead'
+import { readBack } from './read-back'
 import { findDatasource } from './datasources'
 import { planRevert } from './revert'
 import { captureBefore, runPayrollBatch } from './save'
+import { keepControls } from './controls'
 
 const id = z.string().trim().min(1).max(128)
 const rowNo = z.number().int().min(0).max(10_000_000)
@@ -16,6 +18,11 @@ const rowNo = z.number().int().min(0).max(10_000_000)
 const payrollRow = z.strictObject({
   row: rowNo, employment_id: id, active_status: z.union([z.literal(1), z.literal(2)]).optional(),
   values: z.record(z.string().min(1).max(128), z.string().max(10_000).nullable()),
+})
+
+/** A revert row also carries what the reverted job left in Feishu (respectLaterEdits). */
+const payrollRevertRow = payrollRow.extend({
+  expect: z.strictObject({ active_status: z.number().int(), values: z.record(z.string().min(1).max(128), z.string().max(10_000)) }).optional(),
 })
 
 /** The time fields of the datasource's dimension; checked against its data_period_type with the rows. */
@@ -54,21 +61,34 @@ const save: JobKindModule = {
   execute: (ctx) => runPayrollBatch(ctx, { captureBefore: true }),
   /**
    * The before-values of the next batches are read while the current one saves, ≤ 100 employments
-   * a query (before-ahead.ts). A batch whose read failed reads for itself.
+   * a query (before-ahead.ts). A batch whose read failed reads for itself. Saved batches are read
+   * back beside the saves (read-back.ts).
    */
-  lookAhead: (ctx) => beforeAhead(ctx.batches, async (group) => {
-    const rows = (await Promise.all(group.map((b) => ctx.pendingRows(b)))).flat() as LoadedRow<PayrollRowInput>[]
-    await captureBefore({ job: ctx.job, feishu: ctx.feishu, call: ctx.call, saveBefore: ctx.saveBefore }, rows)
-  }, { ahead: 3, sleep: ctx.sleep, onError: (e) => ctx.logger.debug('before-values look-ahead stopped; batches capture for themselves', { jobId: ctx.job.id, error: e }) }),
+  lookAhead: (ctx) => {
+    const ahead = beforeAhead(ctx.batches, async (group) => {
+      const rows = (await Promise.all(group.map((b) => ctx.pendingRows(b)))).flat() as LoadedRow<PayrollRowInput>[]
+      await captureBefore({ job: ctx.job, feishu: ctx.feishu, call: ctx.call, saveBefore: ctx.saveBefore }, rows)
+    }, { ahead: 3, sleep: ctx.sleep, onError: (e) => ctx.logger.debug('before-values look-ahead stopped; batches capture for themselves', { jobId: ctx.job.id, error: e }) })
+    // After each save, its records are read back (read-back.ts): confirmed, or differs with both values.
+    const back = readBack(ctx)
+    return {
+      ready: (batch) => ahead.ready(batch),
+      saved: (batch) => { ahead.saved(); back.saved(batch) },
+      stop: async () => { await ahead.stop(); await back.stop() },
+    }
+  },
   planTakeBack: (rows) => planRevert(rows as LoadedRow<PayrollRowInput>[]),
 }
 
-/** A revert writes back values captured by the job it reverts, so it captures none itself. */
+/**
+ * A revert writes back values captured by the job it reverts, so it captures none itself; it
+ * re-reads the records first and keeps whatever someone changed since.
+ */
 const revert: JobKindModule = {
-  rowSchema: payrollRow,
+  rowSchema: payrollRevertRow,
   checkRows: (ctx, t, rows) => checkRows(ctx, t as PayrollTarget, rows as PayrollRowInput[]),
   workers: WORKERS,
-  execute: (ctx) => runPayrollBatch(ctx, { captureBefore: false }),
+  execute: (ctx) => runPayrollBatch(ctx, { captureBefore: false, respectLaterEdits: true }),
 }
 
 export const payrollModule: TargetModule = {
@@ -78,5 +98,6 @@ export const payrollModule: TargetModule = {
   token: 'owner',
   probe: (feishu, token) => feishu.listDatasources(token, { pageSize: 1 }),
   probeScope: 'payroll:external_datasource_configuration:read',
+  keepSource: keepControls,
   jobs: { payroll_save: save, payroll_revert: revert },
 }

@@ -50,3 +50,22 @@ export async function readCurrentRecords(
   }
   return records
 }
+
+/**
+ * Every record of a key the person may see (no employment filter, §4.3), each page paced with the
+ * jobs' reads: the previous period for the variance check (people missing now are found too).
+ */
+export async function allRecordsOf(feishu: FeishuClient, pacer: Pacer, token: string, sourceCode: string, key: PayrollKey): Promise<Record<string, RecordState>> {
+  const filter = timeFilter(key)
+  const items = await allPages('payroll.record.query', ({ pageToken }) => pacer.schedule('payroll.record.query', () => feishu.queryRecords(token, { sourceCode, ...filter, employmentIds: [], pageToken })))
+  const out: Record<string, RecordState> = {}
+  for (const r of items) {
+    const values: Record<string, string> = {}
+    for (const f of r.field_values) values[f.field_code] = f.value
+    const id = values.employment_id
+    if (!id) continue
+    for (const code of PAYROLL_SYSTEM_FIELDS) delete values[code]
+    out[id] = { active_status: r.active_status, values }
+  }
+  return out
+}

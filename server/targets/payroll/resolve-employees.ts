@@ -6,7 +6,11 @@ import type { Pacer } from '../../jobs/pacer'
 export type IdentifierKind = 'employee_no' | 'work_email'
 
 export interface Resolution {
-  status: 'found' | 'not_found' | 'ambiguous'
+  /**
+   * `no_employment_id`: Feishu People knows the person but gave no employment ID (§5: search's
+   * `employment_id_v2` is empty when the ID conversion failed). Never written under another ID.
+   */
+  status: 'found' | 'not_found' | 'ambiguous' | 'no_employment_id'
   employment_id?: string
   terminated?: boolean
   name?: string
@@ -41,16 +45,22 @@ export function employeeResolver(feishu: FeishuClient, pacer: Pacer, clock: Cloc
       const found: CorehrEmployee[] = await allPages('corehr.employee.search', ({ pageToken }) => pacer.schedule('corehr.employee.search', () => feishu.searchEmployees(body, pageToken)))
       for (const v of chunk) {
         const matches = found.filter((e) => (by === 'employee_no' ? e.employee_number === v : (e.email_address ?? '').toLowerCase() === v.toLowerCase()))
+        // Only employment_id_v2 is the Feishu People employment ID the payroll APIs key on (§5):
+        // `employment_id` may hold the Feishu user ID when the conversion failed, and a record
+        // saved under it would land on nobody (or on someone else), so it is never used.
         const people = matches.map((e) => ({
-          employment_id: e.employment_id_v2 || e.employment_id || '',
+          employment_id: e.employment_id_v2 ?? '',
           name: e.person_info?.preferred_local_full_name ?? e.person_info?.preferred_name ?? e.user_name ?? '',
           terminated: e.employment_status?.enum_name === 'terminated',
-        })).filter((p) => p.employment_id)
-        const value: Resolution = people.length === 0
+        }))
+        const usable = people.filter((p) => p.employment_id)
+        const value: Resolution = matches.length === 0
           ? { status: 'not_found' }
-          : people.length > 1
-            ? { status: 'ambiguous', candidates: people }
-            : { status: 'found', employment_id: people[0]!.employment_id, terminated: people[0]!.terminated, name: people[0]!.name }
+          : usable.length > 1 || (usable.length === 1 && people.length > 1)
+            ? { status: 'ambiguous', candidates: usable }
+            : usable.length === 1
+              ? { status: 'found', employment_id: usable[0]!.employment_id, terminated: usable[0]!.terminated, name: usable[0]!.name }
+              : { status: 'no_employment_id', name: people[0]!.name }
         out[v] = value
         cache.set(keyOf(tenant, by, v), { at: now, value })
       }

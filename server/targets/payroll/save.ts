@@ -1,5 +1,7 @@
 import type { PayrollKey, PayrollRowInput, PayrollTarget } from '../../../src/domain/jobs'
 import { payrollKeyEntries } from '../../../src/domain/payroll'
+import { respectLaterEdits } from '../../../src/domain/payroll-checks'
+import type { CheckedField } from '../../../src/domain/jobs'
 import type { SaveRecord } from '../../feishu/client'
 import { FeishuError } from '../../feishu/http'
 import type { RowUpdate } from '../../store/jobs-repo'
@@ -46,7 +48,7 @@ export async function captureBefore(ctx: Pick<BatchContext, 'job' | 'feishu' | '
  * its index fails that row alone and the rest is resent; an error without an index is narrowed
  * down by halving the group, so one bad row never sinks 49 good ones.
  */
-export async function runPayrollBatch(ctx: BatchContext, opts: { captureBefore: boolean }): Promise<BatchOutcome> {
+export async function runPayrollBatch(ctx: BatchContext, opts: { captureBefore: boolean; respectLaterEdits?: boolean }): Promise<BatchOutcome> {
   const key = ctx.job.target as PayrollTarget
   const source = key.source_code
   const serialKey = `payroll:${ctx.job.owner.tenantKey}:${source}`
@@ -58,9 +60,22 @@ export async function runPayrollBatch(ctx: BatchContext, opts: { captureBefore: 
   // writes back values that were captured by the job it reverts, so it captures none.
   if (opts.captureBefore) await captureBefore(ctx, pending)
   const toSend: LoadedRow<PayrollRowInput>[] = []
-  for (const r of pending) {
-    if (unchanged(r)) updates.push({ idx: r.idx, status: 'succeeded', feishu_code: 0, message: 'unchanged' })
-    else toSend.push(r)
+  const kept = new Map<number, CheckedField[]>()
+  if (opts.respectLaterEdits) {
+    // A revert re-reads the records right before it writes: whatever someone changed since the
+    // job wrote it is kept and reported with both values (issue 16).
+    const now = await ctx.call('payroll.record.query', (token) => currentRecords(ctx.feishu, token, source, key, pending.map((r) => r.input.employment_id)))
+    for (const r of pending) {
+      const decided = respectLaterEdits(r.input, now.get(r.input.employment_id) ?? null)
+      if (decided.kept.length) kept.set(r.idx, decided.kept)
+      if (decided.send) toSend.push({ ...r, input: decided.send })
+      else updates.push({ idx: r.idx, status: 'succeeded', feishu_code: 0, message: decided.kept.length ? 'changed since, kept' : 'unchanged', check: decided.kept.length ? { state: 'kept', detail: { fields: decided.kept } } : null })
+    }
+  } else {
+    for (const r of pending) {
+      if (unchanged(r)) updates.push({ idx: r.idx, status: 'succeeded', feishu_code: 0, message: 'unchanged' })
+      else toSend.push(r)
+    }
   }
   const queue: LoadedRow<PayrollRowInput>[][] = [toSend]
   while (queue.length) {
@@ -69,7 +84,10 @@ export async function runPayrollBatch(ctx: BatchContext, opts: { captureBefore: 
     try {
       const res = await ctx.call('payroll.record.save', (token) => ctx.feishu.saveRecords(token, source, group.map((r) => toRecord(r, key))), serialKey)
       affect += res.affectCount
-      for (const r of group) updates.push({ idx: r.idx, status: 'succeeded', feishu_code: 0, message: null })
+      for (const r of group) {
+        const k = kept.get(r.idx)
+        updates.push({ idx: r.idx, status: 'succeeded', feishu_code: 0, message: k ? 'partly reverted: changed since, kept' : null, ...(k ? { check: { state: 'partly_kept' as const, detail: { fields: k } } } : {}) })
+      }
     } catch (e) {
       // A failure that ends the job arrives as a JobFailure (ctx.call): only record-level ones get here.
       if (!(e instanceof FeishuError)) throw e
@@ -77,7 +95,7 @@ export async function runPayrollBatch(ctx: BatchContext, opts: { captureBefore: 
       const index = f.kind === 'no_data_permission' || f.kind === 'invalid_record' ? f.recordIndex : null
       if (index !== null && index >= 0 && index < group.length) {
         const bad = group[index]!
-        await ctx.failRows([{ idx: bad.idx, status: 'failed', feishu_code: e.code, message: e.feishuMessage }])
+        await ctx.failRows([{ idx: bad.idx, status: 'failed', feishu_code: e.code, message: e.feishuMessage, ...(kept.has(bad.idx) ? { check: { state: 'partly_kept' as const, detail: { fields: kept.get(bad.idx) } } } : {}) }])
         queue.unshift(group.filter((_, i) => i !== index))
       } else if (group.length > 1) {
         const half = Math.ceil(group.length / 2)

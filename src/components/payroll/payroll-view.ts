@@ -115,10 +115,14 @@ export function unchangedAtWrite(rows: readonly JobRowResult[]): number {
 export interface ResultTexts {
   unchanged: string
   notFound: string
+  noEmploymentId: string
   ambiguous: string
   badActiveStatus: string
   sameEmployee: string
   notWritten: string
+  /** Read-back (issue 16): the written row as Feishu holds it. Optional: absent = not said. */
+  confirmed?: string
+  differs?: (fields: string) => string
 }
 
 /**
@@ -135,14 +139,19 @@ export function workbookResults(c: ComparisonResult, rows: readonly JobRowResult
     }
     const r = bySheetRow.get(d.row)
     if (!r || r.status === 'pending' || r.status === 'cancelled') out.push({ row: d.dataRow, status: 'skipped', message: texts.notWritten })
-    else if (r.status === 'succeeded' || r.status === 'partial') out.push({ row: d.dataRow, status: 'written' })
+    else if (r.status === 'succeeded' || r.status === 'partial') {
+      // Accepted and confirmed are told apart: a written row says what the read-back found.
+      const c = r.check
+      const message = c?.state === 'confirmed' ? texts.confirmed : c?.state === 'differs' && texts.differs ? texts.differs(c.fields.map((f) => `${f.field}: ${f.expected ?? ''} → ${f.actual ?? ''}`).join('; ')) : undefined
+      out.push({ row: d.dataRow, status: 'written', ...(message ? { message } : {}) })
+    }
     else if (r.feishu_code !== null) {
       const text = feishuErrorText(r.feishu_code, locale, r.message ?? undefined)
       out.push({ row: d.dataRow, status: 'failed', code: r.feishu_code, message: text.message, hint: text.hint })
     } else out.push({ row: d.dataRow, status: 'failed', message: r.message ?? '' })
   }
   for (const e of c.excluded) {
-    const message = e.reason === 'not_found' ? texts.notFound : e.reason === 'ambiguous' ? texts.ambiguous : e.reason === 'bad_active_status' ? texts.badActiveStatus : texts.sameEmployee
+    const message = e.reason === 'not_found' ? texts.notFound : e.reason === 'ambiguous' ? texts.ambiguous : e.reason === 'no_employment_id' ? texts.noEmploymentId : e.reason === 'bad_active_status' ? texts.badActiveStatus : texts.sameEmployee
     out.push({ row: e.dataRow, status: 'failed', message })
   }
   return out.sort((a, b) => a.row - b.row)
