@@ -25,6 +25,10 @@ import { inProcessProgressBus, type ProgressBus } from './jobs/progress'
 import type { RetryPolicy } from './jobs/call'
 import { jobsRepo } from './store/jobs-repo'
 import { serveApp } from './static'
+import { approvalService, type ApprovalService } from './approval/service'
+import { feishuEventRoutes } from './routes/feishu-events'
+import { approvalRoutes } from './routes/approvals'
+import { approvalsRepo } from './store/approvals-repo'
 import type { Database } from './store/schema'
 import { mappingsRepo } from './store/mappings-repo'
 import { sessionsRepo } from './store/sessions-repo'
@@ -50,7 +54,7 @@ export interface AppDeps {
   autoResumeAfterMs?: number
 }
 
-export interface BuiltApp { app: Hono; sessions: SessionService; tokens: UserTokens; feishu: FeishuClient; runner: JobRunner; sweepSessions(): Promise<number> }
+export interface BuiltApp { app: Hono; sessions: SessionService; tokens: UserTokens; feishu: FeishuClient; runner: JobRunner; approvals: ApprovalService; sweepSessions(): Promise<number> }
 
 const bodyLimit = maxBody(1024 * 1024)
 /**
@@ -79,6 +83,14 @@ export function buildApp(deps: AppDeps): BuiltApp {
     ...(deps.autoResumeAfterMs ? { autoResumeAfterMs: deps.autoResumeAfterMs } : {}),
     ...(deps.retry ? { retry: deps.retry } : {}), ...(deps.sleep ? { sleep: deps.sleep } : {}),
   })
+  // Approval in Feishu (issue 15): gated job kinds are submitted instead of queued.
+  const approvalStore = approvalsRepo(db)
+  const approvals = approvalService({
+    codes: config.approval.codes, pollMs: config.approval.pollMs, link: { mode: config.mode, appId: config.feishu.appId, publicUrl: config.publicUrl },
+    repo: jobs, approvals: approvalStore, feishu, tokens, pacer, clock, logger,
+    onApproved: (id) => runner.kick(id),
+    onChanged: async (id) => { const p = await runner.progress(id); if (p) bus.publish(p) },
+  })
   const sandboxOrigin = config.mode === 'sandbox' ? [new URL(config.feishu.baseUrl).origin] : []
 
   const api = new Hono()
@@ -90,16 +102,20 @@ export function buildApp(deps: AppDeps): BuiltApp {
     .route('/mappings', mappingRoutes({ repo: mappingsRepo(db), sessions, cookie, clock }))
     .route('/payroll', payrollRoutes({ sessions, cookie, tokens, feishu, pacer, clock }))
     .route('/attendance', attendanceRoutes({ sessions, cookie, tokens, feishu, pacer }))
-    .route('/jobs', jobRoutes({ repo: jobs, feishu, tokens, clock, pacer, sessions, cookie, runner, bus }))
+    .route('/jobs', jobRoutes({ repo: jobs, feishu, tokens, clock, pacer, sessions, cookie, runner, bus, approvals }))
+    .route('/approvals', approvalRoutes({ repo: jobs, approvals, sessions, cookie, feishu, tokens, pacer }))
   api.notFound(apiNotFound)
 
   const app = new Hono()
   app.onError(errorEdge(logger))
   app.use(requestId())
   app.use(securityHeaders({ extraImgOrigins: sandboxOrigin }))
+  // Feishu's servers post events here: no session or CSRF check, but a signature (routes/feishu-events.ts).
+  app.use('/api/feishu/events', maxBody(64 * 1024))
+  app.route('/api/feishu/events', feishuEventRoutes({ events: config.approval.events, appId: config.feishu.appId, approvals, repo: approvalStore, clock, logger }))
   app.route('/api', api)
   app.all('/api/*', apiNotFound)
   app.use(serveApp(deps.distDir))
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'Not found' } }, 404))
-  return { app, sessions, tokens, feishu, runner, sweepSessions: () => repo.deleteExpiredSessions(clock.now()) }
+  return { app, sessions, tokens, feishu, runner, approvals, sweepSessions: () => repo.deleteExpiredSessions(clock.now()) }
 }

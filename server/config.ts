@@ -24,6 +24,12 @@ export interface Config {
   redis: { url: string; prefix: string } | null
   /** How long a process's claim on a job lasts without renewal; when a paused-by-outage job is retried. */
   jobs: { leaseMs: number; autoResumeMs: number }
+  /**
+   * Approval in Feishu (issue 15): approval name of a job kind's spec (write-targets.ts `approval`)
+   * → the approval definition code its jobs wait for; none configured = jobs run at once. `events`:
+   * the event subscription's secrets (null = no events; the app polls each instance every `pollMs`).
+   */
+  approval: { codes: Record<string, string>; pollMs: number; events: { encryptKey: string; verificationToken: string | null } | null }
 }
 
 export class ConfigError extends Error {}
@@ -45,9 +51,13 @@ const env = z.object({
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_:.-]{1,64}$/).default('hrgadget'),
   JOB_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   JOB_AUTO_RESUME_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  PAYROLL_APPROVAL_CODE: z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'an approval definition code, like 7C468A54-8745-2245-9675-08B7C63E7A85').optional(),
+  FEISHU_ENCRYPT_KEY: z.string().min(1).optional(),
+  FEISHU_VERIFICATION_TOKEN: z.string().min(1).optional(),
+  APPROVAL_POLL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
 })
 
-export interface SandboxCredentials { appId: string; appSecret: string }
+export interface SandboxCredentials { appId: string; appSecret: string; encryptKey?: string; verificationToken?: string }
 
 /** Reads the config; `sandbox` supplies the sandbox app's credentials and URL in sandbox mode. */
 export function loadConfig(source: NodeJS.ProcessEnv, sandbox?: SandboxCredentials & { baseUrl: string }): Config {
@@ -64,6 +74,10 @@ export function loadConfig(source: NodeJS.ProcessEnv, sandbox?: SandboxCredentia
   if (live && !e.SESSION_SECRET) throw new ConfigError('SESSION_SECRET (32+ random characters) is required with real Feishu credentials.')
   if (live && !e.PUBLIC_URL) throw new ConfigError('PUBLIC_URL (the https:// address people open) is required with real Feishu credentials.')
   if (!live && !sandbox) throw new ConfigError('Sandbox mode needs the sandbox credentials.')
+  // Events are accepted only signed: a Verification Token alone would let anyone who learns it post events.
+  if (e.FEISHU_VERIFICATION_TOKEN && !e.FEISHU_ENCRYPT_KEY) throw new ConfigError('FEISHU_VERIFICATION_TOKEN needs FEISHU_ENCRYPT_KEY too: the app accepts only encrypted, signed events (开发者后台 → 事件与回调 → 加密策略).')
+  const encryptKey = e.FEISHU_ENCRYPT_KEY ?? (live ? undefined : sandbox?.encryptKey)
+  const verificationToken = e.FEISHU_VERIFICATION_TOKEN ?? (live ? undefined : sandbox?.verificationToken)
 
   const dataDir = resolve(e.DATA_DIR)
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '')
@@ -83,6 +97,11 @@ export function loadConfig(source: NodeJS.ProcessEnv, sandbox?: SandboxCredentia
     database: e.DATABASE_URL ? { url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA } : null,
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
     jobs: { leaseMs: e.JOB_LEASE_MS, autoResumeMs: e.JOB_AUTO_RESUME_MS },
+    approval: {
+      codes: e.PAYROLL_APPROVAL_CODE ? { payroll: e.PAYROLL_APPROVAL_CODE } : {},
+      pollMs: e.APPROVAL_POLL_MS,
+      events: encryptKey ? { encryptKey, verificationToken: verificationToken ?? null } : null,
+    },
   }
 }
 

@@ -12,7 +12,7 @@ import { redisPacer } from './scale/redis-pacer'
 import { redisSerialiser } from './scale/redis-lock'
 import { redisProgressBus } from './scale/redis-progress'
 import { startSandbox } from './sandbox/index'
-import { SANDBOX_APP_ID, SANDBOX_APP_SECRET } from './sandbox/credentials'
+import { SANDBOX_APP_ID, SANDBOX_APP_SECRET, SANDBOX_EVENT_ENCRYPT_KEY, SANDBOX_EVENT_VERIFICATION_TOKEN } from './sandbox/credentials'
 
 export interface Running {
   url: string
@@ -32,7 +32,7 @@ export async function startServer(env: NodeJS.ProcessEnv, opts: { clock?: Clock;
   const sandbox = sandboxWanted
     ? await startSandbox({ port: Number(env.SANDBOX_PORT ?? 3001), redirectUris: port === 0 ? undefined : [`${publicUrlGuess}/auth/callback`] })
     : null
-  const config = loadConfig(env, sandbox ? { appId: SANDBOX_APP_ID, appSecret: SANDBOX_APP_SECRET, baseUrl: sandbox.url } : undefined)
+  const config = loadConfig(env, sandbox ? { appId: SANDBOX_APP_ID, appSecret: SANDBOX_APP_SECRET, baseUrl: sandbox.url, encryptKey: SANDBOX_EVENT_ENCRYPT_KEY, verificationToken: SANDBOX_EVENT_VERIFICATION_TOKEN } : undefined)
   const logger = opts.logger ?? createLogger(config.logLevel)
   const db = config.database ? await openPostgres(config.database.url, config.database.schema) : await openSqlite(join(config.dataDir, 'app.db'))
   // Scale-out: Redis carries what every process must agree on (pacing, datasource locks, progress).
@@ -42,7 +42,7 @@ export async function startServer(env: NodeJS.ProcessEnv, opts: { clock?: Clock;
     : {}
   if (config.database && !redis) logger.warn('DATABASE_URL without REDIS_URL: run a single process, or Feishu limits may be exceeded across processes')
   const sandboxUsers = sandbox ? async () => ((await (await fetch(`${sandbox.url}/sandbox/users`)).json()) as { users: SandboxUser[] }).users : undefined
-  const { app, runner, sweepSessions } = buildApp({ config, db, clock: opts.clock ?? systemClock, logger, distDir: opts.distDir ?? resolve('dist'), sandboxUsers, ...shared, shared: Boolean(config.database), leaseMs: config.jobs.leaseMs, autoResumeAfterMs: config.jobs.autoResumeMs })
+  const { app, runner, approvals, sweepSessions } = buildApp({ config, db, clock: opts.clock ?? systemClock, logger, distDir: opts.distDir ?? resolve('dist'), sandboxUsers, ...shared, shared: Boolean(config.database), leaseMs: config.jobs.leaseMs, autoResumeAfterMs: config.jobs.autoResumeMs })
 
   const server: ServerType = await new Promise((ok) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => ok(s))
@@ -52,6 +52,10 @@ export async function startServer(env: NodeJS.ProcessEnv, opts: { clock?: Clock;
   const url = `http://localhost:${actualPort}`
   // Jobs that were running when the process stopped continue (their in-flight batch is resent).
   await runner.recover()
+  // The sandbox Feishu delivers approval events to this server's event request URL.
+  sandbox?.setKnobs({ approvalEvents: { requestUrl: `http://127.0.0.1:${actualPort}/api/feishu/events` } })
+  // Approvals decided while the app was down are found at once, then every APPROVAL_POLL_MS.
+  approvals.start()
   // Expired sessions are swept hourly (a person's grant and jobs are kept; only the cookie ends).
   const sweep = setInterval(() => { sweepSessions().catch((e: unknown) => logger.warn('session sweep failed', { error: e })) }, 3600_000)
   sweep.unref()
@@ -62,6 +66,7 @@ export async function startServer(env: NodeJS.ProcessEnv, opts: { clock?: Clock;
     sandboxUrl: sandbox?.url ?? null,
     async close() {
       clearInterval(sweep)
+      approvals.stop()
       await runner.shutdown()
       await new Promise<void>((ok) => { server.close(() => ok()); (server as import('node:http').Server).closeAllConnections?.() })
       await db.destroy()

@@ -5,6 +5,7 @@ import { payrollTarget } from '../../../src/domain/payroll'
 import type { FailureKind } from '../../feishu/classify'
 import type { LoadedRow } from '../../jobs/job-context'
 import type { CheckContext, JobKindModule, TargetModule } from '../types'
+import { payrollApproval } from './approval'
 import { beforeAhead } from './before-ahead'
 import { findDatasource } from './datasources'
 import { planRevert } from './revert'
@@ -79,4 +80,5 @@ export const payrollModule: TargetModule = {
   probe: (feishu, token) => feishu.listDatasources(token, { pageSize: 1 }),
   probeScope: 'payroll:external_datasource_configuration:read',
   jobs: { payroll_save: save, payroll_revert: revert },
+  approval: payrollApproval,
 }
