@@ -8,7 +8,7 @@ export interface SandboxUser { user_id: string; name: string; en_name: string; a
 export function configRoutes(deps: { config: Config; sandboxUsers?: () => Promise<SandboxUser[]> }) {
   const { config } = deps
   return new Hono().get('/config', async (c) => {
-    const base = { mode: config.mode, appId: config.feishu.appId, scopes: requestedScopes, redirectPath: '/auth/callback' }
+    const base = { mode: config.mode, appId: config.feishu.appId, scopes: requestedScopes, redirectPath: '/auth/callback', approvals: Object.keys(config.approval.codes) }
     if (config.mode !== 'sandbox' || !deps.sandboxUsers) return c.json(base)
     return c.json({
       ...base,

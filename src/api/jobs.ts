@@ -33,7 +33,7 @@ export interface CreateJobBody {
   kind: JobKind
   target: JobTarget
   rows: JobRowInput[]
-  source?: { file_name?: string; sheet?: string; reverts_job_id?: string }
+  source?: { file_name?: string; sheet?: string; reverts_job_id?: string; file_sha256?: string; excluded?: number }
 }
 
 function jobPath(id: string, action = ''): string {

@@ -16,6 +16,8 @@ export interface AppConfig {
   scopes: string[]
   redirectPath: string
   sandbox?: { authorizeUrl: string; users: SandboxUser[] }
+  /** The approvals this deployment configured (job kinds whose spec names one wait for it). */
+  approvals?: string[]
 }
 
 /** The signed-in person. Never carries a token. */

@@ -11,6 +11,8 @@ export const routes: RouteRecordRaw[] = [
   // Lazy: the job pages are only opened by people who write data.
   { path: '/jobs', name: 'jobs', component: () => import('./JobsPage.vue') },
   { path: '/jobs/:id', name: 'job', component: () => import('./JobPage.vue') },
+  // The link in a Feishu approval form: the approver's read-only view of the change (issue 15).
+  { path: '/review/:id', name: 'approval-review', component: () => import('./ApprovalReviewPage.vue') },
   { path: '/attendance', name: 'attendance', component: () => import('./AttendancePage.vue') },
   { path: '/payroll', name: 'payroll', component: () => import('./PayrollPage.vue') },
   { path: '/payroll/:source', name: 'payroll-source', component: () => import('./PayrollPage.vue') },

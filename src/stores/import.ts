@@ -7,6 +7,7 @@ import { FileError, type FileErrorCode } from '../import/errors'
 import { duplicateFields, toSavedMapping, type ColumnMatch, type SavedMapping } from '../import/mapping'
 import type { BulkFix, OpenResult, Progress, ResultLabels, RowResult, RowView, SheetResult, Summary } from '../import/protocol'
 import { asAppError, asyncTask, type AsyncState } from './async-state'
+import { noteOpenedFile } from '../import/file-hash'
 
 /** Where the person is in an import: choose a file → (sheet) → (mapping) → review and fix. */
 export type ImportStage = 'idle' | 'reading' | 'sheets' | 'mapping' | 'validating' | 'review'
@@ -97,6 +98,7 @@ export const useImportStore = defineStore('import', (): ImportStore => {
     if (!schema.value) throw new Error('begin() first')
     error.value = null
     file.value = { name: f.name, size: f.size }
+    noteOpenedFile(f)
     stage.value = 'reading'
     progress.value = null
     try {

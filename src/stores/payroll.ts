@@ -61,7 +61,7 @@ export interface PayrollStore {
   compare: (input: CompareInput) => Promise<void>
   cancelCompare: () => void
   /** Starts the job for the new and changed records; resolves with it, or null on failure (see `submitted.error`). */
-  submit: (source: { file_name?: string; sheet?: string }) => Promise<JobSummary | null>
+  submit: (source: { file_name?: string; sheet?: string; file_sha256?: string; excluded?: number }) => Promise<JobSummary | null>
   /** Asks the server what a revert of this job would do; resolves null on failure (see `revertPlan.error`). */
   planRevert: (jobId: string) => Promise<RevertPlan | null>
   /** Starts the revert job; resolves null on failure (see `revert.error`). */
@@ -182,7 +182,7 @@ export const usePayrollStore = defineStore('payroll', (): PayrollStore => {
     if (phase.value !== 'done') phase.value = 'idle'
   }
 
-  async function submit(source: { file_name?: string; sheet?: string }): Promise<JobSummary | null> {
+  async function submit(source: { file_name?: string; sheet?: string; file_sha256?: string; excluded?: number }): Promise<JobSummary | null> {
     const c = comparison.value
     if (!c) throw new Error('compare() first')
     const rows = jobRows(c.diffs)
