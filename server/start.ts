@@ -30,7 +30,11 @@ export async function startServer(env: NodeJS.ProcessEnv, opts: { clock?: Clock;
   const port = Number(env.PORT ?? 3000)
   const publicUrlGuess = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '')
   const sandbox = sandboxWanted
-    ? await startSandbox({ port: Number(env.SANDBOX_PORT ?? 3001), redirectUris: port === 0 ? undefined : [`${publicUrlGuess}/auth/callback`] })
+    ? await startSandbox({
+      port: Number(env.SANDBOX_PORT ?? 3001), redirectUris: port === 0 ? undefined : [`${publicUrlGuess}/auth/callback`],
+      // Approval events go to this server's event request URL (kept across a sandbox reset).
+      ...(port === 0 ? {} : { knobs: { approvalEvents: { requestUrl: `http://127.0.0.1:${port}/api/feishu/events` } } }),
+    })
     : null
   const config = loadConfig(env, sandbox ? { appId: SANDBOX_APP_ID, appSecret: SANDBOX_APP_SECRET, baseUrl: sandbox.url, encryptKey: SANDBOX_EVENT_ENCRYPT_KEY, verificationToken: SANDBOX_EVENT_VERIFICATION_TOKEN } : undefined)
   const logger = opts.logger ?? createLogger(config.logLevel)
@@ -52,8 +56,8 @@ export async function startServer(env: NodeJS.ProcessEnv, opts: { clock?: Clock;
   const url = `http://localhost:${actualPort}`
   // Jobs that were running when the process stopped continue (their in-flight batch is resent).
   await runner.recover()
-  // The sandbox Feishu delivers approval events to this server's event request URL.
-  sandbox?.setKnobs({ approvalEvents: { requestUrl: `http://127.0.0.1:${actualPort}/api/feishu/events` } })
+  // Port 0: only now is the event request URL known.
+  if (port === 0) sandbox?.setKnobs({ approvalEvents: { requestUrl: `http://127.0.0.1:${actualPort}/api/feishu/events` } })
   // Approvals decided while the app was down are found at once, then every APPROVAL_POLL_MS.
   approvals.start()
   // Expired sessions are swept hourly (a person's grant and jobs are kept; only the cookie ends).

@@ -87,7 +87,6 @@ const hooksOf = (target: JobTarget): ApprovalHooks => {
 export function approvalService(deps: ApprovalDeps): ApprovalService {
   const { repo, approvals, feishu, clock, logger } = deps
   const running = new Map<string, Promise<unknown>>()
-  const subscribed = new Set<string>()
   let timer: ReturnType<typeof setInterval> | null = null
 
   const codeFor = (kind: JobKind): string | null => {
@@ -95,12 +94,13 @@ export function approvalService(deps: ApprovalDeps): ApprovalService {
     return name ? (deps.codes[name] ?? null) : null
   }
 
-  /** Once per definition and process; a failure is logged and polling still finds the decisions. */
+  /**
+   * Before every submission (cheap: "already subscribed" is success): a subscription an administrator
+   * removed comes back. A failure is logged; polling still finds the decisions.
+   */
   async function ensureSubscribed(code: string) {
-    if (subscribed.has(code)) return
     try {
       await feishu.subscribeApproval(code)
-      subscribed.add(code)
     } catch (e) {
       logger.warn('approval event subscription failed; decisions are found by polling', { approvalCode: code, error: e })
     }
@@ -110,8 +110,9 @@ export function approvalService(deps: ApprovalDeps): ApprovalService {
     const out: ApprovalPerson[] = []
     for (const p of list) {
       if (out.some((o) => (p.open_id && o.open_id === p.open_id) || (p.user_id && o.user_id === p.user_id))) continue
-      const known = p.open_id ? await approvals.nameOf(tenantKey, p.open_id) : undefined
-      out.push({ user_id: p.user_id ?? '', open_id: p.open_id ?? '', name: known?.name ?? null })
+      // Who signed in to the app is known; anyone else is asked of Feishu's contacts (a failure leaves the id shown).
+      const known = p.open_id ? (await approvals.nameOf(tenantKey, p.open_id)) ?? (await feishu.contactName(p.open_id).catch(() => undefined)) : undefined
+      out.push({ user_id: p.user_id ?? '', open_id: p.open_id ?? '', name: known?.name || null })
     }
     return out
   }

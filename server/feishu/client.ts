@@ -97,6 +97,8 @@ export interface FeishuClient {
   cancelApprovalInstance(body: { approval_code: string; instance_code: string; user_id: string }): Promise<void>
   /** Subscribes the app to the definition's events; "already subscribed" (1390007) counts as done. */
   subscribeApproval(approvalCode: string): Promise<void>
+  /** Contact v3: a person's name by open_id, with the app's identity (to name an approver). */
+  contactName(openId: string): Promise<{ name: string; en_name: string | null }>
   exchangeCode(input: { code: string; redirectUri?: string }): Promise<UserTokenGrant>
   refreshUserToken(refreshToken: string): Promise<UserTokenGrant>
   code2session(code: string): Promise<GadgetSession>
@@ -174,6 +176,12 @@ export function feishuClient(http: FeishuHttp, app: { appId: string; appSecret: 
     },
     async cancelApprovalInstance(body) {
       await http.call({ method: 'POST', path: '/open-apis/approval/v4/instances/cancel', token: await tenantAccessToken(), query: { user_id_type: 'open_id' }, body })
+    },
+    async contactName(openId) {
+      const { data } = await http.call<Wrapped<{ user: { name?: string; en_name?: string } }>>({
+        method: 'GET', path: `/open-apis/contact/v3/users/${encodeURIComponent(openId)}`, token: await tenantAccessToken(), query: { user_id_type: 'open_id' },
+      })
+      return { name: data.data.user.name ?? '', en_name: data.data.user.en_name ?? null }
     },
     async subscribeApproval(approvalCode) {
       try {

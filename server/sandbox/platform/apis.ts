@@ -22,6 +22,7 @@ export const API_IDS = [
   'approval.instance.get',
   'approval.instance.cancel',
   'approval.subscribe',
+  'contact.user.get',
 ] as const
 
 export type ApiId = (typeof API_IDS)[number]
@@ -91,6 +92,13 @@ const APPROVAL_APIS = {
     id: 'approval.subscribe', method: 'POST', path: '/open-apis/approval/v4/approvals/:approval_code/subscribe',
     auth: { mode: 'token', tokens: ['tenant'], scopes: ['approval:approval', 'approval:approval:readonly'] },
     rate: [perMinute(100)], style: 'envelope', paramInvalid: APPROVAL_PARAM, internal: GENERIC_INTERNAL,
+  },
+  // Contact v3: one user by id, to name an approver (tenant token; base fields need contact:user.base:readonly).
+  'contact.user.get': {
+    id: 'contact.user.get', method: 'GET', path: '/open-apis/contact/v3/users/:user_id',
+    auth: { mode: 'token', tokens: ['tenant', 'user'], scopes: ['contact:user.base:readonly', 'contact:contact:readonly_as_app'] },
+    rate: [perMinute(1000), perSecond(50)], style: 'envelope',
+    paramInvalid: { status: 400, code: 40001, msg: 'param error' }, internal: GENERIC_INTERNAL,
   },
 } as const satisfies Partial<Record<ApiId, ApiSpec>>
 
