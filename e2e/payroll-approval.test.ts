@@ -41,7 +41,7 @@ describe('payroll approval in Feishu, in a real browser', () => {
       await page.goto(`${e2e.product.url}/jobs`)
       const item = page.getByTestId('history-item').first()
       await item.getByTestId('job-approval').waitFor()
-      expect(await item.getByTestId('job-approval').innerText()).toContain(zh ? '等待 孙丽 审批' : 'Awaiting approval by 孙丽')
+      expect(await item.getByTestId('job-approval').innerText()).toContain(zh ? '等待 孙丽 审批' : 'Awaiting approval by Sun Li')
       await noSidewaysScroll(page, 'job list')
       await page.screenshot({ path: `${SCREENSHOTS}/approval-list-waiting-${c.locale}-${c.width}.png`, fullPage: true })
       await item.click()
@@ -79,7 +79,7 @@ describe('payroll approval in Feishu, in a real browser', () => {
       // The preparer's page follows: approved by whom, then written.
       await expect.poll(() => page.getByTestId('job-status').getAttribute('data-status'), { timeout: 30_000 }).toBe('succeeded')
       await expect.poll(() => page.getByTestId('job-approval').getAttribute('data-state'), { timeout: 10_000 }).toBe('approved')
-      expect(await page.getByTestId('job-approval').innerText()).toContain(zh ? '孙丽 于' : 'Approved by 孙丽')
+      expect(await page.getByTestId('job-approval').innerText()).toContain(zh ? '孙丽 于' : 'Approved by Sun Li')
       expect(await page.getByTestId('job-approval').innerText()).toContain(zh ? '已核对' : 'Checked')
       const written = await payrollRecords(e2e.sandbox, SOURCE, period)
       expect([...written.keys()].sort()).toEqual(people.map((p) => p.employment_id).sort())

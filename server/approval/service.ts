@@ -112,7 +112,7 @@ export function approvalService(deps: ApprovalDeps): ApprovalService {
       if (out.some((o) => (p.open_id && o.open_id === p.open_id) || (p.user_id && o.user_id === p.user_id))) continue
       // Who signed in to the app is known; anyone else is asked of Feishu's contacts (a failure leaves the id shown).
       const known = p.open_id ? (await approvals.nameOf(tenantKey, p.open_id)) ?? (await feishu.contactName(p.open_id).catch(() => undefined)) : undefined
-      out.push({ user_id: p.user_id ?? '', open_id: p.open_id ?? '', name: known?.name || null })
+      out.push({ user_id: p.user_id ?? '', open_id: p.open_id ?? '', name: known?.name || null, en_name: known?.en_name || null })
     }
     return out
   }

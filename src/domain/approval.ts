@@ -10,7 +10,8 @@
  */
 export type ApprovalState = 'pending' | 'approved' | 'rejected' | 'canceled' | 'deleted' | 'self_approved'
 
-export interface ApprovalPerson { user_id: string; open_id: string; name: string | null }
+/** `name` / `en_name`: as Feishu's contacts (or the person's own sign-in) give them; null when unknown. */
+export interface ApprovalPerson { user_id: string; open_id: string; name: string | null; en_name?: string | null }
 
 /** One record that moved in Feishu between the approved diff and the start of the write. */
 export interface DriftItem {

@@ -117,7 +117,7 @@ describe('payroll approval in Feishu', () => {
     await decide(job.approval!.instance_code, 'approve', '核对无误')
     const done = await waitForJob(c, job.id)
     expect(done.job.status).toBe('succeeded')
-    expect(done.job.approval).toMatchObject({ state: 'approved', decided_by: { user_id: 'sunli', name: '孙丽' }, comment: '核对无误' })
+    expect(done.job.approval).toMatchObject({ state: 'approved', decided_by: { user_id: 'sunli', name: '孙丽', en_name: 'Sun Li' }, comment: '核对无误' })
     expect(await saves()).toBe(savesBefore + 1)
     const saved = await sandboxCalls(sandbox.url, { api: 'datasource_record.save' })
     expect(saved[saved.length - 1]!.user).toBe('wangfang')

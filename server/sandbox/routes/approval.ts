@@ -186,7 +186,7 @@ export function mountApprovalRoutes(app: SandboxApp, state: SandboxState): void 
       const widgets = (JSON.parse(i.form) as Array<{ id: string; value: string }>).map((w) => {
         const label = def?.form.find((f) => f.id === w.id)?.name ?? PAYROLL_FORM.find((f) => f.id === w.id)?.name
         const value = /^https?:\/\//.test(w.value) ? `<a data-testid="sandbox-approval-link" href="${esc(w.value)}">${esc(w.value)}</a>` : esc(w.value).replace(/\n/g, '<br>')
-        return `<div><b>${esc(label?.['zh-CN'] ?? w.id)}</b><div>${value}</div></div>`
+        return `<div><b>${esc(label?.['zh-CN'] ?? w.id)}</b><div style="overflow-wrap:anywhere;word-break:break-all">${value}</div></div>`
       }).join('')
       const initiator = state.byUserId.get(i.user_id)
       const pending = i.status === 'PENDING' && i.tasks.some((t) => t.user_id === userId && t.status === 'PENDING')
