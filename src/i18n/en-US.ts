@@ -94,6 +94,7 @@ const enUS = {
     unknown: 'Something went wrong. Try again.',
     withCode: '{message} (code: {code})',
     api: {
+      app_scope_missing: 'The app lacks a Feishu permission it needs (for payroll approval: approval:instance), so nothing was submitted. Ask your Feishu admin to enable it in the developer console and publish a new version.',
       approval_not_configured: 'The approval this app is set up with does not exist in Feishu, so nothing was submitted. Ask the app\'s administrator to check its approval code.',
       nothing_to_revert: 'Nothing this job wrote can be taken back.',
       job_state_conflict: 'The job cannot do that in its current state. Reload to see where it is.',

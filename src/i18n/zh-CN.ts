@@ -94,6 +94,7 @@ const zhCN: Messages = {
     unknown: '出了点问题，请重试。',
     withCode: '{message}（错误码：{code}）',
     api: {
+      app_scope_missing: '应用缺少所需的飞书权限（薪酬审批需要 approval:instance），所以没有提交。请联系飞书管理员在开发者后台为应用开通并发布新版本。',
       approval_not_configured: '本应用配置的审批在飞书中不存在，所以没有提交。请联系应用管理员检查审批编码。',
       nothing_to_revert: '这个任务没有可以撤回的写入。',
       job_state_conflict: '任务当前的状态不能这样操作。刷新页面查看它的进度。',

@@ -65,7 +65,7 @@ async function decide(instanceCode: string, action: 'approve' | 'reject', commen
 
 async function records(period: string) {
   const res = await fetch(`${sandbox.url}/sandbox/inspect/payroll?source_code=${SOURCE}`)
-  return ((await res.json()) as { records: Array<{ employment_id: string; period: string; values: Record<string, string> }> }).records.filter((r) => r.period === period)
+  return ((await res.json()) as { records: Array<{ employment_id: string; period: string; active_status: number; values: Record<string, string> }> }).records.filter((r) => r.period === period)
 }
 
 const saves = async () => (await sandboxCalls(sandbox.url, { api: 'datasource_record.save' })).length
@@ -184,6 +184,23 @@ describe('payroll approval in Feishu', () => {
     const done = await waitForJob(c, job.id)
     expect(done.job.status).toBe('succeeded')
     expect(done.rows.find((r) => r.input.row === 2)!.before).toMatchObject({ values: { commission_amount__c: '7.77' } })
+  })
+
+  it('a revert waits for its own approval too, then writes the earlier state back', async () => {
+    const c = await stack.signedIn('wangfang')
+    const people = hired.slice(24, 26)
+    const job = jobOf(await submit(c, people, '2031-02'))
+    await decide(job.approval!.instance_code, 'approve')
+    expect((await waitForJob(c, job.id)).job.status).toBe('succeeded')
+    const before = await saves()
+    const revert = await c.request('POST', `/api/jobs/${job.id}/revert`, {})
+    expect(revert.status).toBe(201)
+    const r = jobOf(revert)
+    expect(r).toMatchObject({ kind: 'payroll_revert', status: 'awaiting_approval', approval: { state: 'pending' } })
+    expect(await saves()).toBe(before)
+    await decide(r.approval!.instance_code, 'approve')
+    expect((await waitForJob(c, r.id)).job.status).toBe('succeeded')
+    expect((await records('2031-02')).every((x) => x.active_status === 2)).toBe(true)
   })
 
   it('events off → polling finds the decision', async () => {
