@@ -34,6 +34,9 @@ describe('payroll approval in Feishu, in a real browser', () => {
       await page.getByTestId('diff-submit').click()
       await page.getByTestId('payroll-result').waitFor()
       await expect.poll(() => page.locator('[data-testid="payroll-result"] [data-testid="job-status"]').getAttribute('data-status'), { timeout: 20_000 }).toBe('awaiting_approval')
+      expect(await page.locator('[data-testid="payroll-result"] [data-testid="job-approval"]').getAttribute('data-state')).toBe('pending')
+      await noSidewaysScroll(page, 'payroll result')
+      await page.screenshot({ path: `${SCREENSHOTS}/approval-submitted-${c.locale}-${c.width}.png`, fullPage: true })
       // Nothing written while it waits.
       expect((await payrollRecords(e2e.sandbox, SOURCE, period)).size).toBe(0)
 
