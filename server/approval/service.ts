@@ -6,6 +6,7 @@ import type { Clock } from '../clock'
 import { AppError } from '../errors'
 import type { ApprovalInstance, FeishuClient } from '../feishu/client'
 import { feishuToAppError } from '../feishu/errors-to-app'
+import { FeishuError } from '../feishu/http'
 import type { RecordState } from '../jobs/job-context'
 import type { Pacer } from '../jobs/pacer'
 import type { Logger } from '../logger'
@@ -182,7 +183,17 @@ export function approvalService(deps: ApprovalDeps): ApprovalService {
       await approvals.decide(code, 'stale', clock.now())
       return 'done'
     }
-    const inst: ApprovalInstance = await feishu.getApprovalInstance(code)
+    let inst: ApprovalInstance
+    try {
+      inst = await feishu.getApprovalInstance(code)
+    } catch (e) {
+      // Feishu no longer knows the instance (1390003): it can never be approved; end the job unwritten.
+      if (!(e instanceof FeishuError && e.failure.kind === 'not_found')) throw e
+      if (!(await approvals.decide(code, 'deleted', clock.now()))) return 'done'
+      const gone = viewOf(job)
+      await end(job, { ...(gone ?? { instance_code: code, submitted_at: Number(rec.created_at), approvers: [], decided_by: null, comment: null, drift: null }), state: 'deleted', decided_at: clock.now() }, { code: 'approval_deleted', message: 'The approval instance no longer exists in Feishu.' })
+      return 'done'
+    }
     const prev = viewOf(job)
     const tasks = inst.task_list ?? []
     const actions = (inst.timeline ?? []).filter((t) => t.type === 'PASS' || t.type === 'REJECT')

@@ -203,6 +203,15 @@ describe('payroll approval in Feishu', () => {
     expect((await records('2031-02')).every((x) => x.active_status === 2)).toBe(true)
   })
 
+  it('an instance Feishu no longer knows ends its job unwritten at the next poll', async () => {
+    const c = await stack.signedIn('wangfang')
+    const job = jobOf(await submit(c, hired.slice(26, 28), '2031-01'))
+    sandbox.state.approval.instances.delete(job.approval!.instance_code)
+    await stack.approvals.poll()
+    expect((await waitForJob(c, job.id)).job).toMatchObject({ status: 'cancelled', error: { code: 'approval_deleted' }, approval: { state: 'deleted' } })
+    expect(await records('2031-01')).toEqual([])
+  })
+
   it('events off → polling finds the decision', async () => {
     const c = await stack.signedIn('wangfang')
     await setKnobs(sandbox.url, { approvalEvents: { drop: true } })
