@@ -22,12 +22,12 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** The whole product as `npm start` runs it — app server and sandbox Feishu — on free ports. */
-export async function startProduct(): Promise<Running> {
+export async function startProduct(env: Record<string, string> = {}): Promise<Running> {
   const port = await freePort()
   const sandboxPort = await freePort()
   mkdirSync(SCREENSHOTS, { recursive: true })
   return startServer(
-    { PORT: String(port), SANDBOX_PORT: String(sandboxPort), HOST: '127.0.0.1', DATA_DIR: mkdtempSync(join(tmpdir(), 'hr-e2e-')), LOG_LEVEL: 'warn', PUBLIC_URL: `http://localhost:${port}` },
+    { PORT: String(port), SANDBOX_PORT: String(sandboxPort), HOST: '127.0.0.1', DATA_DIR: mkdtempSync(join(tmpdir(), 'hr-e2e-')), LOG_LEVEL: 'warn', PUBLIC_URL: `http://localhost:${port}`, ...env },
   )
 }
 
@@ -39,10 +39,10 @@ export interface E2E {
 }
 
 /** Starts the product and a browser before the file's tests and stops both after them. */
-export function useProduct(): E2E {
+export function useProduct(env: Record<string, string> = {}): E2E {
   const e2e = {} as E2E
   beforeAll(async () => {
-    e2e.product = await startProduct()
+    e2e.product = await startProduct(env)
     e2e.browser = await launchBrowser()
     e2e.sandbox = e2e.product.sandboxUrl!
   })

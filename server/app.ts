@@ -35,6 +35,10 @@ import { readSessionCookie } from './middleware/session'
 import type { RetryPolicy } from './jobs/call'
 import { jobsRepo } from './store/jobs-repo'
 import { serveApp } from './static'
+import { approvalService, type ApprovalService } from './approval/service'
+import { feishuEventRoutes } from './routes/feishu-events'
+import { approvalRoutes } from './routes/approvals'
+import { approvalsRepo } from './store/approvals-repo'
 import type { Database } from './store/schema'
 import { mappingsRepo } from './store/mappings-repo'
 import { sessionsRepo } from './store/sessions-repo'
@@ -66,7 +70,7 @@ export interface AppDeps {
   readyChecks?: Record<string, () => Promise<unknown>>
 }
 
-export interface BuiltApp { app: Hono; sessions: SessionService; tokens: UserTokens; feishu: FeishuClient; runner: JobRunner; streams: ProgressStreams; sweepSessions(): Promise<number> }
+export interface BuiltApp { app: Hono; sessions: SessionService; tokens: UserTokens; feishu: FeishuClient; runner: JobRunner; streams: ProgressStreams; approvals: ApprovalService; sweepSessions(): Promise<number> }
 
 const bodyLimit = maxBody(1024 * 1024)
 /**
@@ -100,6 +104,14 @@ export function buildApp(deps: AppDeps): BuiltApp {
     stillSignedIn: (c) => sessions.resolve(readSessionCookie(c, cookie)).then(() => true, () => false),
   })
   metrics?.observe({ jobsByState: () => jobStates(db), openStreams: () => streams.openCount })
+  // Approval in Feishu (issue 15): gated job kinds are submitted instead of queued.
+  const approvalStore = approvalsRepo(db)
+  const approvals = approvalService({
+    codes: config.approval.codes, pollMs: config.approval.pollMs, link: { mode: config.mode, appId: config.feishu.appId, publicUrl: config.publicUrl },
+    repo: jobs, approvals: approvalStore, feishu, tokens, pacer, clock, logger,
+    onApproved: (id) => runner.kick(id),
+    onChanged: async (id) => { const p = await runner.progress(id); if (p) bus.publish(p) },
+  })
   const sandboxOrigin = config.mode === 'sandbox' ? [new URL(config.feishu.baseUrl).origin] : []
 
   const api = new Hono()
@@ -111,7 +123,8 @@ export function buildApp(deps: AppDeps): BuiltApp {
     .route('/mappings', mappingRoutes({ repo: mappingsRepo(db), sessions, cookie, clock }))
     .route('/payroll', payrollRoutes({ sessions, cookie, tokens, feishu, pacer, clock, jobs }))
     .route('/attendance', attendanceRoutes({ sessions, cookie, tokens, feishu, pacer }))
-    .route('/jobs', jobRoutes({ repo: jobs, feishu, tokens, clock, pacer, sessions, cookie, runner, streams }))
+    .route('/jobs', jobRoutes({ repo: jobs, feishu, tokens, clock, pacer, sessions, cookie, runner, streams, approvals }))
+    .route('/approvals', approvalRoutes({ repo: jobs, approvals, sessions, cookie, feishu, tokens, pacer }))
   api.notFound(apiNotFound)
 
   const app = new Hono()
@@ -121,13 +134,16 @@ export function buildApp(deps: AppDeps): BuiltApp {
   app.route('/', healthRoutes({ phase: deps.phase ?? (() => 'serving'), checks: { database: () => sql`select 1`.execute(db), ...deps.readyChecks } }))
   if (metrics && config.metrics.token) app.route('/', metricsRoutes(metrics, config.metrics.token))
   app.use(securityHeaders({ extraImgOrigins: sandboxOrigin }))
+  // Feishu's servers post events here: no session or CSRF check, but a signature (routes/feishu-events.ts).
+  app.use('/api/feishu/events', maxBody(64 * 1024))
+  app.route('/api/feishu/events', feishuEventRoutes({ events: config.approval.events, appId: config.feishu.appId, approvals, repo: approvalStore, clock, logger }))
   // JSON over ~1 KB leaves gzip-compressed (hono/compress; progress streams are never compressed).
   app.use('/api/*', compressJson())
   app.route('/api', api)
   app.all('/api/*', apiNotFound)
   app.route('/', serveApp(deps.distDir))
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'Not found' } }, 404))
-  return { app, sessions, tokens, feishu, runner, streams, sweepSessions: () => repo.deleteExpiredSessions(clock.now()) }
+  return { app, sessions, tokens, feishu, runner, streams, approvals, sweepSessions: () => repo.deleteExpiredSessions(clock.now()) }
 }
 
 /** Jobs by state for the metrics (read at scrape time, from the store every instance shares). */

@@ -30,6 +30,12 @@ export interface Config {
   timeouts: { headersMs: number; requestMs: number; keepAliveMs: number }
   /** Prometheus metrics: on their own port (METRICS_PORT), or at /metrics behind a bearer token (METRICS_TOKEN). */
   metrics: { port: number | null; token: string | null }
+  /**
+   * Approval in Feishu (issue 15): approval name of a job kind's spec (write-targets.ts `approval`)
+   * → the approval definition code its jobs wait for; none configured = jobs run at once. `events`:
+   * the event subscription's secrets (null = no events; the app polls each instance every `pollMs`).
+   */
+  approval: { codes: Record<string, string>; pollMs: number; events: { encryptKey: string; verificationToken: string | null } | null }
 }
 
 export class ConfigError extends Error {}
@@ -59,9 +65,13 @@ const env = z.object({
   KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  PAYROLL_APPROVAL_CODE: z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'an approval definition code, like 7C468A54-8745-2245-9675-08B7C63E7A85').optional(),
+  FEISHU_ENCRYPT_KEY: z.string().min(1).optional(),
+  FEISHU_VERIFICATION_TOKEN: z.string().min(1).optional(),
+  APPROVAL_POLL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
 })
 
-export interface SandboxCredentials { appId: string; appSecret: string }
+export interface SandboxCredentials { appId: string; appSecret: string; encryptKey?: string; verificationToken?: string }
 
 /** Reads the config; `sandbox` supplies the sandbox app's credentials and URL in sandbox mode. */
 export function loadConfig(source: NodeJS.ProcessEnv, sandbox?: SandboxCredentials & { baseUrl: string }): Config {
@@ -78,6 +88,10 @@ export function loadConfig(source: NodeJS.ProcessEnv, sandbox?: SandboxCredentia
   if (live && !e.SESSION_SECRET) throw new ConfigError('SESSION_SECRET (32+ random characters) is required with real Feishu credentials.')
   if (live && !e.PUBLIC_URL) throw new ConfigError('PUBLIC_URL (the https:// address people open) is required with real Feishu credentials.')
   if (!live && !sandbox) throw new ConfigError('Sandbox mode needs the sandbox credentials.')
+  // Events are accepted only signed: a Verification Token alone would let anyone who learns it post events.
+  if (e.FEISHU_VERIFICATION_TOKEN && !e.FEISHU_ENCRYPT_KEY) throw new ConfigError('FEISHU_VERIFICATION_TOKEN needs FEISHU_ENCRYPT_KEY too: the app accepts only encrypted, signed events (开发者后台 → 事件与回调 → 加密策略).')
+  const encryptKey = e.FEISHU_ENCRYPT_KEY ?? (live ? undefined : sandbox?.encryptKey)
+  const verificationToken = e.FEISHU_VERIFICATION_TOKEN ?? (live ? undefined : sandbox?.verificationToken)
 
   const dataDir = resolve(e.DATA_DIR)
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '')
@@ -101,6 +115,11 @@ export function loadConfig(source: NodeJS.ProcessEnv, sandbox?: SandboxCredentia
     // A request's headers must arrive before its whole request is due (Node checks them in that order).
     timeouts: { headersMs: Math.min(e.HEADERS_TIMEOUT_MS, e.REQUEST_TIMEOUT_MS), requestMs: e.REQUEST_TIMEOUT_MS, keepAliveMs: e.KEEP_ALIVE_TIMEOUT_MS },
     metrics: { port: e.METRICS_PORT ?? null, token: e.METRICS_TOKEN ?? null },
+    approval: {
+      codes: e.PAYROLL_APPROVAL_CODE ? { payroll: e.PAYROLL_APPROVAL_CODE } : {},
+      pollMs: e.APPROVAL_POLL_MS,
+      events: encryptKey ? { encryptKey, verificationToken: verificationToken ?? null } : null,
+    },
   }
 }
 

@@ -16,8 +16,8 @@ import { connectRedis } from './scale/redis'
 import { redisPacer } from './scale/redis-pacer'
 import { redisSerialiser } from './scale/redis-lock'
 import { redisProgressBus } from './scale/redis-progress'
-import { startSandbox, type RunningSandbox } from './sandbox/index'
-import { SANDBOX_APP_ID, SANDBOX_APP_SECRET } from './sandbox/credentials'
+import { startSandbox, type KnobsPatch, type RunningSandbox } from './sandbox/index'
+import { SANDBOX_APP_ID, SANDBOX_APP_SECRET, SANDBOX_EVENT_ENCRYPT_KEY, SANDBOX_EVENT_VERIFICATION_TOKEN } from './sandbox/credentials'
 
 export interface Running {
   url: string
@@ -35,7 +35,8 @@ export interface Running {
 export async function startServer(env: NodeJS.ProcessEnv, opts: { clock?: Clock; logger?: Logger; distDir?: string } = {}): Promise<Running> {
   const sandboxWanted = !env.FEISHU_APP_ID && !env.FEISHU_APP_SECRET
   // Checked before anything listens; the sandbox's real URL is known only once it runs.
-  const early = loadConfig(env, sandboxWanted ? { appId: SANDBOX_APP_ID, appSecret: SANDBOX_APP_SECRET, baseUrl: 'http://127.0.0.1' } : undefined)
+  const sandboxSecrets = { appId: SANDBOX_APP_ID, appSecret: SANDBOX_APP_SECRET, encryptKey: SANDBOX_EVENT_ENCRYPT_KEY, verificationToken: SANDBOX_EVENT_VERIFICATION_TOKEN }
+  const early = loadConfig(env, sandboxWanted ? { ...sandboxSecrets, baseUrl: 'http://127.0.0.1' } : undefined)
   const logger = opts.logger ?? createLogger(early.logLevel)
   let phase: Phase = 'starting'
   let handle: (req: Request) => Response | Promise<Response> = startingApp().fetch
@@ -45,9 +46,11 @@ export async function startServer(env: NodeJS.ProcessEnv, opts: { clock?: Clock;
     const address = server.address()
     const actualPort = typeof address === 'object' && address ? address.port : early.port
     const publicUrlGuess = (env.PUBLIC_URL ?? `http://localhost:${early.port}`).replace(/\/+$/, '')
-    const sandbox = sandboxWanted ? await startLocalFeishu(early.sandboxPort, early.port === 0 ? undefined : [`${publicUrlGuess}/auth/callback`], logger) : null
+    // Approval events go to this server's event request URL (kept across a sandbox reset).
+    const eventKnobs: KnobsPatch = { approvalEvents: { requestUrl: `http://127.0.0.1:${actualPort}/api/feishu/events` } }
+    const sandbox = sandboxWanted ? await startLocalFeishu(early.sandboxPort, early.port === 0 ? undefined : [`${publicUrlGuess}/auth/callback`], eventKnobs, logger) : null
     if (sandbox) opened.push(() => sandbox.close())
-    const config = loadConfig(env, sandbox ? { appId: SANDBOX_APP_ID, appSecret: SANDBOX_APP_SECRET, baseUrl: sandbox.url } : undefined)
+    const config = loadConfig(env, sandbox ? { ...sandboxSecrets, baseUrl: sandbox.url } : undefined)
     const db = config.database ? await openPostgres(config.database.url, config.database.schema) : await openSqlite(join(config.dataDir, 'app.db'))
     opened.push(() => db.destroy())
     // Scale-out: Redis carries what every process must agree on (pacing, datasource locks, progress).
@@ -61,7 +64,7 @@ export async function startServer(env: NodeJS.ProcessEnv, opts: { clock?: Clock;
     const metricsServer = config.metrics.port !== null ? await listenMetrics(metrics, config) : null
     if (metricsServer) opened.push(() => closeServer(metricsServer))
     const sandboxUsers = sandbox ? async () => ((await (await fetch(`${sandbox.url}/sandbox/users`)).json()) as { users: SandboxUser[] }).users : undefined
-    const { app, runner, streams, sweepSessions } = buildApp({
+    const { app, runner, streams, approvals, sweepSessions } = buildApp({
       config, db, clock: opts.clock ?? systemClock, logger, distDir: opts.distDir ?? resolve('dist'), sandboxUsers, ...shared,
       shared: Boolean(config.database), leaseMs: config.jobs.leaseMs, autoResumeAfterMs: config.jobs.autoResumeMs,
       metrics, phase: () => phase, readyChecks: redis ? { redis: () => redis.cmd.ping() } : {},
@@ -71,6 +74,8 @@ export async function startServer(env: NodeJS.ProcessEnv, opts: { clock?: Clock;
     const url = `http://localhost:${actualPort}`
     // Jobs that were running when the process stopped continue (their in-flight batch is resent).
     await runner.recover()
+    // Approvals decided while the app was down are found at once, then every APPROVAL_POLL_MS.
+    approvals.start()
     // Expired sessions are swept hourly (a person's grant and jobs are kept; only the cookie ends).
     const sweep = setInterval(() => { sweepSessions().catch((e: unknown) => logger.warn('session sweep failed', { error: e })) }, 3600_000)
     sweep.unref()
@@ -88,6 +93,7 @@ export async function startServer(env: NodeJS.ProcessEnv, opts: { clock?: Clock;
           const stopped = closeServer(server)
           ;(server as Server).closeIdleConnections()
           streams.closeAll()
+          approvals.stop()
           await runner.shutdown()
           ;(server as Server).closeAllConnections()
           await stopped
@@ -145,12 +151,12 @@ function portTaken(port: number, variable: string): ConfigError {
 }
 
 /** In sandbox mode a taken SANDBOX_PORT is no reason to fail: any free port does, and the app uses it. */
-async function startLocalFeishu(port: number, redirectUris: string[] | undefined, logger: Logger): Promise<RunningSandbox> {
+async function startLocalFeishu(port: number, redirectUris: string[] | undefined, knobs: KnobsPatch, logger: Logger): Promise<RunningSandbox> {
   try {
-    return await startSandbox({ port, redirectUris })
+    return await startSandbox({ port, redirectUris, knobs })
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e
-    const sandbox = await startSandbox({ port: 0, redirectUris })
+    const sandbox = await startSandbox({ port: 0, redirectUris, knobs })
     logger.warn(`Port ${port} (SANDBOX_PORT) is in use: the sandbox Feishu listens on ${sandbox.port} instead`, { sandboxPort: sandbox.port })
     return sandbox
   }

@@ -29,6 +29,8 @@ export type FeishuFailure =
   | { kind: 'request_refused'; reason: string }
   /** The app itself cannot call Feishu now: IP allow-list, monthly quota, app disabled or not installed (§1.5). */
   | { kind: 'app_unavailable'; reason: 'ip_denied' | 'quota_exceeded' | 'app_disabled' | 'app_unauthorized' }
+  /** Approval v4: the approval definition code is unknown (1390002), e.g. a mistyped PAYROLL_APPROVAL_CODE. */
+  | { kind: 'approval_definition_missing' }
   | { kind: 'server_error' }
   | { kind: 'network'; cause: string }
 
@@ -101,6 +103,10 @@ export function classify(answer: FeishuAnswer): FeishuFailure | null {
     case 99991662: return { kind: 'app_unavailable', reason: 'app_disabled' }
     case 99991673: return { kind: 'app_unavailable', reason: 'app_unauthorized' }
     case 99991201: return { kind: 'not_found' }
+    // Approval v4 (UNCONFIRMED numbers, see server/sandbox/README.md): 1390002 approval code not
+    // found, 1390003 instance code not found; 1390001 "param is invalid" falls to invalid_request.
+    case 1390002: return { kind: 'approval_definition_missing' }
+    case 1390003: return { kind: 'not_found' }
     case 2500001: case 1225000: case 20050: case 20072: return { kind: 'server_error' }
   }
   if (answer.status >= 500) return { kind: 'server_error' }

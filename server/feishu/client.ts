@@ -1,5 +1,6 @@
 import type { Page } from '../../src/domain/paging'
 import { FEISHU_PAGES } from '../../src/domain/feishu-limits'
+import { FeishuError } from './http'
 import type { FeishuHttp } from './http'
 import type { Clock } from '../clock'
 
@@ -82,7 +83,30 @@ export interface CorehrEmployee {
   user_name?: string
 }
 
+/** Approval v4 instance as `GET /open-apis/approval/v4/instances/:instance_id` answers it (the fields the app reads). */
+export interface ApprovalInstance {
+  approval_code: string
+  instance_code: string
+  status: string
+  user_id?: string
+  open_id?: string
+  task_list?: Array<{ id: string; user_id?: string; open_id?: string; status: string }>
+  timeline?: Array<{ type: string; create_time: string; user_id?: string; open_id?: string; comment?: string }>
+  comment_list?: Array<{ user_id?: string; open_id?: string; comment?: string; create_time?: string }>
+}
+
 export interface FeishuClient {
+  /**
+   * Approval v4 with the app's identity (tenant token): create an instance for `openId` as the
+   * initiator (`form` is the JSON string of widgets; `uuid` makes a retry answer the same instance).
+   */
+  createApprovalInstance(body: { approval_code: string; open_id: string; form: string; uuid: string }): Promise<{ instanceCode: string }>
+  getApprovalInstance(instanceCode: string): Promise<ApprovalInstance>
+  cancelApprovalInstance(body: { approval_code: string; instance_code: string; user_id: string }): Promise<void>
+  /** Subscribes the app to the definition's events; "already subscribed" (1390007) counts as done. */
+  subscribeApproval(approvalCode: string): Promise<void>
+  /** Contact v3: a person's name by open_id, with the app's identity (to name an approver). */
+  contactName(openId: string): Promise<{ name: string; en_name: string | null }>
   exchangeCode(input: { code: string; redirectUri?: string }): Promise<UserTokenGrant>
   refreshUserToken(refreshToken: string): Promise<UserTokenGrant>
   code2session(code: string): Promise<GadgetSession>
@@ -150,6 +174,33 @@ export function feishuClient(http: FeishuHttp, app: { appId: string; appSecret: 
   }
 
   return {
+    async createApprovalInstance(body) {
+      const { data } = await http.call<Wrapped<{ instance_code: string }>>({ method: 'POST', path: '/open-apis/approval/v4/instances', token: await tenantAccessToken(), body })
+      return { instanceCode: data.data.instance_code }
+    },
+    async getApprovalInstance(instanceCode) {
+      const { data } = await http.call<Wrapped<ApprovalInstance>>({
+        method: 'GET', path: `/open-apis/approval/v4/instances/${encodeURIComponent(instanceCode)}`, token: await tenantAccessToken(), query: { user_id_type: 'open_id' },
+      })
+      return { ...data.data, instance_code: data.data.instance_code ?? instanceCode }
+    },
+    async cancelApprovalInstance(body) {
+      await http.call({ method: 'POST', path: '/open-apis/approval/v4/instances/cancel', token: await tenantAccessToken(), query: { user_id_type: 'open_id' }, body })
+    },
+    async contactName(openId) {
+      const { data } = await http.call<Wrapped<{ user: { name?: string; en_name?: string } }>>({
+        method: 'GET', path: `/open-apis/contact/v3/users/${encodeURIComponent(openId)}`, token: await tenantAccessToken(), query: { user_id_type: 'open_id' },
+      })
+      return { name: data.data.user.name ?? '', en_name: data.data.user.en_name ?? null }
+    },
+    async subscribeApproval(approvalCode) {
+      try {
+        await http.call({ method: 'POST', path: `/open-apis/approval/v4/approvals/${encodeURIComponent(approvalCode)}/subscribe`, token: await tenantAccessToken() })
+      } catch (e) {
+        if (e instanceof FeishuError && e.code === 1390007) return
+        throw e
+      }
+    },
     async queryRecords(userToken, q) {
       // The time filter is mandatory (§4.3): one per field of the datasource's dimension.
       const filters = [

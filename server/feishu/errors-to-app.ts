@@ -29,6 +29,8 @@ function appErrorOf(f: FeishuFailure, e: FeishuError, role: string | undefined):
       return new AppError(401, 'reauth_required', 'Your Feishu authorization has ended; sign in again.')
     case 'target_missing': case 'not_found':
       return new AppError(400, 'unknown_target', 'Feishu does not know this target (or you may not see it).', { feishuCode })
+    case 'approval_definition_missing':
+      return new AppError(503, 'approval_not_configured', 'The approval definition this app is set up with does not exist in Feishu; nothing was submitted. Ask the app\'s administrator to check PAYROLL_APPROVAL_CODE.', { feishuCode })
     case 'target_stopped':
       return new AppError(400, 'target_stopped', 'The target is stopped in Feishu and cannot be written.', { feishuCode })
     case 'invalid_request': case 'invalid_record': case 'request_refused': case 'target_sealed': case 'capacity_full': case 'app_unavailable':

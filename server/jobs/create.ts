@@ -12,6 +12,7 @@ import { feishuToAppError } from '../feishu/errors-to-app'
 import type { JobRow, JobsRepo } from '../store/jobs-repo'
 import { jobModule, TARGETS } from '../targets'
 import type { CheckContext } from '../targets/types'
+import type { ApprovalGate } from '../approval/service'
 import type { Pacer } from './pacer'
 import { ROWS_PER_SLICE, yieldToLoop } from '../yield'
 
@@ -30,8 +31,10 @@ export const createJobBody = z.object({
   rows: z.array(z.unknown()).min(1).max(MAX_JOB_ROWS),
   source: z.strictObject({
     file_name: z.string().max(300).optional(), sheet: z.string().max(300).optional(), reverts_job_id: z.string().max(64).optional(),
-    // The audit's file fingerprint, and the target's own preparation checks (its module reads them: keepSource).
-    file_sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(), controls: z.unknown().optional(),
+    // The audit's file fingerprint (shown in an approval's form too), the rows left out in the diff step,
+    // and the target's own preparation checks (its module reads them: keepSource).
+    file_sha256: z.string().regex(/^[0-9a-f]{64}$/, 'lower-case hex SHA-256').optional(), controls: z.unknown().optional(),
+    excluded: z.number().int().min(0).max(MAX_JOB_ROWS).optional(),
   }).optional(),
   /**
    * A large import is sent in parts, so no request holds a whole file's rows: `draft: true` creates
@@ -43,8 +46,11 @@ export const createJobBody = z.object({
 export const appendRowsBody = z.strictObject({ offset: z.number().int().min(0).max(MAX_JOB_ROWS), rows: z.array(z.unknown()).min(1).max(MAX_JOB_ROWS) })
 export type CreateJobBody = z.infer<typeof createJobBody>
 
-/** `pacer`: job creation reads the datasource config too, within the same app-wide limit as the jobs. */
-export interface CreateDeps { repo: JobsRepo; feishu: FeishuClient; tokens: UserTokens; clock: Clock; pacer: Pacer }
+/**
+ * `pacer`: job creation reads the datasource config too, within the same app-wide limit as the jobs.
+ * `approvals`: kinds that wait for an approval in this deployment are submitted to Feishu instead of queued.
+ */
+export interface CreateDeps { repo: JobsRepo; feishu: FeishuClient; tokens: UserTokens; clock: Clock; pacer: Pacer; approvals?: ApprovalGate }
 
 /**
  * Creates a job from an import: the rows are checked again here with the same src/domain rules
@@ -121,9 +127,21 @@ export async function startDraft(deps: CreateDeps, job: JobRow): Promise<void> {
     })
   }
   const fields = JSON.parse(job.fields_json) as string[]
-  if (!(await deps.repo.startDraft(job.id, planBatches(job.kind as JobKind, Number(job.row_count), fields.length), deps.clock.now()))) {
+  const kind = job.kind as JobKind
+  // An approval is asked for before the job leaves draft: if Feishu refuses it, nothing was submitted.
+  const submitted = deps.approvals?.gated(kind)
+    ? await deps.approvals.submit({
+      jobId: job.id, kind, target: JSON.parse(job.target_json) as JobTarget, fields,
+      owner: { tenantKey: job.tenant_key, openId: job.owner_open_id, userId: job.owner_user_id },
+      source: job.source_json ? (JSON.parse(job.source_json) as JobSummary['source']) : null,
+      rows: (await deps.repo.rowsInRange(job.id, 0, Number(job.row_count))).map((r) => ({ idx: r.idx, input: JSON.parse(r.input_json) as JobRowInput })),
+    })
+    : null
+  if (!(await deps.repo.startDraft(job.id, planBatches(kind, Number(job.row_count), fields.length), deps.clock.now(), submitted ? 'awaiting_approval' : 'queued'))) {
+    if (submitted) await deps.approvals!.abandon(submitted, { tenantKey: job.tenant_key, openId: job.owner_open_id })
     throw new AppError(409, 'job_state_conflict', 'This job has already started.')
   }
+  if (submitted) await deps.approvals!.commit((await deps.repo.get(job.id))!, submitted)
 }
 
 /** Stores a checked job with its rows and planned batches; a raced duplicate key answers the other job. */
@@ -133,9 +151,14 @@ export async function insertJob(
 ): Promise<{ job: JobRow; created: boolean }> {
   const owner = { tenantKey: session.user.tenantKey, openId: session.user.openId }
   const { rows, fields } = j
+  const id = randomUUID()
+  // A kind that waits for an approval: the approval is asked for first, so a refusal stores nothing.
+  const submitted = !j.draft && deps.approvals?.gated(j.kind)
+    ? await deps.approvals.submit({ jobId: id, kind: j.kind, target: j.target, owner: { ...owner, userId: session.user.userId }, fields, source: j.source, rows: rows.map((input, idx) => ({ idx, input })) })
+    : null
   const now = deps.clock.now()
   const job: JobRow = {
-    id: randomUUID(),
+    id,
     tenant_key: owner.tenantKey,
     owner_open_id: owner.openId,
     owner_user_id: session.user.userId,
@@ -145,7 +168,7 @@ export async function insertJob(
     target_json: JSON.stringify(j.target),
     fields_json: JSON.stringify(fields),
     source_json: j.source ? JSON.stringify(j.source) : null,
-    status: j.draft ? 'draft' : 'queued',
+    status: j.draft ? 'draft' : submitted ? 'awaiting_approval' : 'queued',
     pause_reason: null,
     error_json: null,
     affect_count: 0,
@@ -157,14 +180,20 @@ export async function insertJob(
     updated_at: now,
     started_at: null,
     finished_at: null,
+    approval_json: null,
   }
   try {
     await deps.repo.insert(job, stored(j.kind, rows), j.draft ? [] : planBatches(j.kind, rows.length, fields.length))
   } catch (e) {
+    if (submitted) await deps.approvals!.abandon(submitted, owner)
     // Two requests with the same key raced: the other one won; answer its job.
     const raced = await deps.repo.byIdempotencyKey(owner, j.key)
     if (raced) return { job: raced, created: false }
     throw e
+  }
+  if (submitted) {
+    await deps.approvals!.commit(job, submitted)
+    return { job: (await deps.repo.get(job.id))!, created: true }
   }
   return { job, created: true }
 }
@@ -202,5 +231,6 @@ export function toSummary(j: JobRow, counts: JobSummary['counts']): JobSummary {
     updated_at: Number(j.updated_at),
     started_at: j.started_at == null ? null : Number(j.started_at),
     finished_at: j.finished_at == null ? null : Number(j.finished_at),
+    approval: j.approval_json ? (JSON.parse(j.approval_json) as JobSummary['approval']) : null,
   }
 }

@@ -9,7 +9,7 @@ export function configRoutes(deps: { config: Config; sandboxUsers?: () => Promis
   const { config } = deps
   return new Hono().get('/config', async (c) => {
     // publicUrl: a page opened on another host goes there first (sign-in's redirect URIs and the cookie belong to it).
-    const base = { mode: config.mode, appId: config.feishu.appId, scopes: requestedScopes, redirectPath: '/auth/callback', publicUrl: config.publicUrl }
+    const base = { mode: config.mode, appId: config.feishu.appId, scopes: requestedScopes, redirectPath: '/auth/callback', publicUrl: config.publicUrl, approvals: Object.keys(config.approval.codes) }
     if (config.mode !== 'sandbox' || !deps.sandboxUsers) return c.json(base)
     return c.json({
       ...base,

@@ -11,13 +11,14 @@ import { takeBack } from '../jobs/take-back'
 import { requireSession, type CookieOptions } from '../middleware/session'
 import { bodyOf, queryOf, validateJson, validateQuery } from '../middleware/validate'
 import type { JobRow, JobsRepo } from '../store/jobs-repo'
+import type { ApprovalService } from '../approval/service'
 
 /** Taking a job back: `dry_run` answers the plan only. The body may be left out. */
 const takeBackBody = z.object({ dry_run: z.boolean().optional() })
 
 const PAST_TENSE = { pause: 'paused', resume: 'resumed', cancel: 'cancelled' } as const
 
-export function jobRoutes(deps: CreateDeps & { sessions: SessionService; cookie: CookieOptions; runner: JobRunner; streams: ProgressStreams; repo: JobsRepo }) {
+export function jobRoutes(deps: CreateDeps & { sessions: SessionService; cookie: CookieOptions; runner: JobRunner; streams: ProgressStreams; repo: JobsRepo; approvals?: ApprovalService }) {
   const { repo, runner } = deps
   const auth = requireSession(deps.sessions, deps.cookie)
 
@@ -55,6 +56,8 @@ export function jobRoutes(deps: CreateDeps & { sessions: SessionService; cookie:
       const job = await ownJob(c)
       const action = c.req.param('action') as keyof typeof PAST_TENSE
       if (!(await runner[action](job.id))) throw new AppError(409, 'job_state_conflict', `A ${job.status} job cannot be ${PAST_TENSE[action]}.`)
+      // A job cancelled while it waited: its approval is withdrawn in Feishu too.
+      if (action === 'cancel' && job.status === 'awaiting_approval') await deps.approvals?.withdraw(job)
       return c.json({ job: await fresh(job.id) })
     })
     // The take-back actions of the registry (revert, undo); a job whose kind has not this one answers 409.

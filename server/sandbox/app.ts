@@ -4,6 +4,7 @@ import { Hono } from 'hono'
 import { cors } from 'hono/cors'
 import { errorEnvelope } from './platform/envelope'
 import { jsonResponse, knownMethods, type SandboxApp, type SandboxEnv } from './platform/pipeline'
+import { mountApprovalRoutes } from './routes/approval'
 import { mountAppTokenRoutes } from './routes/app-tokens'
 import { mountAttendanceRoutes } from './routes/attendance'
 import { mountCoreHrRoutes } from './routes/corehr'
@@ -41,6 +42,7 @@ export function buildApp(state: SandboxState): SandboxApp {
   mountAttendanceRoutes(app, state)
   mountPayrollRoutes(app, state)
   mountCoreHrRoutes(app, state)
+  mountApprovalRoutes(app, state)
   mountSandboxRoutes(app, state)
 
   app.notFound((c) => {

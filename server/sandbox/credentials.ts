@@ -8,3 +8,10 @@ export const SANDBOX_APP_SECRET = 'sandboxSecret0123456789abcdefABCD'
  */
 export const SANDBOX_OTHER_APP_ID = 'cli_sandbox9z8y7x6w5v'
 export const SANDBOX_OTHER_APP_SECRET = 'otherSandboxSecret9876543210zyxw'
+
+/**
+ * The sandbox app's event subscription secrets (开发者后台 → 事件与回调 → 加密策略): the Encrypt Key
+ * that encrypts and signs event requests, and the Verification Token carried in them.
+ */
+export const SANDBOX_EVENT_ENCRYPT_KEY = 'sandboxEncryptKey0123456789abcdEF'
+export const SANDBOX_EVENT_VERIFICATION_TOKEN = 'sandboxVerificationToken0123456'

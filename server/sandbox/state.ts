@@ -1,5 +1,6 @@
 // All in-memory state of one sandbox instance: the seeded tenant with its indexes, stored report rows
 // and payroll records, credentials, knobs, locks, rate-limit logs and the call log.
+import { ApprovalStore } from './approval/instances'
 import { SANDBOX_APP_ID, SANDBOX_APP_SECRET, SANDBOX_OTHER_APP_ID, SANDBOX_OTHER_APP_SECRET } from './credentials'
 import { CallLog } from './platform/calls'
 import { Injector } from './platform/injection'
@@ -54,6 +55,8 @@ export class SandboxState {
   readonly rateLimiter = new RateLimiter()
   readonly injector: Injector
   readonly payrollLocks = new Set<string>()
+  /** Approval definitions, instances, subscriptions and event deliveries. */
+  readonly approval: ApprovalStore
   knobs: Knobs
 
   seed!: Seed
@@ -82,6 +85,7 @@ export class SandboxState {
     this.initialKnobs = opts.knobs ?? {}
     this.knobs = mergeKnobs(defaultKnobs(), this.initialKnobs)
     this.injector = new Injector(this.knobs.injectionSeed)
+    this.approval = new ApprovalStore(this)
     this.loadSeed()
   }
 
@@ -103,6 +107,7 @@ export class SandboxState {
     this.payrollLocks.clear()
     this.knobs = mergeKnobs(defaultKnobs(), this.initialKnobs)
     this.injector.reseed(this.knobs.injectionSeed)
+    this.approval.reset()
     this.loadSeed()
   }
 

@@ -26,8 +26,8 @@ export interface JobsRepo {
   appendRows(jobId: string, offset: number, rows: Array<{ row: number; key: string | null; input: unknown }>, fields: string[], now: number): Promise<void>
   /** Keys that appear on more than one row of the job, with those rows' file row numbers. */
   duplicateKeys(jobId: string, limit: number): Promise<Array<{ key: string; row: number }>>
-  /** Plans a draft job's batches and queues it, in one transaction. */
-  startDraft(jobId: string, batches: Array<Pick<BatchRow, 'idx_from' | 'idx_to' | 'field_from' | 'field_to'>>, now: number): Promise<boolean>
+  /** Plans a draft job's batches and queues it (or leaves it awaiting approval), in one transaction. */
+  startDraft(jobId: string, batches: Array<Pick<BatchRow, 'idx_from' | 'idx_to' | 'field_from' | 'field_to'>>, now: number, status?: 'queued' | 'awaiting_approval'): Promise<boolean>
   byIdempotencyKey(owner: Owner, key: string): Promise<JobRow | undefined>
   get(id: string): Promise<JobRow | undefined>
   listOwned(owner: Owner, before: { createdAt: number; id: string } | null, limit: number): Promise<JobRow[]>
@@ -66,6 +66,12 @@ export interface JobsRepo {
   orphaned(now: number): Promise<JobRow[]>
   pausedWith(reason: string): Promise<JobRow[]>
   ownedWithStatus(owner: Owner, statuses: string[]): Promise<JobRow[]>
+  /** The job's approval as its pages show it (JSON of src/domain/approval.ts JobApproval). */
+  setApproval(jobId: string, approvalJson: string, now: number): Promise<void>
+  /** Replaces the before-values of rows: a new approval is asked for the records as they are now. */
+  replaceBefore(jobId: string, rows: Array<{ idx: number; before: unknown }>): Promise<void>
+  /** Forgets a job that was never submitted (its approval could not be asked for): rows, batches and all. */
+  remove(jobId: string): Promise<void>
 }
 
 async function insertRows(trx: Transaction<Database>, jobId: string, offset: number, rows: Array<{ row: number; key: string | null; input: unknown }>) {
@@ -131,9 +137,9 @@ export function jobsRepo(db: Kysely<Database>): JobsRepo {
       const dupes = db.selectFrom('job_rows').select('key').where('job_id', '=', jobId).where('key', 'is not', null).groupBy('key').having((eb) => eb.fn.countAll(), '>', 1)
       return db.selectFrom('job_rows').select(['key', 'row']).where('job_id', '=', jobId).where('key', 'in', dupes).orderBy('idx').limit(limit).execute() as Promise<Array<{ key: string; row: number }>>
     },
-    async startDraft(jobId, batches, now) {
+    async startDraft(jobId, batches, now, status = 'queued') {
       return db.transaction().execute(async (trx) => {
-        const res = await trx.updateTable('jobs').set({ status: 'queued', updated_at: now }).where('id', '=', jobId).where('status', '=', 'draft').executeTakeFirst()
+        const res = await trx.updateTable('jobs').set({ status, updated_at: now }).where('id', '=', jobId).where('status', '=', 'draft').executeTakeFirst()
         if (Number(res.numUpdatedRows) !== 1) return false
         await insertBatches(trx, jobId, batches, now)
         return true
@@ -247,6 +253,22 @@ export function jobsRepo(db: Kysely<Database>): JobsRepo {
     },
     async withStatus(statuses) {
       return db.selectFrom('jobs').selectAll().where('status', 'in', statuses).orderBy('created_at').execute()
+    },
+    async setApproval(jobId, approvalJson, now) {
+      await db.updateTable('jobs').set({ approval_json: approvalJson, updated_at: now }).where('id', '=', jobId).execute()
+    },
+    async replaceBefore(jobId, rows) {
+      if (!rows.length) return
+      await db.transaction().execute(async (trx) => {
+        for (const r of rows) await trx.updateTable('job_rows').set({ before_json: JSON.stringify(r.before) }).where('job_id', '=', jobId).where('idx', '=', r.idx).execute()
+      })
+    },
+    async remove(jobId) {
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('job_batches').where('job_id', '=', jobId).execute()
+        await trx.deleteFrom('job_rows').where('job_id', '=', jobId).execute()
+        await trx.deleteFrom('jobs').where('id', '=', jobId).execute()
+      })
     },
     async ownedWithStatus(owner, statuses) {
       return db.selectFrom('jobs').selectAll().where('tenant_key', '=', owner.tenantKey).where('owner_open_id', '=', owner.openId).where('status', 'in', statuses).execute()

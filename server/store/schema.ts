@@ -64,6 +64,8 @@ export interface JobsTable {
   updated_at: Millis
   started_at: Millis | null
   finished_at: Millis | null
+  /** The job's approval as its page shows it (src/domain/approval.ts JobApproval), or null. */
+  approval_json: string | null
 }
 
 export interface JobRowsTable {
@@ -109,7 +111,24 @@ export interface MappingsTable {
   updated_at: Millis
 }
 
+export interface ApprovalInstancesTable {
+  instance_code: string
+  job_id: string
+  tenant_key: string
+  approval_code: string
+  state: string
+  created_at: Millis
+  decided_at: Millis | null
+}
+
+export interface ApprovalEventsTable {
+  event_id: string
+  received_at: Millis
+}
+
 export interface Database {
+  approval_instances: ApprovalInstancesTable
+  approval_events: ApprovalEventsTable
   mappings: MappingsTable
   user_grants: UserGrantsTable
   sessions: SessionsTable

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import type { ApprovalSummary, DriftItem } from '../../src/domain/approval'
 import type { JobRowError } from '../../src/domain/job-rows'
 import type { JobKind, JobRowInput, JobSummary, JobTarget, RowCheckState, TargetKind } from '../../src/domain/jobs'
 import type { FailureKind } from '../feishu/classify'
@@ -39,6 +40,19 @@ export interface TargetModule {
   keepSource?(source: NonNullable<JobSummary['source']>): JobSummary['source']
   /** Its job kinds (the kinds of src/domain/write-targets.ts whose target this is). */
   jobs: Partial<Record<JobKind, JobKindModule>>
+  /** For a target whose kinds may wait for an approval (their spec's `approval`): what the approval needs. */
+  approval?: ApprovalHooks
+}
+
+/**
+ * What an approval of a job needs from its target (server/approval asks; issue 15). Both read with
+ * the owner's own token, so Feishu applies the preparer's data permissions.
+ */
+export interface ApprovalHooks {
+  /** The records as Feishu holds them now (they become the rows' before-values), and the form's summary. */
+  snapshot(ctx: CheckContext, target: JobTarget, fields: string[], rows: Array<{ idx: number; input: JobRowInput }>): Promise<{ before: Array<{ idx: number; before: RecordState | null }>; summary: ApprovalSummary }>
+  /** What moved in Feishu since `before` was read (empty: the approved diff still holds). */
+  drift(ctx: CheckContext, target: JobTarget, fields: string[], rows: Array<{ idx: number; input: JobRowInput; before: RecordState | null }>): Promise<DriftItem[]>
 }
 
 /** What checking a request's rows may use: the owner's token and the app's paced Feishu client. */

@@ -18,6 +18,8 @@ export interface AppConfig {
   /** Where people open the app (PUBLIC_URL); sign-in works only there. */
   publicUrl?: string
   sandbox?: { authorizeUrl: string; users: SandboxUser[] }
+  /** The approvals this deployment configured (job kinds whose spec names one wait for it). */
+  approvals?: string[]
 }
 
 /** The signed-in person. Never carries a token. */

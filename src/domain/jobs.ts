@@ -3,6 +3,7 @@
  * A job writes rows of one import to one Feishu target with its owner's own user token.
  */
 
+import type { JobApproval } from './approval'
 import type { JOB_KINDS, TargetTypes, RowInputs } from './write-targets'
 
 /** Every kind of write job, from the registry of write targets (write-targets.ts). */
@@ -41,10 +42,11 @@ export interface AttendanceTarget {
 export type JobTarget = TargetTypes[TargetKind]
 
 /**
- * (draft: rows still arriving in parts →) queued → running → (paused | needs_signin)* → succeeded | finished_with_errors | cancelled | failed.
+ * (draft: rows still arriving in parts →) (awaiting_approval: a kind whose spec names an approval,
+ * in a deployment that configured it, waits for the decision in Feishu →) queued → running → (paused | needs_signin)* → succeeded | finished_with_errors | cancelled | failed.
  * `needs_signin`: the owner's Feishu authorization is gone; it continues after they sign in again.
  */
-export type JobStatus = 'draft' | 'queued' | 'running' | 'paused' | 'needs_signin' | 'succeeded' | 'finished_with_errors' | 'cancelled' | 'failed'
+export type JobStatus = 'draft' | 'awaiting_approval' | 'queued' | 'running' | 'paused' | 'needs_signin' | 'succeeded' | 'finished_with_errors' | 'cancelled' | 'failed'
 
 export const FINAL_JOB_STATUSES: readonly JobStatus[] = ['succeeded', 'finished_with_errors', 'cancelled', 'failed']
 
@@ -118,7 +120,9 @@ export interface JobSummary {
   calls: number
   /** Rows per check state (read-back, a revert's kept fields); absent when no row was checked. */
   checks?: Partial<Record<RowCheckState, number>>
-  source: { file_name?: string; sheet?: string; reverts_job_id?: string; file_sha256?: string; controls?: unknown } | null
+  source: { file_name?: string; sheet?: string; reverts_job_id?: string; file_sha256?: string; controls?: unknown; excluded?: number } | null
+  /** The job's approval in Feishu, when its kind waits for one (src/domain/approval.ts). */
+  approval?: JobApproval | null
   created_at: number
   updated_at: number
   started_at: number | null

@@ -15,8 +15,8 @@ export interface FeishuDatasource { code: string; i18n_names?: FeishuI18n[]; act
  * writes back what a save replaced. Saves are upserts keyed by employment_id + the period.
  */
 export const PAYROLL_JOB_KINDS = {
-  payroll_save: { target: 'payroll', keyField: 'employment_id', rowsPerCall: PAYROLL_SAVE_MAX_RECORDS, fieldsPerCall: null, countsAffect: true, takeBack: { kind: 'payroll_revert', action: 'revert' }, takesBack: null },
-  payroll_revert: { target: 'payroll', keyField: 'employment_id', rowsPerCall: PAYROLL_SAVE_MAX_RECORDS, fieldsPerCall: null, countsAffect: true, takeBack: null, takesBack: 'payroll_save' },
+  payroll_save: { target: 'payroll', keyField: 'employment_id', rowsPerCall: PAYROLL_SAVE_MAX_RECORDS, fieldsPerCall: null, countsAffect: true, takeBack: { kind: 'payroll_revert', action: 'revert' }, takesBack: null, approval: 'payroll' },
+  payroll_revert: { target: 'payroll', keyField: 'employment_id', rowsPerCall: PAYROLL_SAVE_MAX_RECORDS, fieldsPerCall: null, countsAffect: true, takeBack: null, takesBack: 'payroll_save', approval: 'payroll' },
 } as const
 
 /** What a payroll job's target is called where people read it (jobs.target.payroll). */

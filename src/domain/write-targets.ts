@@ -27,6 +27,11 @@ export interface JobKindSpec {
   takeBack: { kind: string; action: string } | null
   /** This kind only takes back another job (created from that job, never from an import). */
   takesBack: string | null
+  /**
+   * The approval a job of this kind waits for before its first Feishu write, when the deployment
+   * configured one under this name (server/config.ts); without it the kind runs at once.
+   */
+  approval?: string
 }
 
 /** Every job kind: a new target adds its module's kinds here and nowhere else. */
@@ -66,6 +71,11 @@ export const TARGET_KIND_NAMES = [...new Set(Object.values(JOB_KINDS).map((s: Jo
 
 export function jobKindSpec(kind: JobKind): JobKindSpec {
   return JOB_KINDS[kind]
+}
+
+/** The approval a job kind waits for (when configured), or null. */
+export function approvalOf(kind: JobKind): string | null {
+  return (jobKindSpec(kind) as JobKindSpec).approval ?? null
 }
 
 export function isJobKind(kind: string): kind is JobKind {

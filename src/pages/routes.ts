@@ -12,6 +12,8 @@ export const routes: RouteRecordRaw[] = [
   // Lazy: the job pages are only opened by people who write data; their messages come with them.
   { path: '/jobs', name: 'jobs', component: () => withPageMessages(import('./JobsPage.vue')) },
   { path: '/jobs/:id', name: 'job', component: () => withPageMessages(import('./JobPage.vue')) },
+  // The link in a Feishu approval form: the approver's read-only view of the change (issue 15).
+  { path: '/review/:id', name: 'approval-review', component: () => withPageMessages(import('./ApprovalReviewPage.vue')) },
   { path: '/attendance', name: 'attendance', component: () => withPageMessages(import('./AttendancePage.vue')) },
   { path: '/payroll', name: 'payroll', component: () => withPageMessages(import('./PayrollPage.vue')) },
   { path: '/payroll/:source', name: 'payroll-source', component: () => withPageMessages(import('./PayrollPage.vue')) },

@@ -179,6 +179,8 @@ export const useJobsStore = defineStore('jobs', (): JobsStore => {
         if (gen !== generation) return
         attempts = 0
         stream.value = 'live'
+        // While a job waits for its approval, progress means the approval moved: read who and what.
+        if (job.state.data?.status === 'awaiting_approval') void loadDetail('job').catch(() => undefined)
         applyProgress(progress)
       },
       onEnd: () => {

@@ -25,7 +25,7 @@ export interface CompareProgress {
 }
 
 /** What the job keeps about its preparation: the file, and the control totals (payroll-checks.ts). */
-export type SubmitSource = { file_name?: string; sheet?: string; file_sha256?: string; controls?: JobControls }
+export type SubmitSource = { file_name?: string; sheet?: string; file_sha256?: string; controls?: JobControls; excluded?: number }
 
 export interface ComparisonResult {
   sourceCode: string

@@ -248,9 +248,9 @@ describe('failure injection', () => {
 })
 
 describe('sandbox-only endpoints', () => {
-  it('GET /sandbox/users lists the five personas with avatar and role in both languages', async () => {
+  it('GET /sandbox/users lists the six personas (five importers and the payroll approver) with avatar and role in both languages', async () => {
     const r = await call<{ users: { user_id: string; name: string; en_name: string; avatar_url: string; role: Record<string, string> }[] }>(sb, 'GET', '/sandbox/users')
-    expect(r.body.users.map((u) => u.user_id)).toEqual(['wangfang', 'lina', 'zhangwei', 'liuyang', 'chenjing'])
+    expect(r.body.users.map((u) => u.user_id)).toEqual(['wangfang', 'lina', 'zhangwei', 'liuyang', 'chenjing', 'sunli'])
     for (const u of r.body.users) {
       expect(u.avatar_url).toBe(`${sb.url}/sandbox/avatar/${u.user_id}.svg`)
       expect(u.role['zh-CN']).toBeTruthy()

@@ -81,3 +81,40 @@ describe('@larksuiteoapi/node-sdk against the sandbox', () => {
     expect(err?.response?.headers['x-tt-logid']).toMatch(/^\d{14}/)
   })
 })
+
+describe('@larksuiteoapi/node-sdk: approval v4 and the approval_instance event', () => {
+  it('creates, gets and subscribes with the SDK, and the SDK\'s own EventDispatcher accepts the sandbox\'s encrypted, signed event', async () => {
+    const { PAYROLL_APPROVAL_CODE } = await import('../../server/sandbox/approval/definitions')
+    const { SANDBOX_EVENT_ENCRYPT_KEY, SANDBOX_EVENT_VERIFICATION_TOKEN } = await import('../../server/sandbox/credentials')
+    const { createServer } = await import('node:http')
+    const seen: Array<{ headers: Record<string, unknown>; body: string }> = []
+    const hook = createServer((req, res) => {
+      let body = ''
+      req.on('data', (c: Buffer) => { body += c.toString() })
+      req.on('end', () => { seen.push({ headers: req.headers, body }); res.end('{}') })
+    })
+    await new Promise<void>((ok) => hook.listen(0, '127.0.0.1', () => ok()))
+    try {
+      sb.setKnobs({ approvalEvents: { requestUrl: `http://127.0.0.1:${(hook.address() as { port: number }).port}/` } })
+      expect((await client.approval.v4.approval.subscribe({ path: { approval_code: PAYROLL_APPROVAL_CODE } })).code).toBe(0)
+      const openId = sb.state.byUserId.get('wangfang')!.open_id
+      const created = await client.approval.v4.instance.create({ data: { approval_code: PAYROLL_APPROVAL_CODE, open_id: openId, form: JSON.stringify([{ id: 'hr_import_target', type: 'input', value: 'x' }]) } })
+      expect(created.code).toBe(0)
+      const code = created.data!.instance_code
+      const got = await client.approval.v4.instance.get({ path: { instance_id: code }, params: { user_id_type: 'open_id' } })
+      expect(got.data).toMatchObject({ status: 'PENDING', open_id: openId })
+      await sb.state.approval.settled()
+      expect(seen).toHaveLength(1)
+      let handled: Record<string, unknown> | null = null
+      const dispatcher = new lark.EventDispatcher({ encryptKey: SANDBOX_EVENT_ENCRYPT_KEY, verificationToken: SANDBOX_EVENT_VERIFICATION_TOKEN, logger: silent }).register({
+        approval_instance: async (data: Record<string, unknown>) => { handled = data },
+      } as never)
+      await dispatcher.invoke(Object.assign(Object.create({ headers: seen[0]!.headers }), JSON.parse(seen[0]!.body)), { needCheck: true })
+      expect(handled).toMatchObject({ instance_code: code, status: 'PENDING', approval_code: PAYROLL_APPROVAL_CODE })
+      // The SDK's own AES decryption reads the same body.
+      expect(JSON.parse(new lark.AESCipher(SANDBOX_EVENT_ENCRYPT_KEY).decrypt(JSON.parse(seen[0]!.body).encrypt))).toMatchObject({ type: 'event_callback', token: SANDBOX_EVENT_VERIFICATION_TOKEN })
+    } finally {
+      await new Promise<void>((ok) => hook.close(() => ok()))
+    }
+  })
+})

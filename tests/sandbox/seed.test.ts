@@ -29,11 +29,11 @@ describe('the deterministic seed', () => {
     expect([...counts].filter(([, n]) => n > 1)).toEqual([['FS10086', 2]])
   })
 
-  it('makes the five README personas employees, and holds the official examples\' ids', () => {
-    for (const id of ['wangfang', 'lina', 'zhangwei', 'liuyang', 'chenjing']) {
+  it('makes the six README personas employees, and holds the official examples\' ids', () => {
+    for (const id of ['wangfang', 'lina', 'zhangwei', 'liuyang', 'chenjing', 'sunli']) {
       expect(seed.employees.find((x) => x.user_id === id)?.persona).toBe(true)
     }
-    expect(PERSONAS.filter((p) => p.persona)).toHaveLength(5)
+    expect(PERSONAS.filter((p) => p.persona)).toHaveLength(6)
     expect(seed.employees.some((x) => x.employment_id === '6993242233201853965')).toBe(true)
     expect(seed.employees.some((x) => x.user_id === 'ax11d')).toBe(true)
     expect(seed.rules.some((r) => r.archive_rule_id === '1')).toBe(true)

@@ -8,7 +8,7 @@ import type { Clock } from '../../server/clock'
 import { loadConfig } from '../../server/config'
 import { createLogger, type Logger } from '../../server/logger'
 import { startSandbox } from '../../server/sandbox/index'
-import { SANDBOX_APP_ID, SANDBOX_APP_SECRET } from '../../server/sandbox/credentials'
+import { SANDBOX_APP_ID, SANDBOX_APP_SECRET, SANDBOX_EVENT_ENCRYPT_KEY, SANDBOX_EVENT_VERIFICATION_TOKEN } from '../../server/sandbox/credentials'
 import type { SandboxUser } from '../../server/routes/config'
 import { openSqlite } from '../../server/store/sqlite'
 import { requestedScopes } from '../../server/auth/capabilities'
@@ -61,16 +61,16 @@ export async function sandboxProcess(): Promise<{ url: string; pid: number; clos
   return { url, pid: child.pid!, close: async () => { child.kill('SIGTERM'); await new Promise((ok) => child.once('exit', ok)) } }
 }
 
-export async function startStack(opts: { retry?: RetryPolicy; sandbox?: { url: string; close(): Promise<void> } } = {}) {
+export async function startStack(opts: { retry?: RetryPolicy; sandbox?: { url: string; close(): Promise<void> }; env?: Record<string, string>; dataDir?: string } = {}) {
   const sandbox = (opts.sandbox ?? (await startSandbox({ port: 0 }))) as Awaited<ReturnType<typeof startSandbox>>
-  const dataDir = mkdtempSync(join(tmpdir(), 'hr-gadget-'))
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'hr-gadget-'))
   const port = await freePort()
-  const config = loadConfig({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'debug' }, { appId: SANDBOX_APP_ID, appSecret: SANDBOX_APP_SECRET, baseUrl: sandbox.url })
+  const config = loadConfig({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'debug', ...opts.env }, { appId: SANDBOX_APP_ID, appSecret: SANDBOX_APP_SECRET, baseUrl: sandbox.url, encryptKey: SANDBOX_EVENT_ENCRYPT_KEY, verificationToken: SANDBOX_EVENT_VERIFICATION_TOKEN })
   const db = await openSqlite(join(dataDir, 'app.db'))
   const clock = movableClock()
   const logs: string[] = []
   const sandboxUsers = async () => ((await (await fetch(`${sandbox.url}/sandbox/users`)).json()) as { users: SandboxUser[] }).users
-  const { app, runner } = buildApp({ config, db, clock, logger: testLogger(logs), distDir: resolve('dist'), sandboxUsers, ...(opts.retry ? { retry: opts.retry } : {}) })
+  const { app, runner, approvals } = buildApp({ config, db, clock, logger: testLogger(logs), distDir: resolve('dist'), sandboxUsers, ...(opts.retry ? { retry: opts.retry } : {}) })
   const responses: string[] = []
 
   /** A browser-like client: keeps its cookie, sends the app's CSRF header. */
@@ -128,8 +128,9 @@ export async function startStack(opts: { retry?: RetryPolicy; sandbox?: { url: s
   }
 
   return {
-    forgetGrants, app, runner, sandbox, config, db, clock, logs, responses, dataDir, client, accessCode, signedIn,
+    forgetGrants, app, runner, approvals, sandbox, config, db, clock, logs, responses, dataDir, client, accessCode, signedIn,
     async close() {
+      approvals.stop()
       await runner.shutdown()
       await db.destroy()
       await sandbox.close()

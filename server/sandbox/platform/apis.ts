@@ -19,6 +19,11 @@ export const API_IDS = [
   'datasource_record.query',
   'payment_activity.list',
   'corehr.employee.search',
+  'approval.instance.create',
+  'approval.instance.get',
+  'approval.instance.cancel',
+  'approval.subscribe',
+  'contact.user.get',
 ] as const
 
 export type ApiId = (typeof API_IDS)[number]
@@ -63,7 +68,43 @@ const PAY_INTERNAL: ErrorSpec = { status: 500, code: 2500001, msg: 'unknown erro
 const GENERIC_INTERNAL: ErrorSpec = { status: 500, code: 99991500, msg: 'internal server error' }
 const ATT_SCOPES = ['attendance:task']
 
+// Approval v4: instance create 100/min (its doc's 接口频率限制); get 1000/min & 50/s; cancel and
+// subscribe are "special" limits in the docs (UNCONFIRMED numbers): the sandbox uses 100/min.
+// 1390001 "param is invalid" is the approval API family's parameter error; its 5xx is undocumented.
+const APPROVAL_PARAM: ErrorSpec = { status: 400, code: 1390001, msg: 'param is invalid' }
+const APPROVAL_WRITE_SCOPES = ['approval:approval', 'approval:instance']
+const APPROVAL_APIS = {
+  'approval.instance.create': {
+    id: 'approval.instance.create', method: 'POST', path: '/open-apis/approval/v4/instances',
+    auth: { mode: 'token', tokens: ['tenant'], scopes: APPROVAL_WRITE_SCOPES },
+    rate: [perMinute(100)], style: 'envelope', paramInvalid: APPROVAL_PARAM, internal: GENERIC_INTERNAL,
+  },
+  'approval.instance.get': {
+    id: 'approval.instance.get', method: 'GET', path: '/open-apis/approval/v4/instances/:instance_id',
+    auth: { mode: 'token', tokens: ['tenant'], scopes: [...APPROVAL_WRITE_SCOPES, 'approval:approval:readonly'] },
+    rate: [perMinute(1000), perSecond(50)], style: 'envelope', paramInvalid: APPROVAL_PARAM, internal: GENERIC_INTERNAL,
+  },
+  'approval.instance.cancel': {
+    id: 'approval.instance.cancel', method: 'POST', path: '/open-apis/approval/v4/instances/cancel',
+    auth: { mode: 'token', tokens: ['tenant'], scopes: APPROVAL_WRITE_SCOPES },
+    rate: [perMinute(100)], style: 'envelope', paramInvalid: APPROVAL_PARAM, internal: GENERIC_INTERNAL,
+  },
+  'approval.subscribe': {
+    id: 'approval.subscribe', method: 'POST', path: '/open-apis/approval/v4/approvals/:approval_code/subscribe',
+    auth: { mode: 'token', tokens: ['tenant'], scopes: ['approval:approval', 'approval:approval:readonly'] },
+    rate: [perMinute(100)], style: 'envelope', paramInvalid: APPROVAL_PARAM, internal: GENERIC_INTERNAL,
+  },
+  // Contact v3: one user by id, to name an approver (tenant token; base fields need contact:user.base:readonly).
+  'contact.user.get': {
+    id: 'contact.user.get', method: 'GET', path: '/open-apis/contact/v3/users/:user_id',
+    auth: { mode: 'token', tokens: ['tenant', 'user'], scopes: ['contact:user.base:readonly', 'contact:contact:readonly_as_app'] },
+    rate: [perMinute(1000), perSecond(50)], style: 'envelope',
+    paramInvalid: { status: 400, code: 40001, msg: 'param error' }, internal: GENERIC_INTERNAL,
+  },
+} as const satisfies Partial<Record<ApiId, ApiSpec>>
+
 export const APIS: Record<ApiId, ApiSpec> = {
+  ...APPROVAL_APIS,
   'auth.tenant_access_token': {
     id: 'auth.tenant_access_token', method: 'POST', path: '/open-apis/auth/v3/tenant_access_token/internal',
     auth: { mode: 'none' }, rate: [], style: 'envelope',
@@ -173,4 +214,6 @@ export const DEFAULT_APP_SCOPES: readonly string[] = [
   'contact:user.employee:readonly',
   'contact:user.email:readonly',
   'contact:user.phone:readonly',
+  'approval:approval',
+  'approval:instance',
 ]

@@ -1,6 +1,7 @@
 // Knobs: latency, error injection, token lifetimes, app scopes, rate limits — everything a test or the
 // demo may turn. `GET /sandbox/knobs` shows them, `PUT /sandbox/knobs` (or `sb.setKnobs`) merges a patch.
 import { z } from 'zod'
+import { SANDBOX_EVENT_ENCRYPT_KEY, SANDBOX_EVENT_VERIFICATION_TOKEN } from '../credentials'
 import { API_IDS, DEFAULT_APP_SCOPES, type ApiId, type RateWindow } from './apis'
 
 export const RATE_KINDS = ['http5xx', 'rateLimit429', 'lock2500021', 'timeout', 'drop'] as const
@@ -53,6 +54,12 @@ export interface Knobs {
    * has something to catch. Not a documented Feishu behaviour; a test aid.
    */
   payrollStoreDifferently: string[]
+  /**
+   * Event subscription of the app (事件与回调): where `approval_instance` events go (null = not
+   * configured: no events), its Encrypt Key (null = plaintext, unsigned) and Verification Token;
+   * `delayMs` holds each delivery, `drop` loses it, `duplicate` sends it twice (same uuid).
+   */
+  approvalEvents: { requestUrl: string | null; encryptKey: string | null; verificationToken: string; delayMs: number; drop: boolean; duplicate: boolean }
 }
 
 export function defaultKnobs(): Knobs {
@@ -70,6 +77,7 @@ export function defaultKnobs(): Knobs {
     datasourceCapacity: 100_000,
     corehrIdConversionFails: [],
     payrollStoreDifferently: [],
+    approvalEvents: { requestUrl: null, encryptKey: SANDBOX_EVENT_ENCRYPT_KEY, verificationToken: SANDBOX_EVENT_VERIFICATION_TOKEN, delayMs: 0, drop: false, duplicate: false },
   }
 }
 
@@ -92,6 +100,10 @@ export const knobsPatchSchema = z.strictObject({
   datasourceCapacity: z.number().int().min(0),
   corehrIdConversionFails: z.array(z.string().min(1)),
   payrollStoreDifferently: z.array(z.string().min(1)),
+  approvalEvents: z.strictObject({
+    requestUrl: z.url().nullable(), encryptKey: z.string().min(1).nullable(), verificationToken: z.string().min(1),
+    delayMs: z.number().int().min(0).max(600_000), drop: z.boolean(), duplicate: z.boolean(),
+  }).partial(),
 }).partial()
 
 export type KnobsPatch = z.input<typeof knobsPatchSchema>
@@ -110,6 +122,7 @@ export function mergeKnobs(current: Knobs, patch: KnobsPatch): Knobs {
     errorRates: { ...current.errorRates, ...stripUndefined(p.errorRates ?? {}) },
     tokenTtl: { ...current.tokenTtl, ...stripUndefined(p.tokenTtl ?? {}) },
     rateLimits: { ...current.rateLimits, ...p.rateLimits },
+    approvalEvents: { ...current.approvalEvents, ...stripUndefined(p.approvalEvents ?? {}) },
   }
 }
 

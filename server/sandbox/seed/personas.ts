@@ -77,6 +77,15 @@ export const PERSONAS: readonly PersonaSpec[] = [
     },
   },
   {
+    user_id: 'sunli', name: '孙丽', en_name: 'Sun Li', department: 'FIN', employee_no: 'FS00007',
+    employment_id: '7041234567890120007', email_local: 'sun.li', persona: true,
+    rights: { payroll: 'all', attendanceRules: 'none', refreshAllowed: true },
+    role: {
+      'zh-CN': '薪酬审批人：审批外部算薪数据的写入（审批定义「薪酬数据写入审批」）；可查看所有部门的外部算薪数据',
+      'en-US': 'Payroll approver: approves writes of external payroll data (the "Payroll data release" approval); reads every department',
+    },
+  },
+  {
     user_id: 'ax11d', name: '赵敏', en_name: 'Zhao Min', department: 'HR', employee_no: 'FS00006',
     employment_id: '7041234567890120006', email_local: 'zhao.min', persona: false,
     rights: { payroll: 'none', attendanceRules: 'all', refreshAllowed: true },

@@ -3,6 +3,7 @@ import { m001Sessions } from './001-sessions'
 import { m002Mappings } from './002-mappings'
 import { m003Jobs } from './003-jobs'
 import { m004RowChecks } from './004-row-checks'
+import { m005Approvals } from './005-approvals'
 
 /** Migrations in order. Names never change once shipped; add a new file for every schema change. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '002-mappings': m002Mappings,
   '003-jobs': m003Jobs,
   '004-row-checks': m004RowChecks,
+  '005-approvals': m005Approvals,
 }
 
 export const migrationProvider: MigrationProvider = {

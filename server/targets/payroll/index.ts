@@ -5,6 +5,7 @@ import { payrollTarget } from '../../../src/domain/payroll'
 import type { FailureKind } from '../../feishu/classify'
 import type { LoadedRow } from '../../jobs/job-context'
 import type { CheckContext, JobKindModule, TargetModule } from '../types'
+import { payrollApproval } from './approval'
 import { beforeAhead } from './before-ahead'
 import { readBack } from './read-back'
 import { findDatasource } from './datasources'
@@ -100,4 +101,5 @@ export const payrollModule: TargetModule = {
   probeScope: 'payroll:external_datasource_configuration:read',
   keepSource: keepControls,
   jobs: { payroll_save: save, payroll_revert: revert },
+  approval: payrollApproval,
 }

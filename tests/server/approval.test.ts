@@ -1,0 +1,338 @@
+import { serve, type ServerType } from '@hono/node-server'
+import type { AddressInfo } from 'node:net'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { JobSummary } from '../../src/domain/jobs'
+import { PAYROLL_APPROVAL_CODE, SELF_APPROVAL_CODE } from '../../server/sandbox/approval/definitions'
+import { wireRequest } from '../../server/sandbox/approval/events'
+import { SANDBOX_APP_ID, SANDBOX_EVENT_ENCRYPT_KEY, SANDBOX_EVENT_VERIFICATION_TOKEN } from '../../server/sandbox/credentials'
+import { startSandbox } from '../../server/sandbox/index'
+import { sandboxCalls, sandboxEmployees, setKnobs, startStack, waitForJob, type SandboxEmployee } from './harness'
+
+type Sandbox = Awaited<ReturnType<typeof startSandbox>>
+type Stack = Awaited<ReturnType<typeof startStack>>
+
+const SOURCE = 'sales_commission__c'
+let sandbox: Sandbox
+let hired: SandboxEmployee[]
+let seq = 0
+const key = () => `approval-${Date.now()}-${seq++}`
+/** The sandbox outlives each app stack (a restart keeps Feishu's state). */
+const shared = () => ({ url: sandbox.url, close: async () => {} })
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0 })
+  hired = (await sandboxEmployees(sandbox.url, { department: 'SAL', status: 'hired', limit: 200 })).filter((e) => !['lina'].includes(e.user_id))
+})
+afterAll(async () => { await sandbox.close() })
+beforeEach(async () => {
+  await setKnobs(sandbox.url, { approvalEvents: { drop: false, delayMs: 0, duplicate: false }, appScopes: [...new Set([...sandbox.state.knobs.appScopes, 'approval:approval', 'approval:instance'])] })
+})
+
+/** The app stack with approval configured, listening on a port so the sandbox can deliver events to it. */
+async function approvalStack(env: Record<string, string> = {}, dataDir?: string): Promise<Stack & { url: string; stop(): Promise<void> }> {
+  const stack = await startStack({ sandbox: shared(), env: { PAYROLL_APPROVAL_CODE, APPROVAL_POLL_MS: '3600000', ...env }, ...(dataDir ? { dataDir } : {}) })
+  const server: ServerType = await new Promise((ok) => { const s = serve({ fetch: stack.app.fetch, port: 0, hostname: '127.0.0.1' }, () => ok(s)) })
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  await setKnobs(sandbox.url, { approvalEvents: { requestUrl: `${url}/api/feishu/events`, drop: false, delayMs: 0, duplicate: false } })
+  return {
+    ...stack, url,
+    async stop() {
+      await new Promise<void>((ok) => { server.close(() => ok()); (server as import('node:http').Server).closeAllConnections() })
+      await stack.close()
+    },
+  }
+}
+
+const rowsFor = (people: SandboxEmployee[], amount: (i: number) => string) =>
+  people.map((e, i) => ({ row: i + 2, employment_id: e.employment_id, values: { commission_amount__c: amount(i) } }))
+
+async function submit(c: Awaited<ReturnType<Stack['signedIn']>>, people: SandboxEmployee[], period: string, amount: (i: number) => string = (i) => `${100 + i}.50`) {
+  const res = await c.request('POST', '/api/jobs', {
+    idempotency_key: key(), kind: 'payroll_save', target: { type: 'payroll', source_code: SOURCE, payroll_period: period }, rows: rowsFor(people, amount),
+    source: { file_name: 'commission.xlsx', file_sha256: 'a'.repeat(64), excluded: 2 },
+  })
+  return res
+}
+
+async function decide(instanceCode: string, action: 'approve' | 'reject', comment?: string, userId = 'sunli') {
+  const res = await fetch(`${sandbox.url}/sandbox/approval/decide`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ instance_code: instanceCode, user_id: userId, action, ...(comment ? { comment } : {}) }) })
+  expect(res.status).toBe(200)
+  await fetch(`${sandbox.url}/sandbox/inspect/events?settle=1`)
+}
+
+async function records(period: string) {
+  const res = await fetch(`${sandbox.url}/sandbox/inspect/payroll?source_code=${SOURCE}`)
+  return ((await res.json()) as { records: Array<{ employment_id: string; period: string; active_status: number; values: Record<string, string> }> }).records.filter((r) => r.period === period)
+}
+
+const saves = async () => (await sandboxCalls(sandbox.url, { api: 'datasource_record.save' })).length
+const jobOf = (res: { json: Record<string, unknown> }) => res.json.job as JobSummary
+
+describe('payroll approval in Feishu', () => {
+  let stack: Awaited<ReturnType<typeof approvalStack>>
+  beforeAll(async () => { stack = await approvalStack() })
+  afterAll(async () => { await stack.stop() })
+
+  it('submits instead of writing: the job waits, Feishu holds an instance with the counts, totals, file hash and link, and nothing is saved', async () => {
+    const c = await stack.signedIn('wangfang')
+    const before = await saves()
+    // Two of these already have a 2024-09 record in the seed? Use a fresh period: all new.
+    const res = await submit(c, hired.slice(0, 3), '2031-03', (i) => ['10.25', '20.50', '30.00'][i]!)
+    expect(res.status).toBe(201)
+    const job = jobOf(res)
+    expect(job.status).toBe('awaiting_approval')
+    expect(job.approval).toMatchObject({ state: 'pending', approvers: [{ user_id: 'sunli' }] })
+    const inst = sandbox.state.approval.instances.get(job.approval!.instance_code)!
+    expect(inst.approval_code).toBe(PAYROLL_APPROVAL_CODE)
+    expect(inst.user_id).toBe('wangfang')
+    const form = Object.fromEntries((JSON.parse(inst.form) as Array<{ id: string; value: string }>).map((w) => [w.id, w.value]))
+    expect(form.hr_import_target).toBe(`${SOURCE} · 2031-03`)
+    expect(form.hr_import_counts).toContain('New 3 · Changed 0 · Unchanged 0 · Excluded 2')
+    expect(form.hr_import_totals).toContain('0 → 60.75')
+    expect(form.hr_import_file).toBe(`commission.xlsx · SHA-256 ${'a'.repeat(64)}`)
+    expect(form.hr_import_link).toBe(`${stack.config.publicUrl}/review/${job.id}`)
+    await stack.approvals.poll()
+    expect((await c.request('GET', `/api/jobs/${job.id}`)).json.job).toMatchObject({ status: 'awaiting_approval' })
+    expect(await saves()).toBe(before)
+    expect(await records('2031-03')).toEqual([])
+  })
+
+  it('approved (the event arrives, twice) → written exactly once, with the preparer\'s token, and both see who approved', async () => {
+    const c = await stack.signedIn('wangfang')
+    const approver = await stack.signedIn('sunli')
+    await setKnobs(sandbox.url, { approvalEvents: { duplicate: true } })
+    const people = hired.slice(3, 8)
+    const job = jobOf(await submit(c, people, '2031-04'))
+    const savesBefore = await saves()
+    // The approver opens the link: the frozen rows, and what Feishu holds now as they may see it.
+    const review = await approver.request('GET', `/api/approvals/${job.id}`)
+    expect(review.status).toBe(200)
+    expect((review.json.rows as unknown[]).length).toBe(5)
+    expect(review.json.now).toEqual([null, null, null, null, null])
+    // Anyone else: 404, as for a job that does not exist.
+    expect((await (await stack.signedIn('lina')).request('GET', `/api/approvals/${job.id}`)).status).toBe(404)
+    await decide(job.approval!.instance_code, 'approve', '核对无误')
+    const done = await waitForJob(c, job.id)
+    expect(done.job.status).toBe('succeeded')
+    expect(done.job.approval).toMatchObject({ state: 'approved', decided_by: { user_id: 'sunli', name: '孙丽', en_name: 'Sun Li' }, comment: '核对无误' })
+    expect(await saves()).toBe(savesBefore + 1)
+    const saved = await sandboxCalls(sandbox.url, { api: 'datasource_record.save' })
+    expect(saved[saved.length - 1]!.user).toBe('wangfang')
+    expect((await records('2031-04')).map((r) => r.employment_id).sort()).toEqual(people.map((p) => p.employment_id).sort())
+    // The same event came twice: handled once (no second run, no second save).
+    await stack.approvals.poll()
+    await stack.runner.idle()
+    expect(await saves()).toBe(savesBefore + 1)
+  })
+
+  it('rejected → the job ends unwritten, showing the approver and the comment', async () => {
+    const c = await stack.signedIn('wangfang')
+    await stack.signedIn('sunli')
+    const before = await saves()
+    const job = jobOf(await submit(c, hired.slice(8, 10), '2031-05'))
+    await decide(job.approval!.instance_code, 'reject', '金额不对，请核对')
+    const done = await waitForJob(c, job.id)
+    expect(done.job).toMatchObject({ status: 'cancelled', error: { code: 'approval_rejected' }, counts: { cancelled: 2, succeeded: 0 } })
+    expect(done.job.approval).toMatchObject({ state: 'rejected', decided_by: { user_id: 'sunli', name: '孙丽' }, comment: '金额不对，请核对' })
+    expect(await saves()).toBe(before)
+    expect(await records('2031-05')).toEqual([])
+  })
+
+  it('cancelled by the preparer → withdrawn in Feishu too; deleted definition → the job ends; nothing written either way', async () => {
+    const c = await stack.signedIn('wangfang')
+    const before = await saves()
+    const a = jobOf(await submit(c, hired.slice(10, 12), '2031-06'))
+    expect((await c.request('POST', `/api/jobs/${a.id}/cancel`)).status).toBe(200)
+    expect(sandbox.state.approval.instances.get(a.approval!.instance_code)!.status).toBe('CANCELED')
+    expect((await c.request('GET', `/api/jobs/${a.id}`)).json.job).toMatchObject({ status: 'cancelled', approval: { state: 'canceled' } })
+    // An approval that comes anyway is ignored: the instance is no longer the job's pending one.
+    const b = jobOf(await submit(c, hired.slice(12, 14), '2031-06'))
+    await fetch(`${sandbox.url}/sandbox/approval/delete-definition`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ approval_code: PAYROLL_APPROVAL_CODE }) })
+    await fetch(`${sandbox.url}/sandbox/inspect/events?settle=1`)
+    const done = await waitForJob(c, b.id)
+    expect(done.job).toMatchObject({ status: 'cancelled', error: { code: 'approval_deleted' }, approval: { state: 'deleted' } })
+    expect(await saves()).toBe(before)
+  })
+
+  it('drift: records changed in Feishu after the approval → not written; a new approval is asked for, showing what moved', async () => {
+    const c = await stack.signedIn('wangfang')
+    const people = hired.slice(14, 16)
+    // One of them has a record already.
+    const first = jobOf(await submit(c, people.slice(0, 1), '2031-07', () => '5.00'))
+    await decide(first.approval!.instance_code, 'approve')
+    await waitForJob(c, first.id)
+    const job = jobOf(await submit(c, people, '2031-07', () => '9.99'))
+    expect(job.status).toBe('awaiting_approval')
+    const before = await saves()
+    // Someone changes the record in Feishu between the submission and the decision.
+    sandbox.state.payrollStore(SOURCE).get(`${people[0]!.employment_id}|2031-07`)!.values.set('commission_amount__c', '7.77')
+    await decide(job.approval!.instance_code, 'approve')
+    let now = (await c.request('GET', `/api/jobs/${job.id}`)).json.job as JobSummary
+    for (let i = 0; i < 200 && now.approval?.instance_code === job.approval!.instance_code; i++) {
+      await stack.approvals.idle()
+      now = (await c.request('GET', `/api/jobs/${job.id}`)).json.job as JobSummary
+    }
+    expect(now.status).toBe('awaiting_approval')
+    expect(now.approval).toMatchObject({ state: 'pending', drift: { total: 1, items: [{ key: people[0]!.employment_id, field: 'commission_amount__c', approved: '5.00', now: '7.77' }] } })
+    expect(now.approval!.instance_code).not.toBe(job.approval!.instance_code)
+    expect(await saves()).toBe(before)
+    // The new approval covers what Feishu holds now; approving it writes.
+    await decide(now.approval!.instance_code, 'approve')
+    const done = await waitForJob(c, job.id)
+    expect(done.job.status).toBe('succeeded')
+    expect(done.rows.find((r) => r.input.row === 2)!.before).toMatchObject({ values: { commission_amount__c: '7.77' } })
+  })
+
+  it('a revert waits for its own approval too, then writes the earlier state back', async () => {
+    const c = await stack.signedIn('wangfang')
+    const people = hired.slice(24, 26)
+    const job = jobOf(await submit(c, people, '2031-02'))
+    await decide(job.approval!.instance_code, 'approve')
+    expect((await waitForJob(c, job.id)).job.status).toBe('succeeded')
+    const before = await saves()
+    const revert = await c.request('POST', `/api/jobs/${job.id}/revert`, {})
+    expect(revert.status).toBe(201)
+    const r = jobOf(revert)
+    expect(r).toMatchObject({ kind: 'payroll_revert', status: 'awaiting_approval', approval: { state: 'pending' } })
+    expect(await saves()).toBe(before)
+    await decide(r.approval!.instance_code, 'approve')
+    expect((await waitForJob(c, r.id)).job.status).toBe('succeeded')
+    expect((await records('2031-02')).every((x) => x.active_status === 2)).toBe(true)
+  })
+
+  it('an instance Feishu no longer knows ends its job unwritten at the next poll', async () => {
+    const c = await stack.signedIn('wangfang')
+    const job = jobOf(await submit(c, hired.slice(26, 28), '2031-01'))
+    sandbox.state.approval.instances.delete(job.approval!.instance_code)
+    await stack.approvals.poll()
+    expect((await waitForJob(c, job.id)).job).toMatchObject({ status: 'cancelled', error: { code: 'approval_deleted' }, approval: { state: 'deleted' } })
+    expect(await records('2031-01')).toEqual([])
+  })
+
+  it('events off → polling finds the decision', async () => {
+    const c = await stack.signedIn('wangfang')
+    await setKnobs(sandbox.url, { approvalEvents: { drop: true } })
+    const job = jobOf(await submit(c, hired.slice(16, 18), '2031-08'))
+    await decide(job.approval!.instance_code, 'approve')
+    expect((await c.request('GET', `/api/jobs/${job.id}`)).json.job).toMatchObject({ status: 'awaiting_approval' })
+    expect(sandbox.state.approval.deliveries.filter((d) => d.instance_code === job.approval!.instance_code).every((d) => d.outcome === 'dropped')).toBe(true)
+    await stack.approvals.poll()
+    expect((await waitForJob(c, job.id)).job.status).toBe('succeeded')
+  })
+
+  it('refuses forged and unsigned events with 401 and changes nothing; a replayed or out-of-order event changes nothing either', async () => {
+    const c = await stack.signedIn('wangfang')
+    const job = jobOf(await submit(c, hired.slice(18, 20), '2031-09'))
+    const code = job.approval!.instance_code
+    const settings = { requestUrl: null, encryptKey: SANDBOX_EVENT_ENCRYPT_KEY, verificationToken: SANDBOX_EVENT_VERIFICATION_TOKEN }
+    const event = (status: string, uuid: string) => ({
+      ts: '1700000000.1', uuid, token: SANDBOX_EVENT_VERIFICATION_TOKEN, type: 'event_callback',
+      event: { app_id: SANDBOX_APP_ID, tenant_key: sandbox.state.tenantKey, type: 'approval_instance', approval_code: PAYROLL_APPROVAL_CODE, instance_code: code, status, operate_time: '1', instance_operate_time: '1' },
+    })
+    const post = (req: { body: string; headers: Record<string, string> }) => fetch(`${stack.url}/api/feishu/events`, { method: 'POST', headers: req.headers, body: req.body })
+    // Signed with another key.
+    const forged = wireRequest({ ...settings, encryptKey: 'not-the-key' }, event('APPROVED', 'forged-1'), Date.now())
+    expect((await post(forged)).status).toBe(401)
+    // Genuine body, signature stripped.
+    const genuine = wireRequest(settings, event('APPROVED', 'real-1'), Date.now())
+    const { 'x-lark-signature': _sig, ...unsigned } = genuine.headers
+    expect((await post({ body: genuine.body, headers: unsigned })).status).toBe(401)
+    // Plaintext (unencrypted) events are refused too.
+    expect((await post({ body: JSON.stringify(event('APPROVED', 'plain-1')), headers: { 'content-type': 'application/json' } })).status).toBe(401)
+    // A genuine-looking event that says APPROVED while Feishu holds PENDING moves nothing.
+    expect((await post(genuine)).status).toBe(200)
+    await stack.approvals.idle()
+    expect((await c.request('GET', `/api/jobs/${job.id}`)).json.job).toMatchObject({ status: 'awaiting_approval', approval: { state: 'pending' } })
+    // Rejected for real; then a replay of the earlier event and an out-of-order PENDING change nothing.
+    await decide(code, 'reject', 'no')
+    await waitForJob(c, job.id)
+    expect((await post(genuine)).status).toBe(200)
+    expect((await post(wireRequest(settings, event('PENDING', 'late-1'), Date.now()))).status).toBe(200)
+    await stack.approvals.idle()
+    expect((await c.request('GET', `/api/jobs/${job.id}`)).json.job).toMatchObject({ status: 'cancelled', approval: { state: 'rejected' } })
+    expect(await records('2031-09')).toEqual([])
+    // An event for an instance the app never created: answered, ignored and logged.
+    const stranger = wireRequest(settings, { ...event('APPROVED', 'stranger-1'), event: { ...event('APPROVED', 'x').event, instance_code: 'NOT-OURS-0000' } }, Date.now())
+    expect((await post(stranger)).status).toBe(200)
+    await stack.approvals.idle()
+    expect(stack.logs.some((l) => l.includes('NOT-OURS-0000') && /unknown/.test(l))).toBe(true)
+    // The secrets never reach a log line.
+    expect(stack.logs.join('\n')).not.toContain(SANDBOX_EVENT_ENCRYPT_KEY)
+    expect(stack.logs.join('\n')).not.toContain(SANDBOX_EVENT_VERIFICATION_TOKEN)
+  })
+
+  it('answers the console\'s url_verification challenge', async () => {
+    const res = await fetch(`${sandbox.url}/sandbox/approval/verify-url`, { method: 'POST' })
+    expect(await res.json()).toMatchObject({ ok: true, status: 200 })
+  })
+
+  it('an approval code that does not exist, or the app lacking the approval scope → a clear error and nothing submitted or stored', async () => {
+    const bad = await approvalStack({ PAYROLL_APPROVAL_CODE: '00000000-0000-0000-0000-000000000000' })
+    try {
+      const c = await bad.signedIn('wangfang')
+      const instances = sandbox.state.approval.instances.size
+      const res = await submit(c, hired.slice(20, 22), '2031-10')
+      expect(res.status).toBe(503)
+      expect(res.json.error).toMatchObject({ code: 'approval_not_configured' })
+      expect(sandbox.state.approval.instances.size).toBe(instances)
+      expect((await c.request('GET', '/api/jobs')).json.jobs).toEqual([])
+    } finally {
+      await bad.stop()
+      await setKnobs(sandbox.url, { approvalEvents: { requestUrl: `${stack.url}/api/feishu/events` } })
+    }
+    const c = await stack.signedIn('wangfang')
+    await setKnobs(sandbox.url, { appScopes: sandbox.state.knobs.appScopes.filter((s) => !s.startsWith('approval:')) })
+    const listed = ((await c.request('GET', '/api/jobs')).json.jobs as unknown[]).length
+    const res = await submit(c, hired.slice(22, 24), '2031-10')
+    expect(res.status).toBe(403)
+    expect(res.json.error).toMatchObject({ code: 'app_scope_missing' })
+    expect(((await c.request('GET', '/api/jobs')).json.jobs as unknown[]).length).toBe(listed)
+  })
+})
+
+describe('four eyes', () => {
+  it('refuses a job whose approver Feishu names as the preparer, and says why; nothing is written', async () => {
+    const stack = await approvalStack({ PAYROLL_APPROVAL_CODE: SELF_APPROVAL_CODE })
+    try {
+      const c = await stack.signedIn('wangfang')
+      const before = await saves()
+      const job = jobOf(await submit(c, hired.slice(30, 32), '2031-11'))
+      const done = await waitForJob(c, job.id)
+      expect(done.job).toMatchObject({ status: 'cancelled', error: { code: 'approval_self_approved' }, approval: { state: 'self_approved' } })
+      // Withdrawn in Feishu so it cannot be approved by its preparer afterwards.
+      expect(sandbox.state.approval.instances.get(job.approval!.instance_code)!.status).toBe('CANCELED')
+      expect(await saves()).toBe(before)
+    } finally {
+      await stack.stop()
+    }
+  })
+})
+
+describe('a crash while awaiting approval', () => {
+  it('keeps the job waiting across a restart, and runs it once when the approval is found', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hr-gadget-approval-'))
+    const first = await approvalStack({}, dataDir)
+    const c1 = await first.signedIn('wangfang')
+    const job = jobOf(await submit(c1, hired.slice(40, 43), '2031-12'))
+    await first.stop()
+    // Decided while the app is down: the event finds nobody.
+    await decide(job.approval!.instance_code, 'approve')
+    const before = await saves()
+    const second = await approvalStack({}, dataDir)
+    try {
+      await second.runner.recover()
+      const c2 = await second.signedIn('wangfang')
+      expect((await c2.request('GET', `/api/jobs/${job.id}`)).json.job).toMatchObject({ status: 'awaiting_approval' })
+      expect(await saves()).toBe(before)
+      await second.approvals.poll()
+      const done = await waitForJob(c2, job.id)
+      expect(done.job).toMatchObject({ status: 'succeeded', counts: { succeeded: 3 } })
+      expect(await saves()).toBe(before + 1)
+    } finally {
+      await second.stop()
+    }
+  })
+})
