@@ -46,6 +46,8 @@ export async function startServer(env: NodeJS.ProcessEnv, opts: { clock?: Clock;
     const actualPort = typeof address === 'object' && address ? address.port : early.port
     const publicUrlGuess = (env.PUBLIC_URL ?? `http://localhost:${early.port}`).replace(/\/+$/, '')
     const sandbox = sandboxWanted ? await startLocalFeishu(early.sandboxPort, early.port === 0 ? undefined : [`${publicUrlGuess}/auth/callback`], logger) : null
+    // Where the sandbox's AppLinks open the web app (the console's homepage setting).
+    if (sandbox) sandbox.state.webAppHomepage = (env.PUBLIC_URL ?? `http://localhost:${actualPort}`).replace(/\/+$/, '')
     if (sandbox) opened.push(() => sandbox.close())
     const config = loadConfig(env, sandbox ? { appId: SANDBOX_APP_ID, appSecret: SANDBOX_APP_SECRET, baseUrl: sandbox.url } : undefined)
     const db = config.database ? await openPostgres(config.database.url, config.database.schema) : await openSqlite(join(config.dataDir, 'app.db'))
@@ -61,7 +63,7 @@ export async function startServer(env: NodeJS.ProcessEnv, opts: { clock?: Clock;
     const metricsServer = config.metrics.port !== null ? await listenMetrics(metrics, config) : null
     if (metricsServer) opened.push(() => closeServer(metricsServer))
     const sandboxUsers = sandbox ? async () => ((await (await fetch(`${sandbox.url}/sandbox/users`)).json()) as { users: SandboxUser[] }).users : undefined
-    const { app, runner, streams, sweepSessions } = buildApp({
+    const { app, runner, streams, notify, sweepSessions } = buildApp({
       config, db, clock: opts.clock ?? systemClock, logger, distDir: opts.distDir ?? resolve('dist'), sandboxUsers, ...shared,
       shared: Boolean(config.database), leaseMs: config.jobs.leaseMs, autoResumeAfterMs: config.jobs.autoResumeMs,
       metrics, phase: () => phase, readyChecks: redis ? { redis: () => redis.cmd.ping() } : {},
@@ -71,6 +73,8 @@ export async function startServer(env: NodeJS.ProcessEnv, opts: { clock?: Clock;
     const url = `http://localhost:${actualPort}`
     // Jobs that were running when the process stopped continue (their in-flight batch is resent).
     await runner.recover()
+    // Job messages recorded but not sent before a stop (or by another process that died) go out now.
+    notify.start()
     // Expired sessions are swept hourly (a person's grant and jobs are kept; only the cookie ends).
     const sweep = setInterval(() => { sweepSessions().catch((e: unknown) => logger.warn('session sweep failed', { error: e })) }, 3600_000)
     sweep.unref()
@@ -89,6 +93,7 @@ export async function startServer(env: NodeJS.ProcessEnv, opts: { clock?: Clock;
           ;(server as Server).closeIdleConnections()
           streams.closeAll()
           await runner.shutdown()
+          await notify.shutdown()
           ;(server as Server).closeAllConnections()
           await stopped
           for (const close of opened.slice(1).reverse()) await close()

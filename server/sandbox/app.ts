@@ -7,6 +7,7 @@ import { jsonResponse, knownMethods, type SandboxApp, type SandboxEnv } from './
 import { mountAppTokenRoutes } from './routes/app-tokens'
 import { mountAttendanceRoutes } from './routes/attendance'
 import { mountCoreHrRoutes } from './routes/corehr'
+import { mountImRoutes } from './routes/im'
 import { mountOAuthRoutes } from './routes/oauth'
 import { mountOidcRoutes } from './routes/oidc'
 import { mountPayrollRoutes } from './routes/payroll'
@@ -41,6 +42,7 @@ export function buildApp(state: SandboxState): SandboxApp {
   mountAttendanceRoutes(app, state)
   mountPayrollRoutes(app, state)
   mountCoreHrRoutes(app, state)
+  mountImRoutes(app, state)
   mountSandboxRoutes(app, state)
 
   app.notFound((c) => {

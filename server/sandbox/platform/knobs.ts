@@ -42,6 +42,10 @@ export interface Knobs {
   injectionSeed: number
   /** Max records per datasource before a save answers 2500020. */
   datasourceCapacity: number
+  /** 开发者后台 → 机器人: off → every message answers 230006 (bot ability not activated). */
+  imBotEnabled: boolean
+  /** user_ids outside the app's availability (可用范围): messages to them answer 230013. */
+  imUnavailableUsers: string[]
 }
 
 export function defaultKnobs(): Knobs {
@@ -57,6 +61,8 @@ export function defaultKnobs(): Knobs {
     rateLimits: {},
     injectionSeed: 1,
     datasourceCapacity: 100_000,
+    imBotEnabled: true,
+    imUnavailableUsers: [],
   }
 }
 
@@ -77,6 +83,8 @@ export const knobsPatchSchema = z.strictObject({
   rateLimits: z.partialRecord(apiId, z.array(window)),
   injectionSeed: z.number().int(),
   datasourceCapacity: z.number().int().min(0),
+  imBotEnabled: z.boolean(),
+  imUnavailableUsers: z.array(z.string().min(1)),
 }).partial()
 
 export type KnobsPatch = z.input<typeof knobsPatchSchema>
@@ -89,6 +97,7 @@ export function mergeKnobs(current: Knobs, patch: KnobsPatch): Knobs {
     ...stripUndefined({
       latencyMs: p.latencyMs, failNext: p.failNext, timeoutHoldMs: p.timeoutHoldMs, appScopes: p.appScopes,
       rateLimitEnabled: p.rateLimitEnabled, injectionSeed: p.injectionSeed, datasourceCapacity: p.datasourceCapacity,
+      imBotEnabled: p.imBotEnabled, imUnavailableUsers: p.imUnavailableUsers,
     }),
     latencyMsByApi: { ...current.latencyMsByApi, ...p.latencyMsByApi },
     errorRates: { ...current.errorRates, ...stripUndefined(p.errorRates ?? {}) },
