@@ -76,6 +76,8 @@ export class SandboxState {
   /** Messages sent by bots, oldest first; `imUuids` dedups a uuid for 1 h (im/v1/messages). */
   readonly messages: SentMessage[] = []
   readonly imUuids = new Map<string, SentMessage>()
+  /** user_id → send times of the last second (5 QPS to one person). */
+  readonly imSendTimes = new Map<string, number[]>()
   knobs: Knobs
 
   seed!: Seed
@@ -124,6 +126,7 @@ export class SandboxState {
     this.payrollLocks.clear()
     this.messages.length = 0
     this.imUuids.clear()
+    this.imSendTimes.clear()
     this.knobs = mergeKnobs(defaultKnobs(), this.initialKnobs)
     this.injector.reseed(this.knobs.injectionSeed)
     this.loadSeed()

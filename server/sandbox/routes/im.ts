@@ -36,11 +36,9 @@ function recipient(state: SandboxState, type: string, id: string): Employee | un
 }
 
 /** Sliding 1 s window of sends per recipient. */
-const perUser = new WeakMap<SandboxState, Map<string, number[]>>()
 function underUserLimit(state: SandboxState, userId: string): boolean {
   if (!state.knobs.rateLimitEnabled) return true
-  let m = perUser.get(state)
-  if (!m) { m = new Map(); perUser.set(state, m) }
+  const m = state.imSendTimes
   const now = state.now()
   const recent = (m.get(userId) ?? []).filter((t) => now - t < 1000)
   if (recent.length >= PER_USER_QPS) { m.set(userId, recent); return false }
