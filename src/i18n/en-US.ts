@@ -720,6 +720,12 @@ const enUS = {
       confirm: 'Delete {count} rows',
     },
   },
+  notify: {
+    title: 'Message me in Feishu about my jobs',
+    hint: "The app's bot sends you a card when a job is done, ends with rows not written, stops, or needs you to sign in again.",
+    loadFailed: 'Your message setting could not be loaded.',
+    saveFailed: 'Your message setting was not saved.',
+  },
 }
 
 export type Messages = typeof enUS

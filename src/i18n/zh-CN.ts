@@ -720,6 +720,12 @@ const zhCN: Messages = {
       confirm: '删除 {count} 行',
     },
   },
+  notify: {
+    title: '在飞书里通知我任务进展',
+    hint: '任务完成、有行未写入、被停止或需要你重新登录时，应用机器人会给你发一张消息卡片。',
+    loadFailed: '无法读取你的通知设置。',
+    saveFailed: '通知设置没有保存。',
+  },
 }
 
 export default zhCN
