@@ -40,7 +40,10 @@ describe('job messages in Feishu, in a real browser', () => {
       // Her Feishu chat with the bot, in the sandbox.
       const lang = c.locale
       await expect.poll(async () => (await getJson<{ messages: unknown[] }>(`${e2e.sandbox}/sandbox/inspect/messages?user=wangfang`)).messages.length, { timeout: 30_000 }).toBe(1)
-      await page.goto(`${e2e.sandbox}/sandbox/messages?user=wangfang&lang=${lang}`)
+      // The jobs page links there in sandbox mode.
+      const href = (await page.getByTestId('notify-sandbox-link').getAttribute('href'))!
+      expect(href).toBe(`${e2e.sandbox}/sandbox/messages?user=wangfang&lang=${lang}`)
+      await page.goto(href)
       const card = page.getByTestId('sandbox-card')
       await expect.poll(() => card.count()).toBe(1)
       const text = await card.innerText()

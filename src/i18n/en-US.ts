@@ -725,6 +725,7 @@ const enUS = {
     hint: "The app's bot sends you a card when a job is done, ends with rows not written, stops, or needs you to sign in again.",
     loadFailed: 'Your message setting could not be loaded.',
     saveFailed: 'Your message setting was not saved.',
+    sandboxLink: 'See the cards you received (sandbox)',
   },
 }
 

@@ -725,6 +725,7 @@ const zhCN: Messages = {
     hint: '任务完成、有行未写入、被停止或需要你重新登录时，应用机器人会给你发一张消息卡片。',
     loadFailed: '无法读取你的通知设置。',
     saveFailed: '通知设置没有保存。',
+    sandboxLink: '查看你收到的消息卡片（沙箱）',
   },
 }
 

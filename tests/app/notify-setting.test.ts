@@ -23,6 +23,9 @@ describe('the Feishu messages switch on the jobs page', () => {
 
     const sw = await waitFor(() => { const s = wrapper.get('[data-testid="notify-switch"]'); expect(s.attributes('aria-checked')).toBe('true'); return s })
     expect(wrapper.get('[data-testid="notify-setting"]').text()).toContain('Message me in Feishu about my jobs')
+    // In the sandbox, a link to where the cards land (the sandbox's stand-in for her Feishu chat).
+    const link = new URL(wrapper.get('[data-testid="notify-sandbox-link"]').attributes('href')!)
+    expect(`${link.pathname}?${link.searchParams.toString()}`).toBe('/sandbox/messages?user=wangfang&lang=en-US')
     await sw.trigger('click')
     await waitFor(() => expect(fake.notify.putNotifySettings).toHaveBeenCalledWith({ enabled: false }))
     await waitFor(() => expect(wrapper.get('[data-testid="notify-switch"]').attributes('aria-checked')).toBe('false'))
