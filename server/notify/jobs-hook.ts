@@ -1,4 +1,5 @@
 import type { JobsRepo } from '../store/jobs-repo'
+import { eventOf } from './events'
 import type { Notifier } from './notifier'
 
 /**
@@ -11,7 +12,8 @@ export function notifyingJobsRepo(repo: JobsRepo, notify: Pick<Notifier, 'jobCha
     ...repo,
     async setStatus(jobId, patch, now, onlyIf) {
       const ok = await repo.setStatus(jobId, patch, now, onlyIf)
-      if (ok && patch.status) await notify.jobChanged(jobId, patch.status, patch.pause_reason, now)
+      // Only a change that raises an event waits for it to be recorded; others pass straight through.
+      if (ok && patch.status && eventOf(patch.status, patch.pause_reason)) await notify.jobChanged(jobId, patch.status, patch.pause_reason, now)
       return ok
     },
   }
