@@ -49,7 +49,7 @@ describe('job messages in Feishu, in a real browser', () => {
       const text = await card.innerText()
       expect(text).toContain(lang === 'zh-CN' ? '导入已完成' : 'Your import is done')
       expect(text).toContain(lang === 'zh-CN' ? '3 已写入（共 3）' : '3 written (of 3)')
-      expect(text).toContain('deductions-2021-07.xlsx')
+      expect(text).toContain(lang === 'zh-CN' ? '文件: deductions-2021-07.xlsx' : 'File: deductions-2021-07.xlsx')
       await noSidewaysScroll(page, 'sandbox messages page')
       await page.screenshot({ path: `${SCREENSHOTS}/notify-card-${c.locale}-${c.width}.png`, fullPage: true })
 

@@ -20,8 +20,6 @@ export interface CardJob { id: string; fileName: string | null; counts: JobCount
 
 const MAX_NAME = 80
 const clip = (s: string) => (s.length > MAX_NAME ? `${s.slice(0, MAX_NAME - 1)}…` : s)
-/** lark_md: a file name is shown as typed, never as markup. */
-const plain = (s: string) => s.replace(/[\\*_~`<>[\]()#]/g, (ch) => `\\${ch}`)
 
 /**
  * The interactive card (card JSON 1.0) for one event, in both languages: the Feishu client shows the
@@ -46,7 +44,8 @@ export function jobCard(kind: NotifyEventKind, job: CardJob, link: string): Reco
       {
         tag: 'div',
         fields: [
-          ...(job.fileName ? [{ is_short: false, text: { tag: 'lark_md', content: `**${L.file}**\n${plain(clip(job.fileName))}` } }] : []),
+          // plain_text: a file name is shown as typed, never read as markup.
+          ...(job.fileName ? [{ is_short: false, text: { tag: 'plain_text', content: `${L.file}: ${clip(job.fileName)}` } }] : []),
           { is_short: false, text: { tag: 'lark_md', content: `**${L.counts}**\n${countsLine}` } },
         ],
       },

@@ -45,7 +45,7 @@ async function runJob(userId: string, rows: unknown[], period = '2023-03', wait 
   const c = await stack.signedIn(userId)
   const created = await c.request('POST', '/api/jobs', {
     idempotency_key: `notify-${Date.now()}-${keySeq++}`, kind: 'payroll_save',
-    target: { type: 'payroll', source_code: 'attendance_deduction__c', payroll_period: period }, rows, source: { file_name: '三月扣款.xlsx' },
+    target: { type: 'payroll', source_code: 'attendance_deduction__c', payroll_period: period }, rows, source: { file_name: '三月_扣款 *final*.xlsx' },
   })
   expect(created.status, created.text).toBe(201)
   const id = (created.json.job as { id: string }).id
@@ -66,7 +66,7 @@ describe('job messages in Feishu', () => {
     expect(card!.card.header.title.i18n).toEqual({ zh_cn: '导入已完成', en_us: 'Your import is done' })
     expect(text(card!.card, 'zh_cn')).toContain('**3** 已写入（共 3）')
     expect(text(card!.card, 'en_us')).toContain('**3** written (of 3)')
-    expect(text(card!.card, 'zh_cn')).toContain('三月扣款.xlsx')
+    expect(text(card!.card, 'zh_cn')).toContain('{"tag":"plain_text","content":"文件: 三月_扣款 *final*.xlsx"}')
     // The button: an AppLink to this app's web app at the job's path, opened by the client at homepage + path.
     const link = new URL(card!.links[0]!.url)
     expect(`${link.origin}${link.pathname}`).toBe('https://applink.feishu.cn/client/web_app/open')

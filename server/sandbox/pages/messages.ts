@@ -56,6 +56,12 @@ function text(t: CardText | undefined, key: string): string {
   return t?.i18n?.[key] ?? t?.content ?? ''
 }
 
+/** A card text element as HTML: lark_md as markdown, plain_text as it is. */
+function rich(t: CardText | undefined, key: string): string {
+  const s = text(t, key)
+  return t?.tag === 'plain_text' ? esc(s).replace(/\n/g, '<br>') : md(s)
+}
+
 function renderCard(state: SandboxState, m: SentMessage, lang: PageLang): string {
   const t = T[lang]
   const key = cardLang(lang)
@@ -69,8 +75,8 @@ function renderCard(state: SandboxState, m: SentMessage, lang: PageLang): string
   const colour = { green: '#34c724', red: '#f54a45', orange: '#ff8800', blue: '#3370ff', yellow: '#ffc60a', grey: '#8f959e' }[card.header?.template ?? 'blue'] ?? '#3370ff'
   const parts = elements.map((el) => {
     if (el.tag === 'div') {
-      const fields = (el.fields ?? []).map((f) => `<div class="f${f.is_short ? ' s' : ''}">${md(text(f.text, key))}</div>`).join('')
-      return `<div class="el">${el.text ? md(text(el.text, key)) : ''}${fields ? `<div class="fields">${fields}</div>` : ''}</div>`
+      const fields = (el.fields ?? []).map((f) => `<div class="f${f.is_short ? ' s' : ''}">${rich(f.text, key)}</div>`).join('')
+      return `<div class="el">${el.text ? rich(el.text, key) : ''}${fields ? `<div class="fields">${fields}</div>` : ''}</div>`
     }
     if (el.tag === 'markdown') return `<div class="el">${md(el.content ?? '')}</div>`
     if (el.tag === 'hr') return '<hr>'
