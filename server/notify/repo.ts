@@ -4,7 +4,7 @@ import type { Database } from '../store/schema'
 
 type Millis = ColumnType<number, number, number>
 
-/** Tables of migration 004 (server/store/migrations/004-notifications.ts). */
+/** Tables of migration 006 (server/store/migrations/006-notifications.ts). */
 export interface NotificationsTable {
   id: string
   tenant_key: string

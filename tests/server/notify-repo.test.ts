@@ -11,7 +11,7 @@ import type { Database } from '../../server/store/schema'
 import { DATABASE_URL } from '../scale/cluster'
 
 /**
- * The job-message store on both engines (migration 004): an event is recorded once whoever records
+ * The job-message store on both engines (migration 006): an event is recorded once whoever records
  * it, a due card is taken by exactly one sender, a sender that died gives it up when its lease ends.
  */
 const SCHEMA = `notify_test_${process.pid}`

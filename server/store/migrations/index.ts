@@ -2,14 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely'
 import { m001Sessions } from './001-sessions'
 import { m002Mappings } from './002-mappings'
 import { m003Jobs } from './003-jobs'
-import { m004Notifications } from './004-notifications'
+import { m006Notifications } from './006-notifications'
 
 /** Migrations in order. Names never change once shipped; add a new file for every schema change. */
 const migrations: Record<string, Migration> = {
   '001-sessions': m001Sessions,
   '002-mappings': m002Mappings,
   '003-jobs': m003Jobs,
-  '004-notifications': m004Notifications,
+  '006-notifications': m006Notifications,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -6,7 +6,7 @@ import type { Kysely, Migration } from 'kysely'
  * waiting for a retry, was given up or skipped (the person turned messages off). And each person's
  * choice whether to get them at all.
  */
-export const m004Notifications: Migration = {
+export const m006Notifications: Migration = {
   async up(db: Kysely<unknown>) {
     await db.schema
       .createTable('notifications')
