@@ -27,6 +27,10 @@ import { inProcessPacer, inProcessSerialiser, type KeyedSerialiser, type Pacer }
 import { inProcessProgressBus, type ProgressBus } from './jobs/progress'
 import { progressStreams, type ProgressStreams } from './jobs/progress-stream'
 import { observedJobsRepo } from './jobs/job-events'
+import { notifier, type Notifier } from './notify/notifier'
+import { notifyingJobsRepo } from './notify/jobs-hook'
+import { notifyRepo } from './notify/repo'
+import { notifyRoutes } from './notify/routes'
 import { observedPacer } from './jobs/observed-pacer'
 import type { Metrics } from './metrics'
 import { healthRoutes, type Phase } from './routes/health'
@@ -68,9 +72,11 @@ export interface AppDeps {
   phase?: () => Phase
   /** Extra readiness checks (Redis in scale-out); the database is always checked. */
   readyChecks?: Record<string, () => Promise<unknown>>
+  /** Job messages: retry limits and backoff (tests shorten them). */
+  notify?: { maxAttempts?: number; backoffMs?: (failed: number) => number; scanEveryMs?: number }
 }
 
-export interface BuiltApp { app: Hono; sessions: SessionService; tokens: UserTokens; feishu: FeishuClient; runner: JobRunner; streams: ProgressStreams; approvals: ApprovalService; sweepSessions(): Promise<number> }
+export interface BuiltApp { app: Hono; sessions: SessionService; tokens: UserTokens; feishu: FeishuClient; runner: JobRunner; streams: ProgressStreams; approvals: ApprovalService; notify: Notifier; sweepSessions(): Promise<number> }
 
 const bodyLimit = maxBody(1024 * 1024)
 /**
@@ -88,7 +94,10 @@ export function buildApp(deps: AppDeps): BuiltApp {
   const serialiser = deps.serialiser ?? inProcessSerialiser()
   const tokens = userTokens({ repo, cipher: tokenCipher(config.sessionSecret), feishu, clock, logger, lock: serialiser })
   const cookie = { secure: config.secureCookies }
-  const jobs = observedJobsRepo(jobsRepo(db), { logger, metrics })
+  // The owner's Feishu messages about their jobs (server/notify) see every stored status change.
+  const notifications = notifyRepo(db)
+  const notify = notifier({ repo: notifications, jobs: jobsRepo(db), feishu, clock, logger, app: { appId: config.feishu.appId, feishuBaseUrl: config.feishu.baseUrl }, ...deps.notify })
+  const jobs = notifyingJobsRepo(observedJobsRepo(jobsRepo(db), { logger, metrics }), notify)
   const pacer = metrics ? observedPacer(deps.pacer ?? inProcessPacer(), metrics) : (deps.pacer ?? inProcessPacer())
   const bus = deps.bus ?? inProcessProgressBus()
   const runner = jobRunner({
@@ -123,6 +132,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
     .route('/mappings', mappingRoutes({ repo: mappingsRepo(db), sessions, cookie, clock }))
     .route('/payroll', payrollRoutes({ sessions, cookie, tokens, feishu, pacer, clock, jobs }))
     .route('/attendance', attendanceRoutes({ sessions, cookie, tokens, feishu, pacer }))
+    .route('/notify', notifyRoutes({ repo: notifications, sessions, cookie, clock }))
     .route('/jobs', jobRoutes({ repo: jobs, feishu, tokens, clock, pacer, sessions, cookie, runner, streams, approvals }))
     .route('/approvals', approvalRoutes({ repo: jobs, approvals, sessions, cookie, feishu, tokens, pacer }))
   api.notFound(apiNotFound)
@@ -143,7 +153,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
   app.all('/api/*', apiNotFound)
   app.route('/', serveApp(deps.distDir))
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'Not found' } }, 404))
-  return { app, sessions, tokens, feishu, runner, streams, approvals, sweepSessions: () => repo.deleteExpiredSessions(clock.now()) }
+  return { app, sessions, tokens, feishu, runner, streams, approvals, notify, sweepSessions: () => repo.deleteExpiredSessions(clock.now()) }
 }
 
 /** Jobs by state for the metrics (read at scrape time, from the store every instance shares). */

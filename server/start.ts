@@ -49,6 +49,8 @@ export async function startServer(env: NodeJS.ProcessEnv, opts: { clock?: Clock;
     // Approval events go to this server's event request URL (kept across a sandbox reset).
     const eventKnobs: KnobsPatch = { approvalEvents: { requestUrl: `http://127.0.0.1:${actualPort}/api/feishu/events` } }
     const sandbox = sandboxWanted ? await startLocalFeishu(early.sandboxPort, early.port === 0 ? undefined : [`${publicUrlGuess}/auth/callback`], eventKnobs, logger) : null
+    // Where the sandbox's AppLinks open the web app (the console's homepage setting).
+    if (sandbox) sandbox.state.webAppHomepage = (env.PUBLIC_URL ?? `http://localhost:${actualPort}`).replace(/\/+$/, '')
     if (sandbox) opened.push(() => sandbox.close())
     const config = loadConfig(env, sandbox ? { ...sandboxSecrets, baseUrl: sandbox.url } : undefined)
     const db = config.database ? await openPostgres(config.database.url, config.database.schema) : await openSqlite(join(config.dataDir, 'app.db'))
@@ -64,7 +66,7 @@ export async function startServer(env: NodeJS.ProcessEnv, opts: { clock?: Clock;
     const metricsServer = config.metrics.port !== null ? await listenMetrics(metrics, config) : null
     if (metricsServer) opened.push(() => closeServer(metricsServer))
     const sandboxUsers = sandbox ? async () => ((await (await fetch(`${sandbox.url}/sandbox/users`)).json()) as { users: SandboxUser[] }).users : undefined
-    const { app, runner, streams, approvals, sweepSessions } = buildApp({
+    const { app, runner, streams, approvals, notify, sweepSessions } = buildApp({
       config, db, clock: opts.clock ?? systemClock, logger, distDir: opts.distDir ?? resolve('dist'), sandboxUsers, ...shared,
       shared: Boolean(config.database), leaseMs: config.jobs.leaseMs, autoResumeAfterMs: config.jobs.autoResumeMs,
       metrics, phase: () => phase, readyChecks: redis ? { redis: () => redis.cmd.ping() } : {},
@@ -76,6 +78,8 @@ export async function startServer(env: NodeJS.ProcessEnv, opts: { clock?: Clock;
     await runner.recover()
     // Approvals decided while the app was down are found at once, then every APPROVAL_POLL_MS.
     approvals.start()
+    // Job messages recorded but not sent before a stop (or by another process that died) go out now.
+    notify.start()
     // Expired sessions are swept hourly (a person's grant and jobs are kept; only the cookie ends).
     const sweep = setInterval(() => { sweepSessions().catch((e: unknown) => logger.warn('session sweep failed', { error: e })) }, 3600_000)
     sweep.unref()
@@ -95,6 +99,7 @@ export async function startServer(env: NodeJS.ProcessEnv, opts: { clock?: Clock;
           streams.closeAll()
           approvals.stop()
           await runner.shutdown()
+          await notify.shutdown()
           ;(server as Server).closeAllConnections()
           await stopped
           for (const close of opened.slice(1).reverse()) await close()

@@ -1,7 +1,6 @@
 import type { Page } from '../../src/domain/paging'
 import { FEISHU_PAGES } from '../../src/domain/feishu-limits'
-import { FeishuError } from './http'
-import type { FeishuHttp } from './http'
+import { FeishuError, type FeishuHttp } from './http'
 import type { Clock } from '../clock'
 
 /**
@@ -132,6 +131,11 @@ export interface FeishuClient {
   searchEmployees(body: { employee_number_list?: string[]; email_address_list?: string[] }, pageToken?: string): Promise<Page<CorehrEmployee>>
   /** §3.4: deletes the given members' rows of that rule and month. Never called without user_ids. */
   deleteReport(userToken: string, employeeType: string, body: { month: string; operator_id: string; archive_rule_id: string; user_ids: string[] }): Promise<void>
+  /**
+   * IM 发送消息 as the app's bot (tenant token) to one person by open_id. `uuid` makes Feishu send at
+   * most one message per uuid within an hour, so a retry after a lost answer never sends twice.
+   */
+  sendMessage(body: { receiveId: string; msgType: 'interactive' | 'text'; content: string; uuid: string }): Promise<{ messageId: string }>
 }
 
 export function feishuClient(http: FeishuHttp, app: { appId: string; appSecret: string }, clock: Clock): FeishuClient {
@@ -154,7 +158,7 @@ export function feishuClient(http: FeishuHttp, app: { appId: string; appSecret: 
     return appTokenInFlight
   }
 
-  // The tenant token (app identity) only serves the read-only CoreHR lookups (reference §5).
+  // The tenant token (app identity) only serves the read-only CoreHR lookups (reference §5) and the bot's messages.
   let tenantToken: { value: string; until: number } | null = null
   let tenantTokenInFlight: Promise<string> | null = null
   const tenantAccessToken = async (): Promise<string> => {
@@ -228,6 +232,19 @@ export function feishuClient(http: FeishuHttp, app: { appId: string; appSecret: 
         method: 'POST', path: '/open-apis/attendance/v1/archive_rule/user_stats_fields_query', token: userToken, query: { employee_type: employeeType }, body,
       })
       return data.data?.archive_report_fields ?? []
+    },
+    async sendMessage({ receiveId, msgType, content, uuid }) {
+      try {
+        const { data } = await http.call<Wrapped<{ message_id: string }>>({
+          method: 'POST', path: '/open-apis/im/v1/messages', token: await tenantAccessToken(),
+          query: { receive_id_type: 'open_id' }, body: { receive_id: receiveId, msg_type: msgType, content, uuid },
+        })
+        return { messageId: data.data.message_id }
+      } catch (e) {
+        // A tenant token Feishu no longer accepts is fetched anew on the next attempt.
+        if (e instanceof FeishuError && e.failure.kind === 'token_invalid') tenantToken = null
+        throw e
+      }
     },
     async searchEmployees(body, pageToken) {
       const { data } = await http.call<Wrapped<{ items?: CorehrEmployee[]; has_more?: boolean; page_token?: string }>>({

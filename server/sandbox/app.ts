@@ -8,6 +8,7 @@ import { mountApprovalRoutes } from './routes/approval'
 import { mountAppTokenRoutes } from './routes/app-tokens'
 import { mountAttendanceRoutes } from './routes/attendance'
 import { mountCoreHrRoutes } from './routes/corehr'
+import { mountImRoutes } from './routes/im'
 import { mountOAuthRoutes } from './routes/oauth'
 import { mountOidcRoutes } from './routes/oidc'
 import { mountPayrollRoutes } from './routes/payroll'
@@ -43,6 +44,7 @@ export function buildApp(state: SandboxState): SandboxApp {
   mountPayrollRoutes(app, state)
   mountCoreHrRoutes(app, state)
   mountApprovalRoutes(app, state)
+  mountImRoutes(app, state)
   mountSandboxRoutes(app, state)
 
   app.notFound((c) => {

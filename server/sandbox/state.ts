@@ -23,6 +23,11 @@ export interface SandboxOptions {
   knobs?: KnobsPatch
   /** Clock (ms). Default Date.now. */
   now?: () => number
+  /**
+   * 网页应用 → 桌面端/移动端主页 of the app in the developer console: where an AppLink
+   * `client/web_app/open?appId=…&path=…` lands (homepage + path). The messages page opens card buttons there.
+   */
+  webAppHomepage?: string
 }
 
 export interface PayrollRecord {
@@ -41,6 +46,20 @@ export interface ArchiveRow {
   fields: Map<string, string>
 }
 
+/** A message the app's bot sent (im/v1/messages), as the recipient's Feishu would hold it. */
+export interface SentMessage {
+  message_id: string
+  /** Recipient. */
+  user_id: string
+  open_id: string
+  msg_type: string
+  /** The `content` string as sent (for interactive: the card JSON). */
+  content: string
+  uuid: string | null
+  create_time: number
+  app_id: string
+}
+
 export class SandboxState {
   readonly appId = SANDBOX_APP_ID
   readonly appSecret = SANDBOX_APP_SECRET
@@ -50,6 +69,7 @@ export class SandboxState {
   readonly now: () => number
   readonly logid: () => string
   readonly redirectUris: readonly string[] | undefined
+  webAppHomepage: string | undefined
   readonly tokens = new TokenStore()
   readonly calls = new CallLog()
   readonly rateLimiter = new RateLimiter()
@@ -57,6 +77,11 @@ export class SandboxState {
   readonly payrollLocks = new Set<string>()
   /** Approval definitions, instances, subscriptions and event deliveries. */
   readonly approval: ApprovalStore
+  /** Messages sent by bots, oldest first; `imUuids` dedups a uuid for 1 h (im/v1/messages). */
+  readonly messages: SentMessage[] = []
+  readonly imUuids = new Map<string, SentMessage>()
+  /** user_id → send times of the last second (5 QPS to one person). */
+  readonly imSendTimes = new Map<string, number[]>()
   knobs: Knobs
 
   seed!: Seed
@@ -81,6 +106,7 @@ export class SandboxState {
     this.now = opts.now ?? Date.now
     this.logid = createLogidGenerator(this.now)
     this.redirectUris = opts.redirectUris
+    this.webAppHomepage = opts.webAppHomepage
     this.seedNumber = opts.seed ?? DEFAULT_SEED
     this.initialKnobs = opts.knobs ?? {}
     this.knobs = mergeKnobs(defaultKnobs(), this.initialKnobs)
@@ -105,6 +131,9 @@ export class SandboxState {
     this.calls.clear()
     this.rateLimiter.clear()
     this.payrollLocks.clear()
+    this.messages.length = 0
+    this.imUuids.clear()
+    this.imSendTimes.clear()
     this.knobs = mergeKnobs(defaultKnobs(), this.initialKnobs)
     this.injector.reseed(this.knobs.injectionSeed)
     this.approval.reset()

@@ -835,6 +835,13 @@ const enUS = {
       decideInFeishu: 'Approve or reject it in Feishu Approval.',
     },
   },
+  notify: {
+    title: 'Message me in Feishu about my jobs',
+    hint: "The app's bot sends you a card when a job is done, ends with rows not written, stops, or needs you to sign in again.",
+    loadFailed: 'Your message setting could not be loaded.',
+    saveFailed: 'Your message setting was not saved.',
+    sandboxLink: 'See the cards you received (sandbox)',
+  },
 }
 
 export type Messages = typeof enUS

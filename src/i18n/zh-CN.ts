@@ -835,6 +835,13 @@ const zhCN: Messages = {
       decideInFeishu: '请在飞书审批中同意或拒绝。',
     },
   },
+  notify: {
+    title: '在飞书里通知我任务进展',
+    hint: '任务完成、有行未写入、被停止或需要你重新登录时，应用机器人会给你发一张消息卡片。',
+    loadFailed: '无法读取你的通知设置。',
+    saveFailed: '通知设置没有保存。',
+    sandboxLink: '查看你收到的消息卡片（沙箱）',
+  },
 }
 
 export default zhCN

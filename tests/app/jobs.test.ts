@@ -17,6 +17,8 @@ type JobCall = (typeof JOB_CALLS)[number]
 
 vi.mock('../../src/api', async (importOriginal) => (await import('./fake-api')).fakeApiModule(await importOriginal()))
 vi.mock('../../src/api/jobs', async (importOriginal) => { const f = await import('./loud-fakes'); return f.loudModule(await importOriginal<object>(), f.JOB_CALLS) })
+// The jobs page shows the Feishu-messages switch (tests/app/notify-setting.test.ts); here it is simply on.
+vi.mock('../../src/api/notify', () => ({ getNotifySettings: async () => ({ enabled: true }), putNotifySettings: async (s: unknown) => s }))
 
 /** EventSource as the browser gives it, driven by the test. */
 class FakeEventSource {

@@ -38,5 +38,6 @@ export function expectNoUnexpectedCalls(): void {
 /** The endpoints of each src/api module that tests fake. */
 export const SESSION_CALLS = ['getConfig', 'createSession', 'getMe', 'getCapabilities', 'deleteSession'] as const
 export const JOB_CALLS = ['listJobs', 'getJob', 'createJob', 'cancelJob', 'pauseJob', 'resumeJob'] as const
+export const NOTIFY_CALLS = ['getNotifySettings', 'putNotifySettings'] as const
 export const PAYROLL_CALLS = ['listDatasources', 'resolveEmployees', 'currentRecords', 'planRevert', 'revertJob'] as const
 export const ATTENDANCE_CALLS = ['listArchiveRules', 'getReportFields', 'planUndo', 'undoJob'] as const

@@ -3,7 +3,7 @@ import { createServer as createHttpServer } from 'node:http'
 import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { buildApp } from '../../server/app'
+import { buildApp, type AppDeps } from '../../server/app'
 import type { Clock } from '../../server/clock'
 import { loadConfig } from '../../server/config'
 import { createLogger, type Logger } from '../../server/logger'
@@ -61,7 +61,7 @@ export async function sandboxProcess(): Promise<{ url: string; pid: number; clos
   return { url, pid: child.pid!, close: async () => { child.kill('SIGTERM'); await new Promise((ok) => child.once('exit', ok)) } }
 }
 
-export async function startStack(opts: { retry?: RetryPolicy; sandbox?: { url: string; close(): Promise<void> }; env?: Record<string, string>; dataDir?: string } = {}) {
+export async function startStack(opts: { retry?: RetryPolicy; sandbox?: { url: string; close(): Promise<void> }; env?: Record<string, string>; dataDir?: string; notify?: AppDeps['notify'] } = {}) {
   const sandbox = (opts.sandbox ?? (await startSandbox({ port: 0 }))) as Awaited<ReturnType<typeof startSandbox>>
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'hr-gadget-'))
   const port = await freePort()
@@ -70,7 +70,9 @@ export async function startStack(opts: { retry?: RetryPolicy; sandbox?: { url: s
   const clock = movableClock()
   const logs: string[] = []
   const sandboxUsers = async () => ((await (await fetch(`${sandbox.url}/sandbox/users`)).json()) as { users: SandboxUser[] }).users
-  const { app, runner, approvals } = buildApp({ config, db, clock, logger: testLogger(logs), distDir: resolve('dist'), sandboxUsers, ...(opts.retry ? { retry: opts.retry } : {}) })
+  const { app, runner, approvals, notify } = buildApp({ config, db, clock, logger: testLogger(logs), distDir: resolve('dist'), sandboxUsers, ...(opts.retry ? { retry: opts.retry } : {}), ...(opts.notify ? { notify: opts.notify } : {}) })
+  // The console's web app homepage, where the sandbox opens the cards' AppLinks.
+  if ('state' in sandbox) sandbox.state.webAppHomepage = config.publicUrl
   const responses: string[] = []
 
   /** A browser-like client: keeps its cookie, sends the app's CSRF header. */
@@ -128,10 +130,11 @@ export async function startStack(opts: { retry?: RetryPolicy; sandbox?: { url: s
   }
 
   return {
-    forgetGrants, app, runner, approvals, sandbox, config, db, clock, logs, responses, dataDir, client, accessCode, signedIn,
+    forgetGrants, app, runner, approvals, notify, sandbox, config, db, clock, logs, responses, dataDir, client, accessCode, signedIn,
     async close() {
       approvals.stop()
       await runner.shutdown()
+      await notify.shutdown()
       await db.destroy()
       await sandbox.close()
     },

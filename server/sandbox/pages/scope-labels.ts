@@ -1,5 +1,6 @@
 // Human labels of the scopes the sandbox knows, for the consent screen.
 export const SCOPE_LABELS: Record<string, { zh: string; en: string }> = {
+  'im:message:send_as_bot': { zh: '以应用的身份发消息', en: 'Send messages as the app' },
   offline_access: { zh: '在你离开后继续访问（获取刷新凭证）', en: 'Keep access while you are away (refresh token)' },
   'attendance:task': { zh: '写入打卡数据（归档报表）', en: 'Write attendance data (archive reports)' },
   'attendance:task:readonly': { zh: '导出打卡数据（读取归档规则）', en: 'Read attendance data (archive rules)' },

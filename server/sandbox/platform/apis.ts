@@ -24,6 +24,7 @@ export const API_IDS = [
   'approval.instance.cancel',
   'approval.subscribe',
   'contact.user.get',
+  'im.message.create',
 ] as const
 
 export type ApiId = (typeof API_IDS)[number]
@@ -195,6 +196,14 @@ export const APIS: Record<ApiId, ApiSpec> = {
     rate: [perMinute(100)], style: 'envelope',
     paramInvalid: { status: 400, code: 1160102, msg: 'Param is invalid' }, internal: GENERIC_INTERNAL,
   },
+  // IM 发送消息: sent as the app's bot, so only a tenant_access_token is accepted here (a user token
+  // would send as that person — not what the app does; the safer pick). 1000/min and 50/s per app.
+  'im.message.create': {
+    id: 'im.message.create', method: 'POST', path: '/open-apis/im/v1/messages',
+    auth: { mode: 'token', tokens: ['tenant'], scopes: ['im:message', 'im:message:send_as_bot'] },
+    rate: [perMinute(1000), perSecond(50)], style: 'envelope',
+    paramInvalid: { status: 400, code: 230001, msg: 'Your request contains an invalid request parameter.' }, internal: GENERIC_INTERNAL,
+  },
 }
 
 /** Every scope the sandbox app has enabled by default (开发者后台 → 权限管理, §6.4). */
@@ -208,6 +217,7 @@ export const DEFAULT_APP_SCOPES: readonly string[] = [
   'payroll:payment_activity:read',
   'corehr:employee:read',
   'corehr:common_data.id.convert:read',
+  'im:message:send_as_bot',
   'contact:user.id:readonly',
   'contact:user.base:readonly',
   'contact:user.employee_id:readonly',

@@ -60,6 +60,10 @@ export interface Knobs {
    * `delayMs` holds each delivery, `drop` loses it, `duplicate` sends it twice (same uuid).
    */
   approvalEvents: { requestUrl: string | null; encryptKey: string | null; verificationToken: string; delayMs: number; drop: boolean; duplicate: boolean }
+  /** 开发者后台 → 机器人: off → every message answers 230006 (bot ability not activated). */
+  imBotEnabled: boolean
+  /** user_ids outside the app's availability (可用范围): messages to them answer 230013. */
+  imUnavailableUsers: string[]
 }
 
 export function defaultKnobs(): Knobs {
@@ -78,6 +82,8 @@ export function defaultKnobs(): Knobs {
     corehrIdConversionFails: [],
     payrollStoreDifferently: [],
     approvalEvents: { requestUrl: null, encryptKey: SANDBOX_EVENT_ENCRYPT_KEY, verificationToken: SANDBOX_EVENT_VERIFICATION_TOKEN, delayMs: 0, drop: false, duplicate: false },
+    imBotEnabled: true,
+    imUnavailableUsers: [],
   }
 }
 
@@ -104,6 +110,8 @@ export const knobsPatchSchema = z.strictObject({
     requestUrl: z.url().nullable(), encryptKey: z.string().min(1).nullable(), verificationToken: z.string().min(1),
     delayMs: z.number().int().min(0).max(600_000), drop: z.boolean(), duplicate: z.boolean(),
   }).partial(),
+  imBotEnabled: z.boolean(),
+  imUnavailableUsers: z.array(z.string().min(1)),
 }).partial()
 
 export type KnobsPatch = z.input<typeof knobsPatchSchema>
@@ -117,6 +125,7 @@ export function mergeKnobs(current: Knobs, patch: KnobsPatch): Knobs {
       latencyMs: p.latencyMs, failNext: p.failNext, timeoutHoldMs: p.timeoutHoldMs, appScopes: p.appScopes,
       rateLimitEnabled: p.rateLimitEnabled, injectionSeed: p.injectionSeed, datasourceCapacity: p.datasourceCapacity,
       corehrIdConversionFails: p.corehrIdConversionFails, payrollStoreDifferently: p.payrollStoreDifferently,
+      imBotEnabled: p.imBotEnabled, imUnavailableUsers: p.imUnavailableUsers,
     }),
     latencyMsByApi: { ...current.latencyMsByApi, ...p.latencyMsByApi },
     errorRates: { ...current.errorRates, ...stripUndefined(p.errorRates ?? {}) },

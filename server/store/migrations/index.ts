@@ -4,6 +4,7 @@ import { m002Mappings } from './002-mappings'
 import { m003Jobs } from './003-jobs'
 import { m004RowChecks } from './004-row-checks'
 import { m005Approvals } from './005-approvals'
+import { m006Notifications } from './006-notifications'
 
 /** Migrations in order. Names never change once shipped; add a new file for every schema change. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '003-jobs': m003Jobs,
   '004-row-checks': m004RowChecks,
   '005-approvals': m005Approvals,
+  '006-notifications': m006Notifications,
 }
 
 export const migrationProvider: MigrationProvider = {
