@@ -31,43 +31,33 @@ const KEY_MESSAGE = {
 /** The dimension a key names by its fields; the key rule itself (payrollKeyProblem) is src/domain's. */
 const dimensionOf = (k: PayrollKey): PayrollPeriodType => (k.custom_start !== undefined || k.custom_end !== undefined ? 3 : k.occur_day !== undefined ? 2 : 1)
 
-/** The time part of the key, as in a payroll job's target: exactly one dimension (§4.2, §4.3). */
+/** The time part of a key: the fields of one dimension (§4.2, §4.3). */
+const keyFields = {
+  payroll_period: z.string().max(7).optional(),
+  occur_day: z.string().max(10).optional(),
+  custom_start: z.string().max(10).optional(),
+  custom_end: z.string().max(10).optional(),
+}
+
+/** Exactly one dimension, well formed by the domain's key rule (payrollKeyProblem). */
+function checkKey(b: PayrollKey, ctx: z.RefinementCtx): void {
+  const given = [b.payroll_period !== undefined, b.occur_day !== undefined, b.custom_start !== undefined || b.custom_end !== undefined].filter(Boolean).length
+  const problem = given === 1 ? payrollKeyProblem(dimensionOf(b), b) : { field: 'payroll_period' as const, code: 'wrong_dimension' as const }
+  if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: KEY_MESSAGE[problem.code] })
+}
+
+/** The records a file's employments have now under a key (the diff). */
 const recordsBody = z.strictObject({
   source_code: z.string().min(1).max(128),
-  payroll_period: z.string().max(7).optional(),
-  occur_day: z.string().max(10).optional(),
-  custom_start: z.string().max(10).optional(),
-  custom_end: z.string().max(10).optional(),
+  ...keyFields,
   employment_ids: z.array(z.string().min(1).max(128)).min(1).max(1000),
-}).superRefine((b, ctx) => {
-  const given = [b.payroll_period !== undefined, b.occur_day !== undefined, b.custom_start !== undefined || b.custom_end !== undefined].filter(Boolean).length
-  const problem = given === 1 ? payrollKeyProblem(dimensionOf(b), b) : { field: 'payroll_period' as const, code: 'wrong_dimension' as const }
-  if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: KEY_MESSAGE[problem.code] })
-})
+}).superRefine(checkKey)
 
 /** The time part of a key alone (the period guard's question). */
-const keyBody = z.strictObject({
-  payroll_period: z.string().max(7).optional(),
-  occur_day: z.string().max(10).optional(),
-  custom_start: z.string().max(10).optional(),
-  custom_end: z.string().max(10).optional(),
-}).superRefine((b, ctx) => {
-  const given = [b.payroll_period !== undefined, b.occur_day !== undefined, b.custom_start !== undefined || b.custom_end !== undefined].filter(Boolean).length
-  const problem = given === 1 ? payrollKeyProblem(dimensionOf(b), b) : { field: 'payroll_period' as const, code: 'wrong_dimension' as const }
-  if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: KEY_MESSAGE[problem.code] })
-})
+const keyBody = z.strictObject(keyFields).superRefine(checkKey)
 
-const previousBody = z.strictObject({
-  source_code: z.string().min(1).max(128),
-  payroll_period: z.string().max(7).optional(),
-  occur_day: z.string().max(10).optional(),
-  custom_start: z.string().max(10).optional(),
-  custom_end: z.string().max(10).optional(),
-}).superRefine((b, ctx) => {
-  const given = [b.payroll_period !== undefined, b.occur_day !== undefined, b.custom_start !== undefined || b.custom_end !== undefined].filter(Boolean).length
-  const problem = given === 1 ? payrollKeyProblem(dimensionOf(b), b) : { field: 'payroll_period' as const, code: 'wrong_dimension' as const }
-  if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: KEY_MESSAGE[problem.code] })
-})
+/** The previous period's records of a datasource (variance). */
+const previousBody = z.strictObject({ source_code: z.string().min(1).max(128), ...keyFields }).superRefine(checkKey)
 
 /** Mounted at /api/payroll: reads the person may make before a payroll import. */
 export function payrollRoutes(deps: { sessions: SessionService; cookie: CookieOptions; tokens: UserTokens; feishu: FeishuClient; pacer: Pacer; clock: Clock; jobs?: JobsRepo }) {
