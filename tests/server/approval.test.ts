@@ -126,6 +126,11 @@ describe('payroll approval in Feishu', () => {
     await stack.approvals.poll()
     await stack.runner.idle()
     expect(await saves()).toBe(savesBefore + 1)
+    // The preparer's audit names who approved (issue 16's approver column).
+    const audit = await stack.app.request('http://localhost/api/payroll/audit.xlsx?locale=zh-CN', { headers: { Cookie: c.cookie, 'X-Requested-With': 'XMLHttpRequest' } })
+    expect(audit.status).toBe(200)
+    const { unzipSync, strFromU8 } = await import('fflate')
+    expect(strFromU8(unzipSync(new Uint8Array(await audit.arrayBuffer()))['xl/sharedStrings.xml']!)).toContain('孙丽 (approved)')
   })
 
   it('rejected → the job ends unwritten, showing the approver and the comment', async () => {

@@ -1,3 +1,4 @@
+import type { ApprovalPerson } from '../../../src/domain/approval'
 import { concatChunks, CellStyle, writeXlsx, type WriteRow } from '../../../src/import/xlsx-write'
 import type { JobKind, JobSummary, PayrollTarget } from '../../../src/domain/jobs'
 import type { JobControls } from '../../../src/domain/payroll-checks'
@@ -21,10 +22,18 @@ function controlsText(c: JobControls | undefined): string {
   return c.lines.map((l) => `${l.field}: ${l.typed} / ${l.actual} (${l.state})`).join('; ')
 }
 
+/** The approver column (issue 15): who decided and the outcome, or whom Feishu asks while it waits. */
+function approverText(a: JobSummary['approval']): string {
+  if (!a) return ''
+  const who = (p: ApprovalPerson) => p.name || p.user_id || p.open_id
+  if (a.decided_by) return `${who(a.decided_by)} (${a.state})`
+  return a.approvers.length ? `${a.approvers.map(who).join(', ')} (${a.state})` : a.state
+}
+
 /**
  * The audit of a person's own payroll jobs as a workbook (issue 16): who prepared each job and
  * when, the file and its SHA-256, the control totals and any override reason, the approver column
- * (empty until approvals exist), and the counts accepted / confirmed / differs / failed / kept.
+ * (who decided in Feishu and how, or who is asked while it waits; empty without approval), and the counts accepted / confirmed / differs / failed / kept.
  * Built from the job store only: it holds no token, and every cell is formula-escaped.
  */
 export async function payrollAuditWorkbook(repo: JobsRepo, owner: Owner, user: SessionUser, locale: AuditLocale): Promise<Uint8Array> {
@@ -36,11 +45,11 @@ export async function payrollAuditWorkbook(repo: JobsRepo, owner: Owner, user: S
       if (jobKindSpec(j.kind as JobKind).target !== 'payroll') continue
       const s: JobSummary = await summaryOf(repo, j)
       const t = s.target as PayrollTarget
-      const source = (s.source ?? {}) as NonNullable<JobSummary['source']> & { controls?: JobControls; approver?: string }
+      const source = (s.source ?? {}) as NonNullable<JobSummary['source']> & { controls?: JobControls }
       const checks = s.checks ?? {}
       rows.push([
         s.id, s.kind, t.source_code, payrollKeyText(t), user.name, j.owner_user_id ?? '', j.owner_employee_no ?? '', iso(s.created_at), iso(s.finished_at), s.status,
-        source.file_name ?? '', source.file_sha256 ?? '', controlsText(source.controls), source.controls?.override_reason ?? '', source.approver ?? '',
+        source.file_name ?? '', source.file_sha256 ?? '', controlsText(source.controls), source.controls?.override_reason ?? '', approverText(s.approval),
         s.counts.total, s.counts.succeeded + s.counts.partial, checks.confirmed ?? 0, checks.differs ?? 0, s.counts.failed,
         (checks.kept ?? 0) + (checks.partly_kept ?? 0), source.reverts_job_id ?? '',
       ])
