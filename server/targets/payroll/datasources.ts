@@ -45,8 +45,8 @@ export async function findDatasource(feishu: FeishuClient, pacer: Pacer, token: 
   return ds
 }
 
-/** A read at creation rides out a passing rate limit, 5xx or network error, as the jobs do. */
-async function withRetries<T>(read: () => Promise<T>, attempts = 4): Promise<T> {
+/** A read the person waits for rides out a passing rate limit, 5xx or network error, as the jobs do. */
+export async function withRetries<T>(read: () => Promise<T>, attempts = 4): Promise<T> {
   for (let i = 0; ; i++) {
     try {
       return await read()

@@ -5,6 +5,7 @@ import { PAYROLL_SYSTEM_FIELDS } from '../../../src/domain/payroll'
 import type { FeishuClient, RecordQuery } from '../../feishu/client'
 import type { RecordState } from '../../jobs/job-context'
 import type { Pacer } from '../../jobs/pacer'
+import { withRetries } from './datasources'
 
 /**
  * The time filter that finds exactly the records of this key (§4.3): payroll_period IsAnyOf [p];
@@ -45,7 +46,8 @@ export async function readCurrentRecords(
   const ids = [...new Set(employmentIds)]
   for (let i = 0; i < ids.length; i += PAYROLL_QUERY_MAX_EMPLOYMENT_IDS) {
     const chunk = ids.slice(i, i + PAYROLL_QUERY_MAX_EMPLOYMENT_IDS)
-    const found = await pacer.schedule('payroll.record.query', () => currentRecords(feishu, token, sourceCode, key, chunk))
+    // A passing rate limit (another instance, or an app beside this one, reading the same API) is waited out.
+    const found = await withRetries(() => pacer.schedule('payroll.record.query', () => currentRecords(feishu, token, sourceCode, key, chunk)))
     for (const [id, r] of found) records[id] = r
   }
   return records
