@@ -1,9 +1,8 @@
 import ExcelJS from 'exceljs'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Running } from '../server/start'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { COMBOS, type Locale } from './fixtures'
-import { SCREENSHOTS, launchBrowser, startProduct } from './helpers'
+import { SCREENSHOTS, useProduct } from './helpers'
 
 // A real HR workbook in the browser, against the sandbox Feishu: employee numbers stored as numbers
 // with the format "FS"00000 (the cell shows FS10013), a department label row, a 合计 row, a row
@@ -14,20 +13,10 @@ import { SCREENSHOTS, launchBrowser, startProduct } from './helpers'
 const SOURCE = 'sales_commission__c'
 const PERIOD = '2024-11'
 
-let product: Running
-let browser: Browser
-
-beforeAll(async () => {
-  product = await startProduct()
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-  await product?.close()
-})
+const e2e = useProduct()
 
 async function hiredNumbers(): Promise<string[]> {
-  const res = await fetch(`${product.sandboxUrl}/sandbox/inspect/employees?status=hired&limit=5000`)
+  const res = await fetch(`${e2e.product.sandboxUrl}/sandbox/inspect/employees?status=hired&limit=5000`)
   const { employees } = (await res.json()) as { employees: Array<{ employee_no: string }> }
   // Numbers used by one person only (the seed reuses some on purpose).
   const count = new Map<string, number>()
@@ -72,14 +61,14 @@ async function shootAll(page: Page, step: string) {
 describe('a workbook as HR people make them', () => {
   it('is read as meant: IDs as shown, totals and labels set aside once, values as they will be sent, hidden rows left out on request', async () => {
     const numbers = await hiredNumbers()
-    const page = await (await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } })).newPage()
+    const page = await (await e2e.browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } })).newPage()
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(String(e)))
-    await page.goto(product.url)
+    await page.goto(e2e.product.url)
     await page.getByTestId('sandbox-user-wangfang').click()
     await page.getByTestId('sandbox-approve').click()
     await page.waitForURL((u) => u.pathname === '/', { timeout: 20_000 })
-    await page.goto(`${product.url}/payroll/${SOURCE}`)
+    await page.goto(`${e2e.product.url}/payroll/${SOURCE}`)
     await page.getByTestId('payroll-period').fill(PERIOD)
 
     await page.locator('[data-test="file"]').setInputFiles({ name: '提成-2024-11.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: await workbook(numbers) })

@@ -1,18 +1,8 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Running } from '../server/start'
-import { launchBrowser, startProduct } from './helpers'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { useProduct } from './helpers'
 
-let product: Running
-let browser: Browser
-beforeAll(async () => {
-  product = await startProduct()
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-  await product?.close()
-})
+const e2e = useProduct()
 
 interface Sent { url: string; type: string; bytes: number; encoding: string | null }
 
@@ -42,10 +32,10 @@ const PAGE_ONLY = /ImportFlow|ImportGrid|PayrollImport|PayrollDiff|worker|handle
 describe('first load', () => {
   it('the sign-in page and the home page each transfer at most 100 KB of compressed JS and CSS, and none of the import code', async () => {
     for (const locale of ['zh-CN', 'en-US']) {
-      const context = await browser.newContext({ locale })
+      const context = await e2e.browser.newContext({ locale })
       const page = await context.newPage()
       const signIn = await recordTransfers(page)
-      await page.goto(`${product.url}/sign-in`)
+      await page.goto(`${e2e.product.url}/sign-in`)
       await page.getByTestId('sandbox-user-wangfang').waitFor()
       await page.waitForLoadState('networkidle')
       const scripts = signIn.filter((s) => s.type === 'Script')
@@ -61,11 +51,11 @@ describe('first load', () => {
       await context.close()
 
       // The home page on a cold cache, as a signed-in person opens it from the workbench.
-      const cold = await browser.newContext({ locale })
+      const cold = await e2e.browser.newContext({ locale })
       await cold.addCookies(cookies)
       const home = await cold.newPage()
       const homeSent = await recordTransfers(home)
-      await home.goto(product.url)
+      await home.goto(e2e.product.url)
       await home.getByTestId('capability-payroll').waitFor()
       await home.waitForLoadState('networkidle')
       expect(jsCssKb(homeSent), `${locale} home: ${JSON.stringify(homeSent)}`).toBeLessThanOrEqual(100)
@@ -77,9 +67,9 @@ describe('first load', () => {
 
 describe('host', () => {
   it('a page opened on 127.0.0.1 moves to the PUBLIC_URL host before sign-in, and signing in works there', async () => {
-    const context = await browser.newContext({ locale: 'en-US' })
+    const context = await e2e.browser.newContext({ locale: 'en-US' })
     const page = await context.newPage()
-    const port = new URL(product.url).port
+    const port = new URL(e2e.product.url).port
     await page.goto(`http://127.0.0.1:${port}/payroll`)
     await page.waitForURL((u) => u.host === `localhost:${port}` && u.pathname === '/sign-in')
     await page.getByTestId('sandbox-user-wangfang').click()
