@@ -77,3 +77,8 @@ export async function planRevert(jobId: string): Promise<RevertPlan> {
 export async function revertJob(jobId: string): Promise<JobSummary> {
   return (await request<{ job: JobSummary }>({ method: 'POST', url: `/api/jobs/${encodeURIComponent(jobId)}/revert`, data: {} })).job
 }
+
+/** Where the person's own payroll jobs download as an audit workbook (a link, not a request: the browser saves it). */
+export function auditWorkbookUrl(locale: string): string {
+  return `/api/payroll/audit.xlsx?locale=${encodeURIComponent(locale)}`
+}
