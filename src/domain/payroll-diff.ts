@@ -99,6 +99,8 @@ export interface EmployeeResolution {
   terminated?: boolean
   name?: string
   candidates?: ResolveCandidate[]
+  /** The employee number as Feishu stores it, when the file wrote it in another letter case. */
+  employee_number?: string
 }
 
 export interface PreparedRecord {
@@ -109,6 +111,8 @@ export interface PreparedRecord {
   employment_id: string
   name: string | null
   terminated: boolean
+  /** The employee number as Feishu stores it, when the file wrote it in another letter case. */
+  storedAs?: string
   active_status: 1 | 2
   /** Datasource field → wire value; null = the cell was empty (leave the field alone). */
   values: Record<string, string | null>
@@ -164,6 +168,7 @@ export function prepareRecords(
     let employment: string
     let name: string | null = null
     let terminated = false
+    let storedAs: string | undefined
     if (by === 'employment_id') employment = identifier
     else {
       const found = resolutions[identifier]
@@ -182,10 +187,11 @@ export function prepareRecords(
       employment = found.employment_id as string
       name = found.name ?? null
       terminated = found.terminated === true
+      storedAs = found.employee_number
     }
     const values: Record<string, string | null> = {}
     for (const code of valueCodes) values[code] = r.values[code] ?? null
-    records.push({ dataRow: r.row, row: r.sheetRow, identifier, employment_id: employment, name, terminated, active_status: status === '2' ? 2 : 1, values })
+    records.push({ dataRow: r.row, row: r.sheetRow, identifier, employment_id: employment, name, terminated, ...(storedAs ? { storedAs } : {}), active_status: status === '2' ? 2 : 1, values })
   }
   // Two employee numbers (or emails) of one person would write one record twice.
   const byEmployment = new Map<string, PreparedRecord[]>()

@@ -611,6 +611,7 @@ const enUS = {
       empty_list: 'No records here.',
       employment: 'Employment ID {id}',
       terminated: 'Terminated',
+      storedAs: 'The file\'s employee number {file} is {id} in Feishu (another letter case); matched to this person as Feishu writes it.',
       terminatedHint: 'This employee has left. The record is still written (for example a final payment); remove the row if that is not intended.',
       becomes: 'becomes',
       sameValues: 'Feishu already holds these values.',

@@ -611,6 +611,7 @@ const zhCN: Messages = {
       empty_list: '这里没有记录。',
       employment: '雇佣 ID {id}',
       terminated: '已离职',
+      storedAs: '文件中的工号 {file} 在飞书中写作 {id}（大小写不同），已按飞书的写法匹配到此人。',
       terminatedHint: '该员工已离职。记录仍会写入（例如离职结算）；如非本意，请删除这一行。',
       becomes: '改为',
       sameValues: '飞书中已是这些值。',

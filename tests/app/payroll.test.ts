@@ -118,7 +118,8 @@ function answerComparison() {
     expect(by).toBe('employee_no')
     expect(values).toEqual(['FS1', 'FS2', 'FS3', 'FS404', 'FS10086'])
     return {
-      FS1: { status: 'found', employment_id: '701', name: 'Ann' },
+      // Feishu writes Ann's number in lower case: she is found, and the diff says how Feishu writes it.
+      FS1: { status: 'found', employment_id: '701', name: 'Ann', employee_number: 'fs1' },
       FS2: { status: 'found', employment_id: '702', name: 'Bo' },
       FS3: { status: 'found', employment_id: '703', name: 'Cy', terminated: true },
       FS404: { status: 'not_found' },
@@ -155,9 +156,11 @@ describe('importing a spreadsheet into a datasource', () => {
     expect(changed.findAll('[data-testid="diff-change"]').map((c) => c.attributes('data-field'))).toEqual(['amount__c'])
     expect(changed.get('[data-testid="diff-before"]').text()).toBe('1000.00')
     expect(changed.get('[data-testid="diff-after"]').text()).toBe('1200.01')
+    expect(changed.get('[data-testid="diff-stored-as"]').text()).toContain('FS1 is fs1 in Feishu')
     const created = wrapper.get('[data-testid="diff-record"][data-status="new"]')
     expect(created.attributes('data-employment')).toBe('703')
     expect(created.find('[data-testid="diff-terminated"]').exists()).toBe(true)
+    expect(created.find('[data-testid="diff-stored-as"]').exists()).toBe(false)
     expect(wrapper.find('[data-testid="diff-record"][data-status="unchanged"]').exists()).toBe(false)
 
     await wrapper.get('[data-testid="diff-filter-unchanged"]').trigger('click')

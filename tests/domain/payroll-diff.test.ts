@@ -85,6 +85,15 @@ describe('who is who', () => {
     expect(excluded[0]?.otherRows).toEqual([7])
   })
 
+  it('keeps the number as Feishu stores it on a record the file wrote in another letter case, and only there', () => {
+    const { records } = prepareRecords(rows.slice(0, 2), 'employee_no', {
+      E1: { status: 'found', employment_id: '701', name: 'Ann', employee_number: 'e1' },
+      E2: { status: 'found', employment_id: '702', name: 'Bo' },
+    }, target)
+    expect(records.map((r) => [r.identifier, r.storedAs])).toEqual([['E1', 'e1'], ['E2', undefined]])
+    expect(records[1]).not.toHaveProperty('storedAs')
+  })
+
   it('takes employment IDs as they are without any lookup', () => {
     const { records, excluded } = prepareRecords(
       [{ row: 0, sheetRow: 2, values: { employment_id: '6993', amount__c: '1.00' } }],

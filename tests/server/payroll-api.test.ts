@@ -50,9 +50,29 @@ describe('payroll reads for an import', () => {
     expect(results[terminated.employee_no]).toMatchObject({ status: 'found', terminated: true })
     const searches = await sandboxCalls(stack.sandbox.url, { api: 'corehr.employee.search', sinceSeq: since })
     expect(searches.every((s) => s.user === 'tenant')).toBe(true)
-    expect(searches).toHaveLength(1)
+    // The one search for the file's numbers, and one more for NOPE-1's other letter case.
+    expect(searches).toHaveLength(2)
     await c.request('POST', '/api/payroll/resolve', { by: 'employee_no', values })
-    expect(await sandboxCalls(stack.sandbox.url, { api: 'corehr.employee.search', sinceSeq: since })).toHaveLength(1)
+    expect(await sandboxCalls(stack.sandbox.url, { api: 'corehr.employee.search', sinceSeq: since })).toHaveLength(2)
+  })
+
+  it('finds an employee number written in another letter case as Feishu stores it, and says so', async () => {
+    const c = await stack.signedIn('wangfang')
+    const person = hired[5]!
+    const other = hired[6]!
+    expect(person.employee_no).toMatch(/[A-Z]/)
+    const lower = person.employee_no.toLowerCase()
+    // "fS…" (mixed) is neither all upper nor all lower: it is found through its upper-case variant too.
+    const mixed = other.employee_no.charAt(0) + other.employee_no.slice(1).toLowerCase()
+    const res = await c.request('POST', '/api/payroll/resolve', { by: 'employee_no', values: [lower, mixed, 'zz-404'] })
+    expect(res.status).toBe(200)
+    const results = res.json.results as Record<string, { status: string; employment_id?: string; employee_number?: string }>
+    expect(results[lower]).toMatchObject({ status: 'found', employment_id: person.employment_id, employee_number: person.employee_no })
+    expect(results[mixed]).toMatchObject({ status: 'found', employment_id: other.employment_id, employee_number: other.employee_no })
+    expect(results['zz-404']).toEqual({ status: 'not_found' })
+    // A number the file writes exactly as stored carries no note.
+    const exact = await c.request('POST', '/api/payroll/resolve', { by: 'employee_no', values: [person.employee_no] })
+    expect((exact.json.results as Record<string, object>)[person.employee_no]).not.toHaveProperty('employee_number')
   })
 
   it('reads the current records of the employments in a file', async () => {

@@ -15,6 +15,8 @@ export interface Resolution {
   terminated?: boolean
   name?: string
   candidates?: Array<{ employment_id: string; name: string; terminated: boolean }>
+  /** The employee number as Feishu stores it, when the file wrote it in another letter case. */
+  employee_number?: string
 }
 
 /** Lookups are cached briefly: CoreHR allows 100 searches a minute for the whole app (§5). */
@@ -39,32 +41,73 @@ export function employeeResolver(feishu: FeishuClient, pacer: Pacer, clock: Cloc
       if (hit && now - hit.at < CACHE_MS) out[v] = hit.value
       else missing.push(v)
     }
-    for (let i = 0; i < missing.length; i += PER_SEARCH) {
-      const chunk = missing.slice(i, i + PER_SEARCH)
-      const body = by === 'employee_no' ? { employee_number_list: chunk } : { email_address_list: chunk }
-      const found: CorehrEmployee[] = await allPages('corehr.employee.search', ({ pageToken }) => pacer.schedule('corehr.employee.search', () => feishu.searchEmployees(body, pageToken)))
-      for (const v of chunk) {
-        const matches = found.filter((e) => (by === 'employee_no' ? e.employee_number === v : (e.email_address ?? '').toLowerCase() === v.toLowerCase()))
-        // Only employment_id_v2 is the Feishu People employment ID the payroll APIs key on (§5):
-        // `employment_id` may hold the Feishu user ID when the conversion failed, and a record
-        // saved under it would land on nobody (or on someone else), so it is never used.
-        const people = matches.map((e) => ({
-          employment_id: e.employment_id_v2 ?? '',
-          name: e.person_info?.preferred_local_full_name ?? e.person_info?.preferred_name ?? e.user_name ?? '',
-          terminated: e.employment_status?.enum_name === 'terminated',
-        }))
-        const usable = people.filter((p) => p.employment_id)
-        const value: Resolution = matches.length === 0
-          ? { status: 'not_found' }
-          : usable.length > 1 || (usable.length === 1 && people.length > 1)
-            ? { status: 'ambiguous', candidates: usable }
-            : usable.length === 1
-              ? { status: 'found', employment_id: usable[0]!.employment_id, terminated: usable[0]!.terminated, name: usable[0]!.name }
-              : { status: 'no_employment_id', name: people[0]!.name }
-        out[v] = value
-        cache.set(keyOf(tenant, by, v), { at: now, value })
+    const search = async (by: IdentifierKind, list: string[]): Promise<CorehrEmployee[]> => {
+      const found: CorehrEmployee[] = []
+      for (let i = 0; i < list.length; i += PER_SEARCH) {
+        const chunk = list.slice(i, i + PER_SEARCH)
+        const body = by === 'employee_no' ? { employee_number_list: chunk } : { email_address_list: chunk }
+        found.push(...await allPages('corehr.employee.search', ({ pageToken }) => pacer.schedule('corehr.employee.search', () => feishu.searchEmployees(body, pageToken))))
       }
+      return found
+    }
+    const found = await search(by, missing)
+    if (by === 'employee_no') {
+      // Feishu keeps an employee number in the letter case HR typed it, and whether CoreHR's
+      // search matches it case-blind is not documented (UNCONFIRMED): a number the file writes in
+      // another case ("fs10013" for "FS10013") is searched again as upper and lower case, and
+      // matched case-blind below, so the tenant's own case decides and the file's case never loses
+      // a person. An exact match always wins over a case-blind one.
+      const numbers = new Set(found.map((e) => (e.employee_number ?? '').toLowerCase()))
+      const asked = new Set(missing)
+      const variants = new Set<string>()
+      for (const v of missing) {
+        if (!/[a-z]/i.test(v) || numbers.has(v.toLowerCase())) continue
+        for (const w of [v.toUpperCase(), v.toLowerCase()]) if (!asked.has(w)) variants.add(w)
+      }
+      if (variants.size) found.push(...await search(by, [...variants]))
+    }
+    // Found people by lower-cased employee number or email: the matching below is per value.
+    const byKey = new Map<string, CorehrEmployee[]>()
+    for (const e of found) {
+      const key = (by === 'employee_no' ? e.employee_number : e.email_address)?.toLowerCase()
+      if (key === undefined) continue
+      const list = byKey.get(key)
+      if (list) list.push(e)
+      else byKey.set(key, [e])
+    }
+    for (const v of missing) {
+      const value = resolutionOf(v, by, byKey.get(v.toLowerCase()) ?? [])
+      out[v] = value
+      cache.set(keyOf(tenant, by, v), { at: now, value })
     }
     return out
+  }
+}
+
+/** `found`: the people whose employee number (or email) equals `v` but for letter case. */
+function resolutionOf(v: string, by: IdentifierKind, found: readonly CorehrEmployee[]): Resolution {
+  let matches: CorehrEmployee[] = [...found]
+  if (by === 'employee_no') {
+    const exact = found.filter((e) => e.employee_number === v)
+    if (exact.length) matches = exact
+  }
+  // One person found by two of the searches (as asked and as a case variant) is one person.
+  matches = [...new Map(matches.map((e) => [e.employment_id_v2 || e.employment_id || JSON.stringify(e), e])).values()]
+  // Only employment_id_v2 is the Feishu People employment ID the payroll APIs key on (§5):
+  // `employment_id` may hold the Feishu user ID when the conversion failed, and a record
+  // saved under it would land on nobody (or on someone else), so it is never used.
+  const people = matches.map((e) => ({
+    employment_id: e.employment_id_v2 ?? '',
+    name: e.person_info?.preferred_local_full_name ?? e.person_info?.preferred_name ?? e.user_name ?? '',
+    terminated: e.employment_status?.enum_name === 'terminated',
+  }))
+  const usable = people.filter((p) => p.employment_id)
+  if (matches.length === 0) return { status: 'not_found' }
+  if (usable.length > 1 || (usable.length === 1 && people.length > 1)) return { status: 'ambiguous', candidates: usable }
+  if (usable.length === 0) return { status: 'no_employment_id', name: people[0]!.name }
+  const stored = by === 'employee_no' ? matches[0]!.employee_number : undefined
+  return {
+    status: 'found', employment_id: usable[0]!.employment_id, terminated: usable[0]!.terminated, name: usable[0]!.name,
+    ...(stored !== undefined && stored !== v ? { employee_number: stored } : {}),
   }
 }
