@@ -251,6 +251,26 @@ describe('legacy v1 OIDC and code2session (app_access_token)', () => {
     expect(info.body.code).toBe(0)
   })
 
+  it('the older /authen/v1/access_token pair gives the same tokens with the person\'s profile, and the same errors', async () => {
+    type Legacy = FeishuBody<{ access_token: string; refresh_token: string; expires_in: number; name: string; open_id: string; union_id: string; tenant_key: string; sid: string; user_id?: string }>
+    const app = await tenantToken(sb)
+    const r = await call<Legacy>(sb, 'POST', '/open-apis/authen/v1/access_token', { token: app, body: { grant_type: 'authorization_code', code: await clientCode(sb, 'lina') } })
+    expect([r.status, r.body.code]).toEqual([200, 0])
+    const lina = sb.state.byUserId.get('lina')!
+    expect(r.body.data).toMatchObject({ name: lina.name, open_id: lina.open_id, union_id: lina.union_id, tenant_key: sb.state.tenantKey, expires_in: 7200 })
+    expect(r.body.data!.access_token).toMatch(/^u-/)
+    expect(r.body.data!.sid).toMatch(/^[0-9a-f]{32}$/)
+    expect(r.body.data!.sid).not.toContain(r.body.data!.access_token.slice(2, 12))
+    const next = await call<Legacy>(sb, 'POST', '/open-apis/authen/v1/refresh_access_token', { token: app, body: { grant_type: 'refresh_token', refresh_token: r.body.data!.refresh_token } })
+    expect([next.body.code, next.body.data?.open_id]).toEqual([0, lina.open_id])
+    const reused = await call(sb, 'POST', '/open-apis/authen/v1/refresh_access_token', { token: app, body: { grant_type: 'refresh_token', refresh_token: r.body.data!.refresh_token } })
+    expect([reused.status, reused.body.code]).toEqual([200, 20038])
+    const bad = await call(sb, 'POST', '/open-apis/authen/v1/access_token', { token: `t-${'x'.repeat(40)}`, body: { grant_type: 'authorization_code', code: 'abc' } })
+    expect([bad.status, bad.body.code]).toEqual([200, 20014])
+    const wrongGrant = await call(sb, 'POST', '/open-apis/authen/v1/access_token', { token: app, body: { grant_type: 'password', code: 'abc' } })
+    expect(wrongGrant.body.code).toBe(20036)
+  })
+
   it('answers HTTP 200 with 20014 for an invalid app_access_token and 20003 for a used code', async () => {
     const bad = await call(sb, 'POST', '/open-apis/authen/v1/oidc/access_token', { token: `t-${'x'.repeat(40)}`, body: { grant_type: 'authorization_code', code: 'abc' } })
     expect(bad.status).toBe(200)

@@ -8,6 +8,8 @@ export const API_IDS = [
   'oauth.token',
   'oidc.access_token',
   'oidc.refresh_access_token',
+  'authen.access_token',
+  'authen.refresh_access_token',
   'mina.token_login_validate',
   'authen.user_info',
   'archive_rule.list',
@@ -134,6 +136,17 @@ export const APIS: Record<ApiId, ApiSpec> = {
   },
   'oidc.refresh_access_token': {
     id: 'oidc.refresh_access_token', method: 'POST', path: '/open-apis/authen/v1/oidc/refresh_access_token',
+    auth: { mode: 'bearer' }, rate: OAUTH_RATE, style: 'envelope',
+    paramInvalid: { status: 200, code: 20001, msg: 'Invalid request' }, internal: GENERIC_INTERNAL,
+  },
+  // The even older v1 pair (§2.5, end): the same codes and errors as OIDC v1, the profile in `data`.
+  'authen.access_token': {
+    id: 'authen.access_token', method: 'POST', path: '/open-apis/authen/v1/access_token',
+    auth: { mode: 'bearer' }, rate: OAUTH_RATE, style: 'envelope',
+    paramInvalid: { status: 200, code: 20001, msg: 'Invalid request' }, internal: GENERIC_INTERNAL,
+  },
+  'authen.refresh_access_token': {
+    id: 'authen.refresh_access_token', method: 'POST', path: '/open-apis/authen/v1/refresh_access_token',
     auth: { mode: 'bearer' }, rate: OAUTH_RATE, style: 'envelope',
     paramInvalid: { status: 200, code: 20001, msg: 'Invalid request' }, internal: GENERIC_INTERNAL,
   },

@@ -1,11 +1,13 @@
 // Legacy sign-in endpoints that take an app_access_token: v1 OIDC (§2.5, wrapped, HTTP 200 errors,
-// `u-` / `ur-` tokens) and code2session `mina/v2/tokenLoginValidate` (§2.7).
+// `u-` / `ur-` tokens), the older v1 pair with the profile in the answer, and code2session `mina/v2/tokenLoginValidate` (§2.7).
+import { randomUUID } from 'node:crypto'
 import { APIS } from '../platform/apis'
 import { FeishuError, ok } from '../platform/envelope'
 import { mountApi, type ApiContext, type SandboxApp } from '../platform/pipeline'
 import { issueV1, secondsLeft } from '../platform/user-tokens'
 import { str } from '../platform/params'
 import type { SandboxState } from '../state'
+import { profileOf } from './user-info'
 
 function fail(code: number, msg: string): never {
   throw new FeishuError(200, code, msg)
@@ -18,18 +20,52 @@ function checkAppToken(ctx: ApiContext, code: number, msg: string): string {
   return rec.appId
 }
 
-function v1Body(state: SandboxState, issued: ReturnType<typeof issueV1>) {
-  return ok({
+type Issued = ReturnType<typeof issueV1>
+
+/** The token half of every v1 answer. */
+function tokensOf(state: SandboxState, issued: Issued) {
+  return {
     access_token: issued.access.token,
     refresh_token: issued.refresh.token,
     token_type: 'Bearer',
     expires_in: secondsLeft(state, issued.access.expiresAt),
     refresh_expires_in: secondsLeft(state, issued.refresh.expiresAt),
     scope: issued.access.scopes.join(' '),
-  })
+  }
+}
+
+/**
+ * The older `/authen/v1/access_token` pair (§2.5, end; what the SDK's `authen.v1.accessToken` calls):
+ * the same checks and codes as OIDC v1, with the person's profile (as user_info gives it) and a
+ * session id in `data`.
+ */
+function withProfile(ctx: ApiContext, userId: string, issued: Issued) {
+  const user = ctx.state.byUserId.get(userId)
+  if (!user) fail(20008, 'User not exist')
+  return ok({ ...tokensOf(ctx.state, issued), ...profileOf(ctx.state, user, new URL(ctx.c.req.url).origin), sid: randomUUID().replace(/-/g, '') })
 }
 
 function oidcAccessToken(ctx: ApiContext) {
+  const { issued } = exchangeCode(ctx)
+  return ok(tokensOf(ctx.state, issued))
+}
+
+function oidcRefresh(ctx: ApiContext) {
+  const { issued } = refreshToken(ctx)
+  return ok(tokensOf(ctx.state, issued))
+}
+
+function legacyAccessToken(ctx: ApiContext) {
+  const { userId, issued } = exchangeCode(ctx)
+  return withProfile(ctx, userId, issued)
+}
+
+function legacyRefresh(ctx: ApiContext) {
+  const { userId, issued } = refreshToken(ctx)
+  return withProfile(ctx, userId, issued)
+}
+
+function exchangeCode(ctx: ApiContext): { userId: string; issued: Issued } {
   const { state, body } = ctx
   const appId = checkAppToken(ctx, 20014, 'app access token invalid')
   const grantType = str(body.grant_type)
@@ -46,10 +82,10 @@ function oidcAccessToken(ctx: ApiContext) {
   if (!user) fail(20008, 'User not exist')
   if (user.status !== 'hired') fail(20021, 'User resigned')
   ctx.setCallUser(rec.userId)
-  return v1Body(state, issueV1(state, appId, rec.userId, state.tokens.granted(appId, rec.userId)))
+  return { userId: rec.userId, issued: issueV1(state, appId, rec.userId, state.tokens.granted(appId, rec.userId)) }
 }
 
-function oidcRefresh(ctx: ApiContext) {
+function refreshToken(ctx: ApiContext): { userId: string; issued: Issued } {
   const { state, body } = ctx
   const appId = checkAppToken(ctx, 20014, 'app access token invalid')
   const grantType = str(body.grant_type)
@@ -66,7 +102,7 @@ function oidcRefresh(ctx: ApiContext) {
   if (rec.expiresAt <= state.now()) fail(20037, 'refresh token expired')
   rec.state = 'used'
   ctx.setCallUser(rec.userId)
-  return v1Body(state, issueV1(state, appId, rec.userId, rec.scopes))
+  return { userId: rec.userId, issued: issueV1(state, appId, rec.userId, rec.scopes) }
 }
 
 function code2session(ctx: ApiContext) {
@@ -101,5 +137,7 @@ function code2session(ctx: ApiContext) {
 export function mountOidcRoutes(app: SandboxApp, state: SandboxState): void {
   mountApi(app, state, APIS['oidc.access_token'], oidcAccessToken)
   mountApi(app, state, APIS['oidc.refresh_access_token'], oidcRefresh)
+  mountApi(app, state, APIS['authen.access_token'], legacyAccessToken)
+  mountApi(app, state, APIS['authen.refresh_access_token'], legacyRefresh)
   mountApi(app, state, APIS['mina.token_login_validate'], code2session)
 }
