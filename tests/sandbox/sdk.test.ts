@@ -3,7 +3,7 @@
 import * as lark from '@larksuiteoapi/node-sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CallRecord, RunningSandbox } from '../../server/sandbox/index'
-import { call, SANDBOX_APP_ID, SANDBOX_APP_SECRET, start, userToken } from './helpers'
+import { call, clientCode, SANDBOX_APP_ID, SANDBOX_APP_SECRET, start, userToken } from './helpers'
 
 const noop = () => undefined
 const silent = { error: noop, warn: noop, info: noop, debug: noop, trace: noop }
@@ -68,6 +68,27 @@ describe('@larksuiteoapi/node-sdk against the sandbox', () => {
     expect(res).toEqual({ code: 0, msg: 'success', data: {} })
     const rows = (await call<{ rows: { user_id: string; fields: Record<string, string> }[] }>(sb, 'GET', '/sandbox/inspect/archive?archive_rule_id=1&month=202409')).body.rows
     expect(rows).toEqual([expect.objectContaining({ user_id: member.user_id, fields: { [code]: '8' } })])
+  })
+
+  it('signs a person in with each of its v1 token calls, and reads who they are with the token', async () => {
+    const oidc = await client.authen.v1.oidcAccessToken.create({ data: { grant_type: 'authorization_code', code: await clientCode(sb, 'lina') } })
+    expect(oidc.code).toBe(0)
+    const legacy = await client.authen.v1.accessToken.create({ data: { grant_type: 'authorization_code', code: await clientCode(sb, 'lina') } })
+    const lina = sb.state.byUserId.get('lina')!
+    expect(legacy.data).toMatchObject({ name: lina.name, open_id: lina.open_id, token_type: 'Bearer' })
+    const next = await client.authen.v1.refreshAccessToken.create({ data: { grant_type: 'refresh_token', refresh_token: legacy.data!.refresh_token! } })
+    expect(next.data?.open_id).toBe(lina.open_id)
+    const me = await client.authen.v1.userInfo.get({}, lark.withUserAccessToken(oidc.data!.access_token!))
+    expect(me.data?.open_id).toBe(lina.open_id)
+    // A used code is a business error the SDK resolves with (HTTP 200), as Feishu answers it.
+    const used = await client.authen.v1.accessToken.create({ data: { grant_type: 'authorization_code', code: 'never-issued' } })
+    expect(used.code).toBe(20003)
+  })
+
+  it('pages through the CoreHR employee search with its iterator', async () => {
+    let people = 0
+    for await (const page of await client.corehr.v2.employee.searchWithIterator({ params: { page_size: 100, user_id_type: 'people_corehr_id' }, data: { fields: ['employee_number'] } })) people += page?.items?.length ?? 0
+    expect(people).toBe(sb.state.employees.length)
   })
 
   it('throws the HTTP 400 answer with its body and X-Tt-Logid readable', async () => {
