@@ -775,6 +775,7 @@ const enUS = {
       loading: 'Loading what Feishu rejected…',
       loadFailed: 'Could not load the rejected rows.',
       rejectedMembers: 'Feishu did not recognise {count} member(s); nothing was written for them.',
+      rejectedCase: 'Feishu matches employee numbers exactly, letter case included. {count} rejected number(s) contain lower-case letters (e.g. {example}): check how Feishu writes them (often in capitals), correct them and import again.',
       rejectedFields: '{count} member(s) were written without these fields, which Feishu did not recognise: {fields}.',
       row: 'Row',
       rowMember: 'Row {row} · {member}',

@@ -775,6 +775,7 @@ const zhCN: Messages = {
       loading: '正在读取飞书拒绝的内容…',
       loadFailed: '无法读取被拒绝的行。',
       rejectedMembers: '飞书不认识 {count} 个成员，这些成员没有写入任何值。',
+      rejectedCase: '飞书按工号原样匹配（区分大小写）。其中 {count} 个被拒的工号含小写字母（如 {example}）：请确认飞书中的写法（常为大写）后改正再导入。',
       rejectedFields: '{count} 个成员已写入，但以下字段飞书不认识，没有写入：{fields}。',
       row: '行',
       rowMember: '第 {row} 行 · {member}',

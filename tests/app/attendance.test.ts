@@ -128,14 +128,14 @@ describe('importing a file and writing it', () => {
     'c1c1c1c1,1,,,HR,19990101',
   ].join('\n')
 
-  async function importFile() {
+  async function importFile(csv = CSV) {
     vi.mocked(attendanceApi.listArchiveRules).mockResolvedValue([rules[1]!])
     vi.mocked(attendanceApi.getReportFields).mockResolvedValue(reportFields)
     const app = await open('en-US')
     const { wrapper } = app
     // One rule only: it is chosen by itself.
     const input = await waitFor(() => wrapper.get('[data-test="file"]'))
-    Object.defineProperty(input.element, 'files', { value: [new File([CSV], 'rnd.csv', { type: 'text/csv' })] })
+    Object.defineProperty(input.element, 'files', { value: [new File([csv], 'rnd.csv', { type: 'text/csv' })] })
     await input.trigger('change')
     await waitFor(() => expect(wrapper.get('[data-testid="attendance-check"]').attributes('data-settled')).toBe('true'))
     return app
@@ -196,8 +196,36 @@ describe('importing a file and writing it', () => {
     expect(unknown.text()).toContain('Feishu did not recognise this report field')
     expect(table.get('[data-row="3"] td[data-field="member_id"]').classes()).not.toContain('is-error')
     expect(table.find('[data-row="2"]').exists()).toBe(false)
+    // User IDs are not employee numbers: no word about letter case.
+    expect(wrapper.find('[data-testid="attendance-rejected-case"]').exists()).toBe(false)
     expect(jobsApi.getJob).toHaveBeenCalledWith('job-att', { status: 'failed', cursor: null, limit: 500 })
     expect(jobsApi.getJob).toHaveBeenCalledWith('job-att', { status: 'partial', cursor: null, limit: 500 })
+  })
+})
+
+describe('employee numbers Feishu rejects', () => {
+  it('says that Feishu matches them letter case included when rejected numbers have lower-case letters', async () => {
+    const csv = ['工号,异常 / 迟到次数', 'fs10001,2', 'fs10002,1'].join('\n')
+    vi.mocked(attendanceApi.listArchiveRules).mockResolvedValue([rules[1]!])
+    vi.mocked(attendanceApi.getReportFields).mockResolvedValue(reportFields)
+    const { wrapper } = await open('en-US')
+    const input = await waitFor(() => wrapper.get('[data-test="file"]'))
+    Object.defineProperty(input.element, 'files', { value: [new File([csv], 'rnd.csv', { type: 'text/csv' })] })
+    await input.trigger('change')
+    await waitFor(() => expect(wrapper.get('[data-testid="attendance-check"]').attributes('data-settled')).toBe('true'))
+    // Lower-case IDs may look like user IDs: the person says they are employee numbers.
+    await wrapper.get('[data-testid="member-type-employee_no"] input').setValue(true)
+    await waitFor(() => expect(wrapper.get('[data-testid="member-type-employee_no"] input').element).toHaveProperty('checked', true))
+    const confirm = wrapper.find('[data-test="confirm-mapping"]')
+    if (confirm.exists()) await confirm.trigger('click')
+    await (await waitFor(() => wrapper.get('[data-testid="attendance-prepare"]'))).trigger('click')
+    await waitFor(() => wrapper.get('[data-testid="attendance-plan"]'))
+    vi.mocked(jobsApi.createJob).mockResolvedValue(job({ status: 'running' }))
+    const rejected: JobRowResult[] = [2, 3].map((row) => ({ row, status: 'failed', feishu_code: null, message: 'invalid_member_id', field_errors: [], input: { row, member_id: `fs1000${row - 1}`, start_time: `${MONTH}01`, end_time: `${MONTH}28`, values: { c0ffee01: '1' } } }))
+    vi.mocked(jobsApi.getJob).mockImplementation(async (_id, params) => ({ job: job(), rows: params?.status ? rejected.filter((r) => r.status === params.status) : rejected, next_cursor: null }))
+    await wrapper.get('[data-testid="attendance-write"]').trigger('click')
+    const hint = await waitFor(() => wrapper.get('[data-testid="attendance-rejected-case"]'))
+    expect(hint.text()).toBe('Feishu matches employee numbers exactly, letter case included. 2 rejected number(s) contain lower-case letters (e.g. fs10001): check how Feishu writes them (often in capitals), correct them and import again.')
   })
 })
 
