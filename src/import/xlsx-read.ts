@@ -10,6 +10,7 @@ import { parseAsciiNumber, ScannedNumber } from './number'
 import { formatShown, StyleKind, parseStyles } from './styles'
 import { attributes, columnName, parseRef, tags, unescapeXml } from './xml'
 import { streamEntry, type EntryStream, type HelperFigures } from './inflate-helper'
+import { PrefixFilter } from './xml-prefix'
 import { checkEntrySize, inflateEntry, readEntryText, readZipDirectory, type InflateOptions, type ZipEntry } from './zip'
 
 export interface SheetInfo {
@@ -202,12 +203,13 @@ export async function readSharedStrings(
       searchFrom = 0
     }
   }
+  const unprefixed = new PrefixFilter()
   await inflateEntry(book.blob, entry, (chunk) => {
-    feed(decoder.decode(chunk, { stream: true }))
+    feed(decoder.decode(unprefixed.push(chunk), { stream: true }))
     done += chunk.length
     options.onProgress?.({ phase: 'strings', done, total: entry.size, rows: 0 })
   }, options)
-  feed(decoder.decode())
+  feed(decoder.decode(unprefixed.flush()))
   if (collecting && !skipping) pending = parts.join('')
   take(true)
 }
@@ -585,8 +587,11 @@ async function scanSheet(book: XlsxBook, entry: ZipEntry, store: CellStore, sour
   let lastReport = 0
   let sized = false
   let waitingForClose = false
-  await source.pump((chunk) => {
-    done += chunk.length
+  const unprefixed = new PrefixFilter()
+  const onChunk = (raw: Uint8Array, last = false): boolean => {
+    done += raw.length
+    const chunk = last ? raw : unprefixed.push(raw)
+    if (chunk.length === 0) return true
     if (!sized) {
       sized = true
       sizeFromDimension(chunk, store, maxRows, entry.size)
@@ -629,7 +634,14 @@ async function scanSheet(book: XlsxBook, entry: ZipEntry, store: CellStore, sour
       options.onProgress?.({ phase: 'cells', done, total: entry.size, rows: store.rowCount })
     }
     return true
+  }
+  let stopped = false
+  await source.pump((chunk) => {
+    if (onChunk(chunk)) return true
+    stopped = true
+    return false
   })
+  if (!stopped) onChunk(unprefixed.flush(), true)
   if (options.isCancelled?.()) throw new Cancelled()
   options.onProgress?.({ phase: 'cells', done: entry.size, total: entry.size, rows: store.rowCount })
   return { store, merges: scanner.merges, truncated: scanner.done, stats: { chunks, scanMs, stringsMs, ...helperStats(source.figures()), totalMs: performance.now() - t0 } }
