@@ -56,7 +56,8 @@ export async function readZipDirectory(blob: Blob): Promise<Map<string, ZipEntry
       localOffset: cv.getUint32(p + 42, true),
       name: utf8.decode(cd.subarray(p + 46, p + 46 + nameLen)),
     }
-    entries.set(entry.name.replace(/^\/+/, ''), entry)
+    // Some Windows zip writers store "xl\worksheets\sheet1.xml"; part names use "/" (ZIP APPNOTE 4.4.17).
+    entries.set(entry.name.replace(/\\/g, '/').replace(/^\/+/, ''), entry)
     p += 46 + nameLen + extraLen + commentLen
   }
   return entries

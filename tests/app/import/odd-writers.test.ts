@@ -107,3 +107,16 @@ describe('the prefix filter', () => {
     expect(through(enc.encode(other), () => 5)).toBe(other)
   })
 })
+
+describe('zip quirks', () => {
+  it('part names written with backslashes (some Windows zip writers) are found', async () => {
+    const files: Record<string, Uint8Array> = {
+      '[Content_Types].xml': strToU8(CT),
+      '_rels\\.rels': strToU8(ROOT_RELS),
+      'xl\\workbook.xml': strToU8(`<workbook xmlns="${S}" xmlns:r="${R}"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>`),
+      'xl\\_rels\\workbook.xml.rels': strToU8(`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`),
+      'xl\\worksheets\\sheet1.xml': strToU8(`<worksheet xmlns="${S}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>工号</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>E1</t></is></c></row></sheetData></worksheet>`),
+    }
+    expect(await readAll(zipSync(files))).toEqual([['工号'], ['E1']])
+  })
+})
