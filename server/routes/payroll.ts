@@ -10,7 +10,7 @@ import { requireSession, type CookieOptions } from '../middleware/session'
 import { bodyOf, validateJson } from '../middleware/validate'
 import { listDatasources } from '../targets/payroll/datasources'
 import { employeeResolver } from '../targets/payroll/resolve-employees'
-import { allRecordsOf, readCurrentRecords } from '../targets/payroll/records'
+import { readCurrentRecords, readPeriodPair } from '../targets/payroll/records'
 import { previousKey } from '../../src/domain/payroll-checks'
 import { readPeriodGuard } from '../targets/payroll/period-guard'
 import { payrollAuditWorkbook } from '../targets/payroll/audit'
@@ -56,8 +56,8 @@ const recordsBody = z.strictObject({
 /** The time part of a key alone (the period guard's question). */
 const keyBody = z.strictObject(keyFields).superRefine(checkKey)
 
-/** The previous period's records of a datasource (variance). */
-const previousBody = z.strictObject({ source_code: z.string().min(1).max(128), ...keyFields }).superRefine(checkKey)
+/** A key's records and the previous period's (diff and variance), part by part: `cursor` is the previous part's. */
+const pairBody = z.strictObject({ source_code: z.string().min(1).max(128), ...keyFields, cursor: z.string().max(256).optional() }).superRefine(checkKey)
 
 /** Mounted at /api/payroll: reads the person may make before a payroll import. */
 export function payrollRoutes(deps: { sessions: SessionService; cookie: CookieOptions; tokens: UserTokens; feishu: FeishuClient; pacer: Pacer; clock: Clock; jobs?: JobsRepo }) {
@@ -74,11 +74,14 @@ export function payrollRoutes(deps: { sessions: SessionService; cookie: CookieOp
       const body = bodyOf(c, resolveBody)
       return c.json({ results: await asPerson(() => resolve(c.get('session').user.tenantKey, body.by, body.values)) })
     })
-    // The previous period's records (same length, just before), for the variance warnings.
-    .post('/previous-records', validateJson(previousBody), async (c) => {
-      const body = bodyOf(c, previousBody)
-      const key = previousKey(payrollKeyOf(body))
-      return c.json({ key, records: await asPerson(async () => allRecordsOf(feishu, pacer, await token(c), body.source_code, key)) })
+    // Every record of the period the person may see and of the period just before (same length),
+    // read in one query where Feishu's window allows: the diff and the variance warnings.
+    .post('/period-records', validateJson(pairBody), async (c) => {
+      const body = bodyOf(c, pairBody)
+      const key = payrollKeyOf(body)
+      const previous = previousKey(key)
+      const part = await asPerson(async () => readPeriodPair(feishu, pacer, await token(c), body.source_code, key, previous, body.cursor ?? null))
+      return c.json({ key, previous_key: previous, ...part })
     })
     // Warns before writing into a period whose payment activity is approved or archived.
     .post('/period-guard', validateJson(keyBody), async (c) => {

@@ -48,18 +48,23 @@ export async function resolveEmployees(by: ResolveBy, values: string[], signal?:
   return (await request<{ results: Record<string, Resolution> }>({ method: 'POST', url: '/api/payroll/resolve', data: { by, values }, signal, timeout: 180_000 })).results
 }
 
-/** The server reads at most this many employment IDs per call (in pages of 100, paced). */
-export const RECORDS_MAX_IDS = 1000
+/** One part of a period's records and of the period just before it (server/routes: POST /api/payroll/period-records). */
+export interface PeriodRecordsPart {
+  key: PayrollKey
+  previous_key: PayrollKey
+  current: Record<string, CurrentRecord>
+  previous: Record<string, CurrentRecord>
+  /** Pass it back for the next part; null after the last. */
+  cursor: string | null
+}
 
 /**
- * The current Feishu records of these employments under one key (a payroll period, an occur day or
- * a custom period, by the datasource's period type); an absent ID has no record yet.
+ * Every record the person may see of a key and of the period just before it (same length), read
+ * by the server in one query family, a part (≤ 2,000 records) per call so the read shows progress
+ * and can be stopped: the diff and the variance warnings come from it.
  */
-export async function currentRecords(
-  body: { source_code: string; employment_ids: string[] } & PayrollKey,
-  signal?: AbortSignal,
-): Promise<Record<string, CurrentRecord>> {
-  return (await request<{ records: Record<string, CurrentRecord> }>({ method: 'POST', url: '/api/payroll/records', data: body, signal, timeout: 120_000 })).records
+export async function periodRecords(body: { source_code: string; cursor?: string } & PayrollKey, signal?: AbortSignal): Promise<PeriodRecordsPart> {
+  return request<PeriodRecordsPart>({ method: 'POST', url: '/api/payroll/period-records', data: body, signal, timeout: 120_000 })
 }
 
 /** What a revert would do: restore before-values, stop records the job created, fields Feishu cannot empty. */

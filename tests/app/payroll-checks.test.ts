@@ -8,12 +8,12 @@ import { JOB_CALLS, PAYROLL_CALLS } from './loud-fakes'
 import { usePageHarness } from './page-harness'
 import { wangfang } from './fixtures'
 import { waitFor } from './mount-app'
-import { bonus } from './payroll-fixtures'
+import { bonus, periodPart } from './payroll-fixtures'
 
 vi.mock('../../src/api', async (importOriginal) => (await import('./fake-api')).fakeApiModule(await importOriginal()))
 vi.mock('../../src/api/payroll', async (importOriginal) => { const f = await import('./loud-fakes'); return f.loudModule(await importOriginal<object>(), f.PAYROLL_CALLS) })
 vi.mock('../../src/api/jobs', async (importOriginal) => { const f = await import('./loud-fakes'); return f.loudModule(await importOriginal<object>(), f.JOB_CALLS) })
-vi.mock('../../src/api/payroll-checks', () => ({ periodGuard: vi.fn(), previousRecords: vi.fn(async () => ({ key: { payroll_period: '2025-05' }, records: {} })) }))
+vi.mock('../../src/api/payroll-checks', () => ({ periodGuard: vi.fn() }))
 vi.mock('../../src/api/mappings', () => ({
   getMapping: vi.fn(async () => null),
   saveMapping: vi.fn(async () => undefined),
@@ -49,7 +49,12 @@ async function uploadAndCompare(wrapper: VueWrapper) {
   await waitFor(() => expect(wrapper.find('[data-testid="payroll-diff"]').exists()).toBe(true))
 }
 
-function answerComparison() {
+const CURRENT = {
+  701: { active_status: 1, values: { amount__c: '1000.00', note__c: 'kept' } },
+  702: { active_status: 1, values: { amount__c: '300.00', note__c: 'same' } },
+}
+
+function answerComparison(previous: Parameters<typeof periodPart>[1] = {}) {
   vi.mocked(payrollApi.resolveEmployees).mockImplementation(async (by, values) => {
     expect(by).toBe('employee_no')
     expect(values).toEqual(['FS1', 'FS2', 'FS3', 'FS404', 'FS10086'])
@@ -61,13 +66,8 @@ function answerComparison() {
       FS10086: { status: 'ambiguous', candidates: [{ employment_id: '801', name: 'Old Wu', terminated: true }, { employment_id: '802', name: 'New Wu', terminated: false }] },
     }
   })
-  vi.mocked(payrollApi.currentRecords).mockImplementation(async (body) => {
-    expect(body).toEqual({ source_code: 'bonus__c', payroll_period: '2025-06', employment_ids: ['701', '702', '703'] })
-    return {
-      701: { active_status: 1, values: { amount__c: '1000.00', note__c: 'kept' } },
-      702: { active_status: 1, values: { amount__c: '300.00', note__c: 'same' } },
-    }
-  })
+  // The period's records and the previous period's come from one read (the variance needs no read of its own).
+  vi.mocked(payrollApi.periodRecords).mockImplementation(periodPart(CURRENT, previous, (body) => expect(body).toEqual({ source_code: 'bonus__c', payroll_period: '2025-06' })))
 }
 
 
@@ -180,16 +180,15 @@ describe('variance against the previous period', () => {
   it('flags big changes, people missing now and people new this period, filterable, and never blocks', async () => {
     vi.mocked(payrollApi.listDatasources).mockResolvedValue([bonus])
     vi.mocked(checksApi.periodGuard).mockResolvedValue({ state: 'open', activities: [] })
-    vi.mocked(checksApi.previousRecords).mockResolvedValue({ key: { payroll_period: '2025-05' }, records: {
+    answerComparison({
       701: { active_status: 1, values: { amount__c: '100.00' } },
       702: { active_status: 1, values: { amount__c: '300.00' } },
       999: { active_status: 1, values: { amount__c: '50.00' } },
-    } })
-    answerComparison()
+    })
     const { wrapper } = await open('/payroll/bonus__c')
     await uploadAndCompare(wrapper)
     await waitFor(() => expect(wrapper.findAll('[data-testid="variance-flag"]').length).toBe(3))
-    expect(vi.mocked(checksApi.previousRecords)).toHaveBeenCalledWith({ source_code: 'bonus__c', payroll_period: '2025-06' })
+    expect(vi.mocked(payrollApi.periodRecords)).toHaveBeenCalledTimes(1)
     const kinds = wrapper.findAll('[data-testid="variance-flag"]').map((f) => [f.attributes('data-kind'), f.attributes('data-employment')])
     // 701: 100 → 1200.01 (over 50 % and over 1,000); 703 had no record; 999 is not in the file.
     expect(kinds).toEqual([['big_change', '701'], ['new_now', '703'], ['missing_now', '999']])
@@ -206,8 +205,7 @@ describe('variance against the previous period', () => {
   it('says why a threshold of 0 or below is not used, keeps what was typed, and uses the default meanwhile', async () => {
     vi.mocked(payrollApi.listDatasources).mockResolvedValue([bonus])
     vi.mocked(checksApi.periodGuard).mockResolvedValue({ state: 'open', activities: [] })
-    vi.mocked(checksApi.previousRecords).mockResolvedValue({ key: { payroll_period: '2025-05' }, records: { 701: { active_status: 1, values: { amount__c: '100.00' } } } })
-    answerComparison()
+    answerComparison({ 701: { active_status: 1, values: { amount__c: '100.00' } } })
     const { wrapper } = await open('/payroll/bonus__c')
     await uploadAndCompare(wrapper)
     for (const bad of ['0', '-5']) {
@@ -221,8 +219,7 @@ describe('variance against the previous period', () => {
   it('says there is nothing to compare with when the previous period has no records', async () => {
     vi.mocked(payrollApi.listDatasources).mockResolvedValue([bonus])
     vi.mocked(checksApi.periodGuard).mockResolvedValue({ state: 'open', activities: [] })
-    vi.mocked(checksApi.previousRecords).mockResolvedValue({ key: { payroll_period: '2025-05' }, records: {} })
-    answerComparison()
+    answerComparison({})
     const { wrapper } = await open('/payroll/bonus__c', 'zh-CN')
     await uploadAndCompare(wrapper)
     await waitFor(() => expect(wrapper.find('[data-testid="variance-no-previous"]').exists()).toBe(true))

@@ -371,24 +371,37 @@ describe('the audit workbook of a person\'s own payroll jobs', () => {
   }
 })
 
-describe('the previous period for variance', () => {
-  it('reads every record of the period just before that the person may see (the seeded 2024-09 for 2024-10)', async () => {
+describe('the period and the previous one, read together for the diff and the variance', () => {
+  it('reads 2024-10 and the seeded 2024-09 in one query of both months (§4.3: payroll_period IsAnyOf, ≤ 2 months)', async () => {
     const c = await stack.signedIn('wangfang')
-    const res = await c.request('POST', '/api/payroll/previous-records', { source_code: 'sales_commission__c', payroll_period: '2024-10' })
+    const since = await lastCallSeq(stack.sandbox.url)
+    const res = await c.request('POST', '/api/payroll/period-records', { source_code: 'sales_commission__c', payroll_period: '2024-10' })
     expect(res.status).toBe(200)
-    expect(res.json.key).toEqual({ payroll_period: '2024-09' })
-    const records = res.json.records as Record<string, { active_status: number; values: Record<string, string> }>
-    expect(Object.keys(records)).toHaveLength(30)
-    expect(Object.values(records)[0]!.values).not.toHaveProperty('payroll_period')
+    expect(res.json).toMatchObject({ key: { payroll_period: '2024-10' }, previous_key: { payroll_period: '2024-09' }, cursor: null })
+    const previous = res.json.previous as Record<string, { active_status: number; values: Record<string, string> }>
+    expect(Object.keys(previous)).toHaveLength(30)
+    expect(Object.values(previous)[0]!.values).not.toHaveProperty('payroll_period')
+    // Every page is a query of both months; the variance has no read of its own.
+    const reads = await sandboxCalls(stack.sandbox.url, { api: 'datasource_record.query', sinceSeq: since })
+    expect(reads.length).toBeGreaterThan(0)
+    expect(reads.every((r) => r.code === 0)).toBe(true)
+    expect(reads).toHaveLength(Math.ceil((Object.keys(previous).length + Object.keys(res.json.current as object).length) / 100) || 1)
   })
 
-  it('answers no records for a period without any, and refuses a malformed key', async () => {
+  it('answers empty records for a period with no previous data, and refuses a malformed key or a cursor it did not hand out', async () => {
     const c = await stack.signedIn('wangfang')
-    const empty = await c.request('POST', '/api/payroll/previous-records', { source_code: 'sales_commission__c', payroll_period: '2031-03' })
-    expect(empty.json).toEqual({ key: { payroll_period: '2031-02' }, records: {} })
-    for (const body of [{ source_code: 'sales_commission__c' }, { source_code: 'sales_commission__c', payroll_period: '2024-13' }, { payroll_period: '2024-10' }]) {
-      const res = await c.request('POST', '/api/payroll/previous-records', body)
+    const empty = await c.request('POST', '/api/payroll/period-records', { source_code: 'sales_commission__c', payroll_period: '2031-03' })
+    expect(empty.json).toEqual({ key: { payroll_period: '2031-03' }, previous_key: { payroll_period: '2031-02' }, current: {}, previous: {}, cursor: null })
+    // January's previous period is December of the year before.
+    const january = await c.request('POST', '/api/payroll/period-records', { source_code: 'sales_commission__c', payroll_period: '2031-01' })
+    expect(january.json.previous_key).toEqual({ payroll_period: '2030-12' })
+    for (const body of [
+      { source_code: 'sales_commission__c' }, { source_code: 'sales_commission__c', payroll_period: '2024-13' }, { payroll_period: '2024-10' },
+      { source_code: 'sales_commission__c', payroll_period: '2024-10', cursor: '7.abc' }, { source_code: 'sales_commission__c', payroll_period: '2024-10', cursor: '0.<script>' },
+    ]) {
+      const res = await c.request('POST', '/api/payroll/period-records', body)
       expect(res.status, JSON.stringify(body)).toBe(400)
+      expect(res.json.error).toHaveProperty('message')
     }
   })
 })
