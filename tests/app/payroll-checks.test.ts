@@ -9,11 +9,15 @@ import { usePageHarness } from './page-harness'
 import { wangfang } from './fixtures'
 import { waitFor } from './mount-app'
 import { bonus, periodPart } from './payroll-fixtures'
+import { saveBlob } from '../../src/import/download'
+import { readAll } from './import/harness'
 
 vi.mock('../../src/api', async (importOriginal) => (await import('./fake-api')).fakeApiModule(await importOriginal()))
 vi.mock('../../src/api/payroll', async (importOriginal) => { const f = await import('./loud-fakes'); return f.loudModule(await importOriginal<object>(), f.PAYROLL_CALLS) })
 vi.mock('../../src/api/jobs', async (importOriginal) => { const f = await import('./loud-fakes'); return f.loudModule(await importOriginal<object>(), f.JOB_CALLS) })
 vi.mock('../../src/api/payroll-checks', () => ({ periodGuard: vi.fn() }))
+// The browser's download is the one thing faked: the workbook it is handed is read back below.
+vi.mock('../../src/import/download', () => ({ saveBlob: vi.fn() }))
 vi.mock('../../src/api/mappings', () => ({
   getMapping: vi.fn(async () => null),
   saveMapping: vi.fn(async () => undefined),
@@ -38,11 +42,11 @@ const CSV = [
   'FS5,abc,',
 ].join('\n')
 
-async function uploadAndCompare(wrapper: VueWrapper) {
+async function uploadAndCompare(wrapper: VueWrapper, csv = CSV) {
   await waitFor(() => expect(wrapper.find('[data-testid="payroll-import"]').exists()).toBe(true))
   await wrapper.get('[data-testid="payroll-period"]').setValue('2025-06')
   const input = wrapper.get('[data-test="file"]').element as HTMLInputElement
-  Object.defineProperty(input, 'files', { value: [new File([CSV], 'june.csv', { type: 'text/csv' })] })
+  Object.defineProperty(input, 'files', { value: [new File([csv], 'june.csv', { type: 'text/csv' })] })
   await wrapper.get('[data-test="file"]').trigger('change')
   await waitFor(() => expect(wrapper.find('[data-testid="payroll-ready"]').exists()).toBe(true))
   await wrapper.get('[data-testid="payroll-compare"]').trigger('click')
@@ -225,5 +229,43 @@ describe('variance against the previous period', () => {
     await waitFor(() => expect(wrapper.find('[data-testid="variance-no-previous"]').exists()).toBe(true))
     expect(wrapper.get('[data-testid="variance-no-previous"]').text()).toContain('飞书中没有 2025-05 的记录')
     expect(wrapper.findAll('[data-testid="variance-flag"]')).toHaveLength(0)
+  })
+})
+
+describe('the diff workbook', () => {
+  it('lists new, changed (before → after), unchanged and not-written rows and the variance flags with their reason, in the person\'s language, formulas escaped', async () => {
+    vi.mocked(payrollApi.listDatasources).mockResolvedValue([bonus])
+    vi.mocked(checksApi.periodGuard).mockResolvedValue({ state: 'open', activities: [] })
+    answerComparison({
+      701: { active_status: 1, values: { amount__c: '100.00' } },
+      702: { active_status: 1, values: { amount__c: '300.00' } },
+      999: { active_status: 1, values: { amount__c: '50.00' } },
+    })
+    const { wrapper } = await open('/payroll/bonus__c', 'zh-CN')
+    // Cy's note would run as a formula in a spreadsheet if it were written as it is.
+    await uploadAndCompare(wrapper, CSV.replace('FS3,50,', 'FS3,50,=HYPERLINK("http://evil.example")'))
+    await waitFor(() => expect(wrapper.findAll('[data-testid="variance-flag"]').length).toBe(3))
+    await wrapper.get('[data-testid="diff-download"]').trigger('click')
+    expect(vi.mocked(saveBlob)).toHaveBeenCalledTimes(1)
+    const [blob, name] = vi.mocked(saveBlob).mock.calls[0]!
+    expect(name).toBe('bonus__c-2025-06-差异.xlsx')
+    const bytes = new Uint8Array(await blob.arrayBuffer())
+    const records = await readAll(bytes, 0)
+    expect(records[0]).toEqual(['行', '员工', '姓名', '雇佣 ID', '状态', '字段', '飞书当前值', '文件中的值', '说明'])
+    const byPerson = (id: string) => records.filter((r) => r[1] === id)
+    // Ann: changed, one line per changed field, before → after.
+    expect(byPerson('FS1')).toEqual([[2, 'FS1', 'Ann', '701', '变更', '奖金金额', '1000.00', '1200.01', null]])
+    expect(byPerson('FS2').map((r) => r[4])).toEqual(['无变化'])
+    const cy = byPerson('FS3')
+    expect(cy.map((r) => r[4])).toEqual(['新增', '新增'])
+    expect(cy.map((r) => r[7])).toContain("'=HYPERLINK(\"http://evil.example\")")
+    const notWritten = records.filter((r) => r[4] === '不写入')
+    expect(notWritten.map((r) => r[1])).toEqual(['FS404', 'FS10086', null])
+    expect(String(notWritten[1]![8])).toContain('802')
+    expect(notWritten[2]![8]).toBe('文件中有错误的 1 行不会写入（见上方检查）。')
+    const variance = await readAll(bytes, 1)
+    expect(variance.slice(1).map((r) => [r[2], r[3]])).toEqual([['701', '变化较大'], ['703', '本期新增'], ['999', '本期缺少']])
+    expect(variance[1]![8]).toBe('与 2025-05 相比变化超过 50 % 且超过 1000')
+    expect(variance[3]![8]).toBe('在 2025-05 有记录，但不在本文件中')
   })
 })
