@@ -2,7 +2,7 @@ import { PAYROLL_QUERY_MAX_EMPLOYMENT_IDS } from '../../../src/domain/feishu-lim
 import type { PayrollKey } from '../../../src/domain/jobs'
 import { allPages } from '../../../src/domain/paging'
 import { PAYROLL_SYSTEM_FIELDS } from '../../../src/domain/payroll'
-import type { FeishuClient, RecordQuery } from '../../feishu/client'
+import type { FeishuClient, QueriedRecord, RecordQuery } from '../../feishu/client'
 import type { RecordState } from '../../jobs/job-context'
 import type { Pacer } from '../../jobs/pacer'
 import { AppError } from '../../errors'
@@ -25,15 +25,43 @@ export async function currentRecords(feishu: FeishuClient, token: string, source
   const items = await allPages('payroll.record.query', ({ pageToken }) => feishu.queryRecords(token, { sourceCode, ...filter, employmentIds, pageToken }))
   const out = new Map<string, RecordState>()
   for (const r of items) {
-    const values: Record<string, string> = {}
-    for (const f of r.field_values) values[f.field_code] = f.value
-    const id = values.employment_id
-    if (id) {
-      for (const code of PAYROLL_SYSTEM_FIELDS) delete values[code]
-      out.set(id, { active_status: r.active_status, values })
-    }
+    const read = readRecord(r)
+    if (read) out.set(read.id, read.state)
   }
   return out
+}
+
+/** A queried record as the app keeps it: its employment, its key fields apart, its values without them. */
+function readRecord(r: QueriedRecord): { id: string; key: Record<string, string>; state: RecordState } | null {
+  const values: Record<string, string> = {}
+  for (const f of r.field_values) values[f.field_code] = f.value
+  const id = values.employment_id
+  if (!id) return null
+  const key: Record<string, string> = {}
+  for (const code of PAYROLL_SYSTEM_FIELDS) {
+    if (values[code] !== undefined) key[code] = values[code]
+    delete values[code]
+  }
+  return { id, key, state: { active_status: r.active_status, values } }
+}
+
+/**
+ * Every record of a key the person may see (no employment filter, §4.3), each page paced with the
+ * jobs' reads and a passing rate limit waited out; stops past `max` records (the caller says why).
+ */
+export async function recordsOfKey(feishu: FeishuClient, pacer: Pacer, token: string, sourceCode: string, key: PayrollKey, max: number): Promise<Map<string, RecordState>> {
+  const filter = timeFilter(key)
+  const out = new Map<string, RecordState>()
+  let pageToken: string | undefined
+  for (;;) {
+    const res = await withRetries(() => pacer.schedule('payroll.record.query', () => feishu.queryRecords(token, { sourceCode, ...filter, employmentIds: [], pageToken })))
+    for (const r of res.items) {
+      const read = readRecord(r)
+      if (read) out.set(read.id, read.state)
+    }
+    if (out.size > max || !res.has_more || !res.page_token) return out
+    pageToken = res.page_token
+  }
 }
 
 /**
@@ -109,14 +137,10 @@ export async function readPeriodPair(
     const filter = filters[index]!
     const res = await withRetries(() => pacer.schedule('payroll.record.query', () => feishu.queryRecords(token, { sourceCode, ...filter, employmentIds: [], pageToken })))
     for (const r of res.items) {
-      const values: Record<string, string> = {}
-      for (const f of r.field_values) values[f.field_code] = f.value
-      const id = values.employment_id
-      if (!id) continue
-      const into = sameKey(values, key) ? out.current : sameKey(values, previous) ? out.previous : null
-      if (!into) continue
-      for (const code of PAYROLL_SYSTEM_FIELDS) delete values[code]
-      into[id] = { active_status: r.active_status, values }
+      const read = readRecord(r)
+      if (!read) continue
+      const into = sameKey(read.key, key) ? out.current : sameKey(read.key, previous) ? out.previous : null
+      if (into) into[read.id] = read.state
     }
     if (res.has_more && res.page_token) pageToken = res.page_token
     else if (index + 1 < filters.length) { index++; pageToken = undefined }
