@@ -87,3 +87,21 @@ export async function revertJob(jobId: string): Promise<JobSummary> {
 export function auditWorkbookUrl(locale: string): string {
   return `/api/payroll/audit.xlsx?locale=${encodeURIComponent(locale)}`
 }
+
+/** What the pre-filled template holds: everyone the person may see (no `people`), or the listed people. */
+export type PrefillRequest = { source_code: string; by: 'employee_no' | 'work_email' | 'employment_id'; people?: string[]; locale: 'zh-CN' | 'en-US' } & PayrollKey
+
+/**
+ * The datasource's template filled with Feishu's current values for the key (server/routes: POST
+ * /api/payroll/prefilled.xlsx). The workbook arrives as bytes; an error answer is JSON and is read
+ * as JSON, so it becomes an ApiError with its code like every other call.
+ */
+export async function prefilledTemplate(body: PrefillRequest, signal?: AbortSignal): Promise<Blob> {
+  const bytes = await request<ArrayBuffer>({
+    method: 'POST', url: '/api/payroll/prefilled.xlsx', data: body, signal, responseType: 'arraybuffer',
+    // Everyone's records plus their employee numbers (CoreHR allows 100 searches a minute) can take minutes.
+    timeout: 300_000,
+    transformResponse: (data: unknown, headers) => (String(headers['content-type'] ?? '').includes('json') && data instanceof ArrayBuffer ? JSON.parse(new TextDecoder().decode(data)) as unknown : data),
+  })
+  return new Blob([bytes], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' })
+}

@@ -3,6 +3,7 @@ import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import * as jobsApi from '../../src/api/jobs'
 import * as payrollApi from '../../src/api/payroll'
 import * as checksApi from '../../src/api/payroll-checks'
+import { ApiError } from '../../src/api'
 import type { JobSummary } from '../../src/domain/jobs'
 import { JOB_CALLS, PAYROLL_CALLS } from './loud-fakes'
 import { usePageHarness } from './page-harness'
@@ -234,6 +235,7 @@ describe('variance against the previous period', () => {
 
 describe('the diff workbook', () => {
   it('lists new, changed (before → after), unchanged and not-written rows and the variance flags with their reason, in the person\'s language, formulas escaped', async () => {
+    vi.mocked(saveBlob).mockClear()
     vi.mocked(payrollApi.listDatasources).mockResolvedValue([bonus])
     vi.mocked(checksApi.periodGuard).mockResolvedValue({ state: 'open', activities: [] })
     answerComparison({
@@ -267,5 +269,45 @@ describe('the diff workbook', () => {
     expect(variance.slice(1).map((r) => [r[2], r[3]])).toEqual([['701', '变化较大'], ['703', '本期新增'], ['999', '本期缺少']])
     expect(variance[1]![8]).toBe('与 2025-05 相比变化超过 50 % 且超过 1000')
     expect(variance[3]![8]).toBe('在 2025-05 有记录，但不在本文件中')
+  })
+})
+
+describe('the template pre-filled with Feishu\'s values', () => {
+  it('asks for everyone the person may see, or for the people of a pasted list (header and repeats left out), and saves the workbook', async () => {
+    vi.mocked(saveBlob).mockClear()
+    vi.mocked(payrollApi.listDatasources).mockResolvedValue([bonus])
+    const book = new Blob(['xlsx bytes'])
+    vi.mocked(payrollApi.prefilledTemplate).mockResolvedValue(book)
+    const { wrapper } = await open('/payroll/bonus__c', 'zh-CN')
+    await waitFor(() => expect(wrapper.find('[data-testid="payroll-import"]').exists()).toBe(true))
+    await wrapper.get('[data-testid="payroll-period"]').setValue('2025-06')
+    await wrapper.get('[data-testid="prefill-open"]').trigger('click')
+    await wrapper.get('[data-testid="prefill-download"]').trigger('click')
+    await waitFor(() => expect(vi.mocked(saveBlob)).toHaveBeenCalledTimes(1))
+    expect(vi.mocked(payrollApi.prefilledTemplate).mock.calls[0]![0]).toEqual({ source_code: 'bonus__c', payroll_period: '2025-06', by: 'employee_no', locale: 'zh-CN' })
+    expect(vi.mocked(saveBlob).mock.calls[0]).toEqual([book, 'bonus__c-2025-06-飞书当前值.xlsx'])
+
+    await wrapper.get('[data-testid="prefill-list"]').find('input').setValue(true)
+    expect(wrapper.get('[data-testid="prefill-problem"]').text()).toBe('名单是空的。')
+    expect(wrapper.get('[data-testid="prefill-download"]').attributes('disabled')).toBeDefined()
+    await wrapper.get('[data-testid="prefill-people"]').setValue('工号\nFS1\nFS2, 张三\n\nFS1\n')
+    expect(wrapper.get('[data-testid="prefill-count"]').text()).toContain('2')
+    await wrapper.get('[data-testid="prefill-download"]').trigger('click')
+    await waitFor(() => expect(vi.mocked(saveBlob)).toHaveBeenCalledTimes(2))
+    expect(vi.mocked(payrollApi.prefilledTemplate).mock.calls[1]![0]).toEqual({ source_code: 'bonus__c', payroll_period: '2025-06', by: 'employee_no', locale: 'zh-CN', people: ['FS1', 'FS2'] })
+  })
+
+  it('says plainly when the period has too many records for one download, and saves nothing', async () => {
+    vi.mocked(saveBlob).mockClear()
+    vi.mocked(payrollApi.listDatasources).mockResolvedValue([bonus])
+    vi.mocked(payrollApi.prefilledTemplate).mockRejectedValue(new ApiError(400, 'too_many_records', 'More than 5000 records', { max: 5000 }))
+    const { wrapper } = await open('/payroll/bonus__c')
+    await waitFor(() => expect(wrapper.find('[data-testid="payroll-import"]').exists()).toBe(true))
+    await wrapper.get('[data-testid="payroll-period"]').setValue('2025-06')
+    await wrapper.get('[data-testid="prefill-open"]').trigger('click')
+    await wrapper.get('[data-testid="prefill-download"]').trigger('click')
+    await waitFor(() => expect(wrapper.find('[data-testid="prefill-error"]').exists()).toBe(true))
+    expect(wrapper.get('[data-testid="prefill-error"]').text()).toContain('More than 5000 records in this period')
+    expect(vi.mocked(saveBlob)).not.toHaveBeenCalled()
   })
 })
