@@ -540,8 +540,6 @@ const enUS = {
           not_a_number: 'The threshold is not a number; the default (50 %, 1,000) is used until it is fixed.',
           not_positive: 'The threshold must be more than 0; the default (50 %, 1,000) is used until it is fixed.',
         },
-        loading: 'Reading the previous period…',
-        failed: 'The previous period could not be read; there are no variance warnings.',
         noPrevious: 'Feishu has no records for {period}: nothing to compare with.',
         intro: 'Warnings only: they never stop the write.',
         filters: { all: 'All', big_change: 'Big change', missing_now: 'Missing now', new_now: 'New this period' },

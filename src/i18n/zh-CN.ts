@@ -540,8 +540,6 @@ const zhCN: Messages = {
           not_a_number: '阈值不是数字；修正前使用默认值（50 %、1,000）。',
           not_positive: '阈值必须大于 0；修正前使用默认值（50 %、1,000）。',
         },
-        loading: '正在读取上一期间…',
-        failed: '无法读取上一期间，因此没有波动提醒。',
         noPrevious: '飞书中没有 {period} 的记录：无可对比。',
         intro: '仅为提醒，不会阻止写入。',
         filters: { all: '全部', big_change: '变化较大', missing_now: '本期缺少', new_now: '本期新增' },

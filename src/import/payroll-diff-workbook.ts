@@ -21,6 +21,8 @@ export interface DiffWorkbookInput {
   threshold: VarianceThreshold
   /** "2024-09": the period compared with. */
   previousPeriod: string
+  /** Feishu had no record at all in the previous period: nothing was compared. */
+  previousEmpty: boolean
   t: Translate
   /** A field's title in the person's language. */
   label: (field: string) => string
@@ -59,6 +61,7 @@ function* varianceRows(input: DiffWorkbookInput): Generator<WriteRow> {
   const people = new Map(input.diffs.map((d) => [d.employment_id, d]))
   const flags = input.variance ?? []
   if (input.variance === null) yield [t(`${K}.notCompared`)]
+  else if (input.previousEmpty) yield [t('payroll.checks.variance.noPrevious', { period: input.previousPeriod })]
   else if (flags.length === 0) yield [t(`${K}.noFlags`, { period: input.previousPeriod })]
   for (const f of flags) {
     const who = people.get(f.employment_id)

@@ -230,6 +230,11 @@ describe('variance against the previous period', () => {
     await waitFor(() => expect(wrapper.find('[data-testid="variance-no-previous"]').exists()).toBe(true))
     expect(wrapper.get('[data-testid="variance-no-previous"]').text()).toContain('飞书中没有 2025-05 的记录')
     expect(wrapper.findAll('[data-testid="variance-flag"]')).toHaveLength(0)
+    // The diff workbook says the same on its variance sheet.
+    vi.mocked(saveBlob).mockClear()
+    await wrapper.get('[data-testid="diff-download"]').trigger('click')
+    const variance = await readAll(new Uint8Array(await vi.mocked(saveBlob).mock.calls[0]![0].arrayBuffer()), 1)
+    expect(variance.slice(1).map((r) => r[0])).toEqual([expect.stringContaining('飞书中没有 2025-05 的记录')])
   })
 })
 

@@ -388,6 +388,41 @@ describe('the period and the previous one, read together for the diff and the va
     expect(reads).toHaveLength(Math.ceil((Object.keys(previous).length + Object.keys(res.json.current as object).length) / 100) || 1)
   })
 
+  it('reads a big pair of periods part by part: a cursor to go on from, every record once, and the last part says there is no more', async () => {
+    // 1,250 records in 2029-01 and 900 in 2029-02: more than one part (20 pages of 100).
+    const people = await sandboxEmployees(stack.sandbox.url, { limit: 1250 })
+    expect(people).toHaveLength(1250)
+    const save = async (period: string, list: SandboxEmployee[]) => {
+      for (let i = 0; i < list.length; i += 50) {
+        const res = await fetch(`${stack.sandbox.url}/sandbox/payroll/edit`, {
+          method: 'POST', headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ user_id: 'wangfang', source_code: 'sales_commission__c', records: list.slice(i, i + 50).map((e) => ({ active_status: 1, field_values: [{ field_code: 'employment_id', value: e.employment_id }, { field_code: 'payroll_period', value: period }, { field_code: 'deals_closed__c', value: period === '2029-01' ? '1' : '2' }] })) }),
+        })
+        expect(res.status).toBe(200)
+      }
+    }
+    await save('2029-01', people)
+    await save('2029-02', people.slice(0, 900))
+    const c = await stack.signedIn('wangfang')
+    const current: Record<string, { values: Record<string, string> }> = {}
+    const previous: Record<string, { values: Record<string, string> }> = {}
+    const cursors: Array<string | null> = []
+    let cursor: string | null = null
+    do {
+      const res = await c.request('POST', '/api/payroll/period-records', { source_code: 'sales_commission__c', payroll_period: '2029-02', ...(cursor ? { cursor } : {}) })
+      expect(res.status).toBe(200)
+      Object.assign(current, res.json.current)
+      Object.assign(previous, res.json.previous)
+      cursor = res.json.cursor as string | null
+      cursors.push(cursor)
+    } while (cursor)
+    expect(cursors).toHaveLength(2)
+    expect(Object.keys(current)).toHaveLength(900)
+    expect(Object.keys(previous)).toHaveLength(1250)
+    expect(Object.values(current).every((r) => r.values.deals_closed__c === '2')).toBe(true)
+    expect(Object.values(previous).every((r) => r.values.deals_closed__c === '1')).toBe(true)
+  })
+
   it('answers empty records for a period with no previous data, and refuses a malformed key or a cursor it did not hand out', async () => {
     const c = await stack.signedIn('wangfang')
     const empty = await c.request('POST', '/api/payroll/period-records', { source_code: 'sales_commission__c', payroll_period: '2031-03' })

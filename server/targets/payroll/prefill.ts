@@ -135,5 +135,5 @@ function workbook(fields: TargetField[], sheet: WriteSheet, lines: Line[], local
 
 /** The file name the workbook is offered under: datasource and key, nothing else. */
 export function prefillFileName(sourceCode: string, key: PayrollKey): string {
-  return `${sourceCode}-${payrollKeyText(key).replace(/[^\w-]+/g, '_')}.xlsx`
+  return `${sourceCode}-${payrollKeyText(key)}`.replace(/[^\w-]+/g, '_') + '.xlsx'
 }

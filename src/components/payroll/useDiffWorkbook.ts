@@ -19,6 +19,7 @@ export function useDiffWorkbook() {
     const previousPeriod = payrollKeyText(comparison.previous.key)
     const sheets = payrollDiffSheets({
       diffs: comparison.diffs, excluded: comparison.excluded, fileErrorRows, variance: checks.variance, threshold: checks.threshold, previousPeriod,
+      previousEmpty: Object.keys(comparison.previous.records).length === 0,
       t: (key, params) => t(key, params ?? {}), label, shown,
     })
     const name = t('payrollBooks.diff.fileName', { source: comparison.sourceCode, period: comparison.period }).replace(/[\\/:*?"<>|\s]+/g, '_')
