@@ -17,6 +17,9 @@ import { asAppError, asyncTask, type AsyncState } from './async-state'
 /** Where a comparison is: resolving identifiers, then reading the current records. */
 export type ComparePhase = 'idle' | 'resolving' | 'reading' | 'done'
 
+/** Parts of the period read (≤ 2,000 records each) before the read is taken as runaway. */
+const PERIOD_READ_MAX_PARTS = 1000
+
 export interface CompareProgress {
   phase: 'resolving' | 'reading'
   done: number
@@ -164,7 +167,10 @@ export const usePayrollStore = defineStore('payroll', (): PayrollStore => {
       const previous: ComparisonResult['previous'] = { key: previousKey(key), records: {} }
       let cursor: string | null = null
       let found = 0
+      let parts = 0
       do {
+        // A guard against a read that never ends (≤ 2,000 records a part: 2 million records).
+        if (++parts > PERIOD_READ_MAX_PARTS) throw new Error('Feishu kept saying there were more records; the read was stopped.')
         const part: PeriodRecordsPart = await periodRecords({ source_code: source.code, ...key, ...(cursor ? { cursor } : {}) }, abort.signal)
         if (gen !== generation) return
         for (const [id, r] of Object.entries(part.current)) if (ids.has(id)) { current[id] = r; found++ }
