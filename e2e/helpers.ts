@@ -116,10 +116,10 @@ export function csvCell(v: string | number): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 
-/** The first sheet of a downloaded workbook as rows of text cells. */
-export function readSheet(path: string): string[][] {
+/** The first (or given) sheet of a downloaded workbook as rows of text cells. */
+export function readSheet(path: string, sheet = 0): string[][] {
   const book = readWorkbook(readFileSync(path))
-  return utils.sheet_to_json<unknown[]>(book.Sheets[book.SheetNames[0]!]!, { header: 1, defval: '' }).map((r) => r.map((v) => String(v)))
+  return utils.sheet_to_json<unknown[]>(book.Sheets[book.SheetNames[sheet]!]!, { header: 1, defval: '' }).map((r) => r.map((v) => String(v)))
 }
 
 /** The first sheet of a downloaded workbook as records keyed by its header row. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { SALES_COMMISSION, SEEDED_PERIOD, type Employee } from './fixtures'
-import { SCREENSHOTS, csvCell, employees, noSidewaysScroll, openPage, payrollRecords, resetSandbox, sandboxSend, signIn, useProduct } from './helpers'
+import { SCREENSHOTS, csvCell, employees, noSidewaysScroll, openPage, payrollRecords, readSheet, resetSandbox, sandboxSend, signIn, useProduct } from './helpers'
 
 // Payroll batch controls (issue 16) in a real browser against the sandbox Feishu: the preparer
 // types a control total that the file does not match, fixes the file, sees the period guard, writes,
@@ -59,6 +59,16 @@ describe('payroll checks in a real browser', () => {
       await noSidewaysScroll(page)
       await page.screenshot({ path: `${SCREENSHOTS}/payroll-controls-mismatch-${c.locale}-${c.width}.png`, fullPage: true })
 
+      // The diff as a workbook, in the person's language: before → after, and the variance flags with their reason.
+      const [diffBook] = await Promise.all([page.waitForEvent('download'), page.getByTestId('diff-download').click()])
+      const diffPath = (await diffBook.path())!
+      const diffRows = readSheet(diffPath)
+      const changedRow = diffRows.find((r) => r[1] === changed.employee_no)!
+      expect(changedRow.slice(4, 8)).toEqual([c.locale === 'zh-CN' ? '变更' : 'Changed', c.locale === 'zh-CN' ? '提成金额' : 'Commission amount', seeded.get(changed.employment_id)!.values.commission_amount__c, '1000.00'])
+      const varianceRows = readSheet(diffPath, 1).slice(1)
+      expect(varianceRows).toHaveLength(4)
+      expect(varianceRows.find((r) => r[2] === leaver.employment_id)![8]).toBe(c.locale === 'zh-CN' ? '在 2024-08 有记录，但不在本文件中' : 'Had a record in 2024-08 and is not in this file')
+
       // Fix the file and compare again: the typed figures stay, and now match.
       await page.getByTestId('diff-back').click()
       await page.locator('[data-test="new-file"]').click()
@@ -94,6 +104,24 @@ describe('payroll checks in a real browser', () => {
       expect(await keptRow.innerText()).toContain('555.00')
       await noSidewaysScroll(page)
       await page.screenshot({ path: `${SCREENSHOTS}/payroll-revert-kept-${c.locale}-${c.width}.png`, fullPage: true })
+
+      // The template pre-filled with Feishu's values: downloaded and uploaded untouched, nothing to write.
+      await page.goto(`${e2e.product.url}/payroll/${SOURCE}`)
+      await page.getByTestId('payroll-period').fill(PERIOD)
+      await page.getByTestId('prefill-open').click()
+      const [prefilled] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId('prefill-download').click()])
+      expect(readSheet((await prefilled.path())!)[0]![0]).toBe(c.locale === 'zh-CN' ? '工号' : 'Employee number')
+      await page.getByTestId('prefill-list').click()
+      await noSidewaysScroll(page)
+      await page.screenshot({ path: `${SCREENSHOTS}/payroll-prefill-${c.locale}-${c.width}.png`, fullPage: true })
+      await page.locator('[data-test="file"]').setInputFiles((await prefilled.path())!)
+      await page.getByTestId('payroll-ready').waitFor({ timeout: 30_000 })
+      await page.getByTestId('payroll-compare').click()
+      await page.getByTestId('payroll-diff').waitFor({ timeout: 60_000 })
+      expect(await page.getByTestId('diff-count-new').locator('dd').innerText()).toBe('0')
+      expect(await page.getByTestId('diff-count-changed').locator('dd').innerText()).toBe('0')
+      expect(Number(await page.getByTestId('diff-count-unchanged').locator('dd').innerText())).toBe((await records()).size)
+      expect(await page.getByTestId('diff-submit').isDisabled()).toBe(true)
 
       const after = await records()
       expect(after.get(changed.employment_id)).toEqual(seeded.get(changed.employment_id))

@@ -128,7 +128,7 @@ export interface FeishuClient {
   /** §3.2: the report's headers in one locale. */
   reportFields(userToken: string, employeeType: string, body: { locale: 'zh' | 'en'; month: string; archive_rule_id: string; operator_id: string }): Promise<ReportField[]>
   /** §5: CoreHR employee search with the app's own identity (tenant token), employment ids as people_corehr_id. */
-  searchEmployees(body: { employee_number_list?: string[]; email_address_list?: string[] }, pageToken?: string): Promise<Page<CorehrEmployee>>
+  searchEmployees(body: { employee_number_list?: string[]; email_address_list?: string[]; employment_id_list?: string[] }, pageToken?: string): Promise<Page<CorehrEmployee>>
   /** §3.4: deletes the given members' rows of that rule and month. Never called without user_ids. */
   deleteReport(userToken: string, employeeType: string, body: { month: string; operator_id: string; archive_rule_id: string; user_ids: string[] }): Promise<void>
   /**

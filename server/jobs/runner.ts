@@ -158,6 +158,7 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
       saveBefore: (captured) => repo.setBefore(job.id, captured),
       batchRows: async (b) => (await repo.rowsInRange(job.id, b.idx_from, b.idx_to)).map((r) => loadRow(r)),
       setChecks: (checks) => repo.setChecks(job.id, checks),
+      uncheckedBatches: () => repo.uncheckedBatches(job.id),
     })
   }
 

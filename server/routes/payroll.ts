@@ -10,10 +10,11 @@ import { requireSession, type CookieOptions } from '../middleware/session'
 import { bodyOf, validateJson } from '../middleware/validate'
 import { listDatasources } from '../targets/payroll/datasources'
 import { employeeResolver } from '../targets/payroll/resolve-employees'
-import { allRecordsOf, readCurrentRecords } from '../targets/payroll/records'
+import { readCurrentRecords, readPeriodPair } from '../targets/payroll/records'
 import { previousKey } from '../../src/domain/payroll-checks'
 import { readPeriodGuard } from '../targets/payroll/period-guard'
 import { payrollAuditWorkbook } from '../targets/payroll/audit'
+import { prefilledTemplate, prefillFileName } from '../targets/payroll/prefill'
 import type { JobsRepo } from '../store/jobs-repo'
 import { payrollKeyOf, payrollKeyProblem, type PayrollPeriodType } from '../../src/domain/payroll'
 import type { PayrollKey } from '../../src/domain/jobs'
@@ -56,8 +57,19 @@ const recordsBody = z.strictObject({
 /** The time part of a key alone (the period guard's question). */
 const keyBody = z.strictObject(keyFields).superRefine(checkKey)
 
-/** The previous period's records of a datasource (variance). */
-const previousBody = z.strictObject({ source_code: z.string().min(1).max(128), ...keyFields }).superRefine(checkKey)
+/** A key's records and the previous period's (diff and variance), part by part: `cursor` is the previous part's. */
+const pairBody = z.strictObject({ source_code: z.string().min(1).max(128), ...keyFields, cursor: z.string().max(256).optional() }).superRefine(checkKey)
+
+/** The pre-filled template: everyone the person may see (no `people`), or the people of their list. */
+const prefillBody = z.strictObject({
+  source_code: z.string().min(1).max(128),
+  ...keyFields,
+  by: z.enum(['employee_no', 'work_email', 'employment_id']),
+  people: z.array(z.string().trim().min(1).max(200)).min(1).max(1000).optional(),
+  locale: z.enum(['zh-CN', 'en-US']),
+}).superRefine(checkKey)
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 /** Mounted at /api/payroll: reads the person may make before a payroll import. */
 export function payrollRoutes(deps: { sessions: SessionService; cookie: CookieOptions; tokens: UserTokens; feishu: FeishuClient; pacer: Pacer; clock: Clock; jobs?: JobsRepo }) {
@@ -74,11 +86,14 @@ export function payrollRoutes(deps: { sessions: SessionService; cookie: CookieOp
       const body = bodyOf(c, resolveBody)
       return c.json({ results: await asPerson(() => resolve(c.get('session').user.tenantKey, body.by, body.values)) })
     })
-    // The previous period's records (same length, just before), for the variance warnings.
-    .post('/previous-records', validateJson(previousBody), async (c) => {
-      const body = bodyOf(c, previousBody)
-      const key = previousKey(payrollKeyOf(body))
-      return c.json({ key, records: await asPerson(async () => allRecordsOf(feishu, pacer, await token(c), body.source_code, key)) })
+    // Every record of the period the person may see and of the period just before (same length),
+    // read in one query where Feishu's window allows: the diff and the variance warnings.
+    .post('/period-records', validateJson(pairBody), async (c) => {
+      const body = bodyOf(c, pairBody)
+      const key = payrollKeyOf(body)
+      const previous = previousKey(key)
+      const part = await asPerson(async () => readPeriodPair(feishu, pacer, await token(c), body.source_code, key, previous, body.cursor ?? null))
+      return c.json({ key, previous_key: previous, ...part })
     })
     // Warns before writing into a period whose payment activity is approved or archived.
     .post('/period-guard', validateJson(keyBody), async (c) => {
@@ -96,6 +111,19 @@ export function payrollRoutes(deps: { sessions: SessionService; cookie: CookieOp
         'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
         'content-disposition': `attachment; filename="payroll-audit.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`,
         'cache-control': 'no-store',
+      } })
+    })
+    // The template filled with Feishu's current values, read with the person's own token.
+    .post('/prefilled.xlsx', validateJson(prefillBody), async (c) => {
+      const body = bodyOf(c, prefillBody)
+      const tenant = c.get('session').user.tenantKey
+      const key = payrollKeyOf(body)
+      const book = await asPerson(async () => prefilledTemplate({ feishu, pacer, resolve: (by, values) => resolve(tenant, by, values) }, await token(c), {
+        sourceCode: body.source_code, key, by: body.by, people: body.people ?? null, locale: body.locale,
+      }))
+      const name = prefillFileName(body.source_code, key)
+      return new Response(Buffer.from(book), { headers: {
+        'content-type': XLSX_TYPE, 'content-disposition': `attachment; filename="${name}"`, 'cache-control': 'no-store',
       } })
     })
     .post('/records', validateJson(recordsBody), async (c) => {

@@ -40,6 +40,11 @@ export interface JobsRepo {
   rowsInRange(jobId: string, from: number, to: number): Promise<JobRowRow[]>
   /** Batches still to run, oldest first: in_flight ones (a crash interrupted them) and planned ones. */
   openBatches(jobId: string): Promise<BatchRow[]>
+  /**
+   * Done batches holding a row the call wrote (succeeded, not "unchanged") with no check recorded,
+   * oldest first: saved, but the process ended before their read-back.
+   */
+  uncheckedBatches(jobId: string): Promise<BatchRow[]>
   /** Committed before the Feishu call. */
   markInFlight(jobId: string, seq: number, now: number): Promise<void>
   /** Stores the before-values of rows, committed before the save that changes them. */
@@ -190,6 +195,14 @@ export function jobsRepo(db: Kysely<Database>): JobsRepo {
     },
     async openBatches(jobId) {
       return db.selectFrom('job_batches').selectAll().where('job_id', '=', jobId).where('state', '!=', 'done').orderBy('seq').execute()
+    },
+    async uncheckedBatches(jobId) {
+      return db.selectFrom('job_batches as b').selectAll('b').where('b.job_id', '=', jobId).where('b.state', '=', 'done')
+        .where(({ exists, selectFrom }) => exists(selectFrom('job_rows as r').select('r.idx')
+          .whereRef('r.job_id', '=', 'b.job_id').whereRef('r.idx', '>=', 'b.idx_from').whereRef('r.idx', '<', 'b.idx_to')
+          .where('r.status', '=', 'succeeded').where('r.check_state', 'is', null)
+          .where((eb) => eb.or([eb('r.message', 'is', null), eb('r.message', '!=', 'unchanged')]))))
+        .orderBy('b.seq').execute()
     },
     async markInFlight(jobId, seq, now) {
       await db.updateTable('job_batches').set((eb) => ({ state: 'in_flight', attempts: eb('attempts', '+', 1), updated_at: now })).where('job_id', '=', jobId).where('seq', '=', seq).execute()

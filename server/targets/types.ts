@@ -101,6 +101,11 @@ export interface LookAheadContext {
   batchRows(batch: BatchRow): Promise<LoadedRow[]>
   /** Records what a check after the call found about rows (payroll: the read-back). */
   setChecks(checks: Array<{ idx: number; state: RowCheckState; detail: unknown }>): Promise<void>
+  /**
+   * Batches an earlier run saved whose sent rows have no check yet: the process ended between a
+   * save and its read-back (a crash, a restart). Empty on a job's first run.
+   */
+  uncheckedBatches(): Promise<BatchRow[]>
 }
 
 /** Runs beside a job's batches: each batch waits for it with ready() before it is sent. */

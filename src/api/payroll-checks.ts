@@ -1,5 +1,5 @@
 import type { PayrollKey } from '../domain/jobs'
-import type { PeriodGuard, RecordNow } from '../domain/payroll-checks'
+import type { PeriodGuard } from '../domain/payroll-checks'
 import { request } from './http'
 
 export type { PeriodGuard } from '../domain/payroll-checks'
@@ -11,9 +11,4 @@ export type { PeriodGuard } from '../domain/payroll-checks'
  */
 export async function periodGuard(key: PayrollKey, signal?: AbortSignal): Promise<PeriodGuard> {
   return (await request<{ guard: PeriodGuard }>({ method: 'POST', url: '/api/payroll/period-guard', data: key, signal })).guard
-}
-
-/** Every record of the period just before this key (same length), for the variance warnings. */
-export async function previousRecords(body: { source_code: string } & PayrollKey, signal?: AbortSignal): Promise<{ key: PayrollKey; records: Record<string, RecordNow> }> {
-  return request<{ key: PayrollKey; records: Record<string, RecordNow> }>({ method: 'POST', url: '/api/payroll/previous-records', data: body, signal, timeout: 120_000 })
 }

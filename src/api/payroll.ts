@@ -48,18 +48,23 @@ export async function resolveEmployees(by: ResolveBy, values: string[], signal?:
   return (await request<{ results: Record<string, Resolution> }>({ method: 'POST', url: '/api/payroll/resolve', data: { by, values }, signal, timeout: 180_000 })).results
 }
 
-/** The server reads at most this many employment IDs per call (in pages of 100, paced). */
-export const RECORDS_MAX_IDS = 1000
+/** One part of a period's records and of the period just before it (server/routes: POST /api/payroll/period-records). */
+export interface PeriodRecordsPart {
+  key: PayrollKey
+  previous_key: PayrollKey
+  current: Record<string, CurrentRecord>
+  previous: Record<string, CurrentRecord>
+  /** Pass it back for the next part; null after the last. */
+  cursor: string | null
+}
 
 /**
- * The current Feishu records of these employments under one key (a payroll period, an occur day or
- * a custom period, by the datasource's period type); an absent ID has no record yet.
+ * Every record the person may see of a key and of the period just before it (same length), read
+ * by the server in one query family, a part (≤ 2,000 records) per call so the read shows progress
+ * and can be stopped: the diff and the variance warnings come from it.
  */
-export async function currentRecords(
-  body: { source_code: string; employment_ids: string[] } & PayrollKey,
-  signal?: AbortSignal,
-): Promise<Record<string, CurrentRecord>> {
-  return (await request<{ records: Record<string, CurrentRecord> }>({ method: 'POST', url: '/api/payroll/records', data: body, signal, timeout: 120_000 })).records
+export async function periodRecords(body: { source_code: string; cursor?: string } & PayrollKey, signal?: AbortSignal): Promise<PeriodRecordsPart> {
+  return request<PeriodRecordsPart>({ method: 'POST', url: '/api/payroll/period-records', data: body, signal, timeout: 120_000 })
 }
 
 /** What a revert would do: restore before-values, stop records the job created, fields Feishu cannot empty. */
@@ -81,4 +86,22 @@ export async function revertJob(jobId: string): Promise<JobSummary> {
 /** Where the person's own payroll jobs download as an audit workbook (a link, not a request: the browser saves it). */
 export function auditWorkbookUrl(locale: string): string {
   return `/api/payroll/audit.xlsx?locale=${encodeURIComponent(locale)}`
+}
+
+/** What the pre-filled template holds: everyone the person may see (no `people`), or the listed people. */
+export type PrefillRequest = { source_code: string; by: 'employee_no' | 'work_email' | 'employment_id'; people?: string[]; locale: 'zh-CN' | 'en-US' } & PayrollKey
+
+/**
+ * The datasource's template filled with Feishu's current values for the key (server/routes: POST
+ * /api/payroll/prefilled.xlsx). The workbook arrives as bytes; an error answer is JSON and is read
+ * as JSON, so it becomes an ApiError with its code like every other call.
+ */
+export async function prefilledTemplate(body: PrefillRequest, signal?: AbortSignal): Promise<Blob> {
+  const bytes = await request<ArrayBuffer>({
+    method: 'POST', url: '/api/payroll/prefilled.xlsx', data: body, signal, responseType: 'arraybuffer',
+    // Everyone's records plus their employee numbers (CoreHR allows 100 searches a minute) can take minutes.
+    timeout: 300_000,
+    transformResponse: (data: unknown, headers) => (String(headers['content-type'] ?? '').includes('json') && data instanceof ArrayBuffer ? JSON.parse(new TextDecoder().decode(data)) as unknown : data),
+  })
+  return new Blob([bytes], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' })
 }

@@ -540,8 +540,6 @@ const enUS = {
           not_a_number: 'The threshold is not a number; the default (50 %, 1,000) is used until it is fixed.',
           not_positive: 'The threshold must be more than 0; the default (50 %, 1,000) is used until it is fixed.',
         },
-        loading: 'Reading the previous period…',
-        failed: 'The previous period could not be read; there are no variance warnings.',
         noPrevious: 'Feishu has no records for {period}: nothing to compare with.',
         intro: 'Warnings only: they never stop the write.',
         filters: { all: 'All', big_change: 'Big change', missing_now: 'Missing now', new_now: 'New this period' },
@@ -843,6 +841,44 @@ const enUS = {
     loadFailed: 'Your message setting could not be loaded.',
     saveFailed: 'Your message setting was not saved.',
     sandboxLink: 'See the cards you received (sandbox)',
+  },
+  // Issue 16, the payroll diff workbook and the pre-filled template (kept together to ease merging).
+  payrollBooks: {
+    diff: {
+      download: 'Download the diff',
+      fileName: '{source}-{period}-diff',
+      sheetRecords: 'Records',
+      sheetVariance: 'Against last period',
+      columns: {
+        row: 'Row', employee: 'Employee', name: 'Name', employment: 'Employment ID', status: 'Status', field: 'Field',
+        before: 'In Feishu now', after: 'In the file', note: 'Note', flag: 'Warning', previous: 'Last period', current: 'This file', percent: 'Change %', reason: 'Why it is flagged',
+      },
+      notCompared: 'The previous period was not compared.',
+      noFlags: 'Nothing to flag against {period}.',
+      reason: {
+        big_change: 'Changed by more than {percent} % and more than {amount} against {period}',
+        missing_now: 'Had a record in {period} and is not in this file',
+        new_now: 'Has no record in {period}',
+      },
+      failed: 'The diff workbook could not be made.',
+    },
+    prefill: {
+      button: 'Template with Feishu\'s values',
+      hint: 'The template filled with what Feishu holds for this period, for everyone you may see or for the people of a list you upload. Edit it and upload it again: only what you changed is written.',
+      everyone: 'Everyone I may see',
+      list: 'People from a list (employee numbers or emails)',
+      listHint: 'One employee number or work email per line, or a .csv / .txt file of them (at most {max}).',
+      listPick: 'Read a list file',
+      listCount: '{count} people in the list',
+      tooMany: 'At most {max} people in one list.',
+      empty: 'The list is empty.',
+      download: 'Download',
+      cancel: 'Stop',
+      loading: 'Reading Feishu\'s values…',
+      failed: 'The pre-filled template could not be made.',
+      tooManyRecords: 'More than {max} records in this period: choose "People from a list" and list the people you need.',
+      fileName: '{source}-{period}-feishu',
+    },
   },
 }
 

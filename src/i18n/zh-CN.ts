@@ -540,8 +540,6 @@ const zhCN: Messages = {
           not_a_number: '阈值不是数字；修正前使用默认值（50 %、1,000）。',
           not_positive: '阈值必须大于 0；修正前使用默认值（50 %、1,000）。',
         },
-        loading: '正在读取上一期间…',
-        failed: '无法读取上一期间，因此没有波动提醒。',
         noPrevious: '飞书中没有 {period} 的记录：无可对比。',
         intro: '仅为提醒，不会阻止写入。',
         filters: { all: '全部', big_change: '变化较大', missing_now: '本期缺少', new_now: '本期新增' },
@@ -843,6 +841,44 @@ const zhCN: Messages = {
     loadFailed: '无法读取你的通知设置。',
     saveFailed: '通知设置没有保存。',
     sandboxLink: '查看你收到的消息卡片（沙箱）',
+  },
+  // Issue 16, the payroll diff workbook and the pre-filled template (kept together to ease merging).
+  payrollBooks: {
+    diff: {
+      download: '下载差异表',
+      fileName: '{source}-{period}-差异',
+      sheetRecords: '记录',
+      sheetVariance: '与上期对比',
+      columns: {
+        row: '行', employee: '员工', name: '姓名', employment: '雇佣 ID', status: '状态', field: '字段',
+        before: '飞书当前值', after: '文件中的值', note: '说明', flag: '提醒', previous: '上期', current: '本文件', percent: '变化 %', reason: '提醒原因',
+      },
+      notCompared: '未与上期对比。',
+      noFlags: '与 {period} 相比没有需要提醒的。',
+      reason: {
+        big_change: '与 {period} 相比变化超过 {percent} % 且超过 {amount}',
+        missing_now: '在 {period} 有记录，但不在本文件中',
+        new_now: '在 {period} 没有记录',
+      },
+      failed: '无法生成差异表。',
+    },
+    prefill: {
+      button: '带飞书当前值的模板',
+      hint: '模板中填好飞书在该期间已有的值：你可见的所有人，或你上传名单中的人。修改后再上传，只会写入你改动的内容。',
+      everyone: '我可见的所有人',
+      list: '名单中的人（工号或邮箱）',
+      listHint: '每行一个工号或工作邮箱，或上传包含它们的 .csv / .txt 文件（最多 {max} 人）。',
+      listPick: '读取名单文件',
+      listCount: '名单中有 {count} 人',
+      tooMany: '一个名单最多 {max} 人。',
+      empty: '名单是空的。',
+      download: '下载',
+      cancel: '停止',
+      loading: '正在读取飞书中的值…',
+      failed: '无法生成带当前值的模板。',
+      tooManyRecords: '该期间的记录超过 {max} 条：请选择「名单中的人」，列出需要的人。',
+      fileName: '{source}-{period}-飞书当前值',
+    },
   },
 }
 

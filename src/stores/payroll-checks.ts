@@ -1,8 +1,8 @@
 import { defineStore } from 'pinia'
 import { computed, reactive, ref, type ComputedRef, type Ref } from 'vue'
-import { periodGuard, previousRecords } from '../api/payroll-checks'
+import { periodGuard } from '../api/payroll-checks'
 import type { PayrollKey } from '../domain/jobs'
-import { checkControls, controlsReleased, DEFAULT_VARIANCE, parseThreshold, varianceFlags, type ControlCheck, type JobControls, type PeriodGuard, type RecordNow, type ThresholdProblem, type VarianceFlag } from '../domain/payroll-checks'
+import { checkControls, controlsReleased, DEFAULT_VARIANCE, parseThreshold, varianceFlags, type ControlCheck, type JobControls, type PeriodGuard, type ThresholdProblem, type VarianceFlag, type VarianceThreshold } from '../domain/payroll-checks'
 import type { TargetSchema } from '../domain/target'
 import { asyncTask, type AsyncState } from './async-state'
 import type { ComparisonResult } from './payroll'
@@ -24,15 +24,14 @@ export interface PayrollChecksStore {
   controls: ComputedRef<ControlCheck | null>
   /** False while a mismatch has no written reason, or a figure does not read as a number. */
   released: ComputedRef<boolean>
-  /** The previous period's records (variance); data null before a load. */
-  previous: AsyncState<{ key: PayrollKey; records: Record<string, RecordNow> }>
   percentText: Ref<string>
   amountText: Ref<string>
   /** Why a typed threshold is not used (the default stands in until it is fixed). */
   thresholdProblems: ComputedRef<{ percent: ThresholdProblem | null; amount: ThresholdProblem | null }>
-  /** Warnings against the previous period; null before it was read. */
+  /** The threshold in use: the typed one, or the default where a typed figure is not usable. */
+  threshold: ComputedRef<VarianceThreshold>
+  /** Warnings against the previous period (read with the comparison); null before a comparison. */
   variance: ComputedRef<VarianceFlag[] | null>
-  loadPrevious: (sourceCode: string, key: PayrollKey) => Promise<void>
   bind: (comparison: ComparisonResult | null, schema: TargetSchema | null) => void
   loadGuard: (key: PayrollKey) => Promise<void>
   markScopeNoticeSeen: () => void
@@ -48,7 +47,6 @@ export const usePayrollChecksStore = defineStore('payrollChecks', (): PayrollChe
   const totals = reactive<Record<string, string>>({})
   const overrideReason = ref('')
   const bound = ref<{ comparison: ComparisonResult; schema: TargetSchema } | null>(null)
-  const previous = asyncTask<{ key: PayrollKey; records: Record<string, RecordNow> }>()
   const percentText = ref(String(DEFAULT_VARIANCE.percent))
   const amountText = ref(String(DEFAULT_VARIANCE.amount))
   const parsedPercent = computed(() => parseThreshold(percentText.value))
@@ -67,20 +65,15 @@ export const usePayrollChecksStore = defineStore('payrollChecks', (): PayrollChe
     return checkControls({ headcount: headcount.value, totals: { ...totals } }, b.comparison.diffs, numericFields.value)
   })
   const released = computed(() => !controls.value || controlsReleased(controls.value, overrideReason.value))
+  const threshold = computed<VarianceThreshold>(() => ({
+    percent: 'value' in parsedPercent.value ? parsedPercent.value.value : DEFAULT_VARIANCE.percent,
+    amount: 'value' in parsedAmount.value ? parsedAmount.value.value : DEFAULT_VARIANCE.amount,
+  }))
   const variance = computed(() => {
     const b = bound.value
-    const prev = previous.state.data
-    if (!b || !prev) return null
-    const threshold = {
-      percent: 'value' in parsedPercent.value ? parsedPercent.value.value : DEFAULT_VARIANCE.percent,
-      amount: 'value' in parsedAmount.value ? parsedAmount.value.value : DEFAULT_VARIANCE.amount,
-    }
-    return varianceFlags(b.comparison.diffs, prev.records, numericFields.value.map((f) => f.code), threshold)
+    if (!b) return null
+    return varianceFlags(b.comparison.diffs, b.comparison.previous.records, numericFields.value.map((f) => f.code), threshold.value)
   })
-
-  async function loadPrevious(sourceCode: string, key: PayrollKey): Promise<void> {
-    await previous.run(() => previousRecords({ source_code: sourceCode, ...key }))
-  }
 
   function bind(comparison: ComparisonResult | null, schema: TargetSchema | null): void {
     const same = bound.value && comparison && bound.value.comparison.sourceCode === comparison.sourceCode && bound.value.comparison.period === comparison.period
@@ -111,13 +104,12 @@ export const usePayrollChecksStore = defineStore('payrollChecks', (): PayrollChe
 
   function reset(): void {
     guard.reset()
-    previous.reset()
     bound.value = null
     clearFigures()
   }
 
   return {
-    guard: guard.state, previous: previous.state, percentText, amountText, thresholdProblems, variance, loadPrevious, scopeNoticeSeen, headcount, totals, overrideReason, numericFields, controls, released,
+    guard: guard.state, percentText, amountText, thresholdProblems, threshold, variance, scopeNoticeSeen, headcount, totals, overrideReason, numericFields, controls, released,
     bind, loadGuard, markScopeNoticeSeen: () => { scopeNoticeSeen.value = true }, jobControls, reset,
   }
 })

@@ -1,9 +1,9 @@
 import { defineStore } from 'pinia'
 import { markRaw, ref, shallowRef, type Ref, type ShallowRef } from 'vue'
 import { createJob } from '../api/jobs'
-import type { JobControls } from '../domain/payroll-checks'
+import { previousKey, type JobControls } from '../domain/payroll-checks'
 import {
-  currentRecords, listDatasources, planRevert as planRevertApi, resolveEmployees, revertJob, RECORDS_MAX_IDS, RESOLVE_MAX_VALUES,
+  listDatasources, periodRecords, planRevert as planRevertApi, resolveEmployees, revertJob, RESOLVE_MAX_VALUES, type PeriodRecordsPart,
   type CurrentRecord, type EmployeeResolution, type PayrollDatasource, type ResolveBy, type RevertPlan,
 } from '../api/payroll'
 import type { JobSummary, PayrollKey } from '../domain/jobs'
@@ -16,6 +16,9 @@ import { asAppError, asyncTask, type AsyncState } from './async-state'
 
 /** Where a comparison is: resolving identifiers, then reading the current records. */
 export type ComparePhase = 'idle' | 'resolving' | 'reading' | 'done'
+
+/** Parts of the period read (≤ 2,000 records each) before the read is taken as runaway. */
+const PERIOD_READ_MAX_PARTS = 1000
 
 export interface CompareProgress {
   phase: 'resolving' | 'reading'
@@ -37,6 +40,8 @@ export interface ComparisonResult {
   diffs: RecordDiff[]
   counts: DiffCounts
   excluded: ExcludedRow[]
+  /** Every record of the period just before (same length) the person may see: the variance warnings. */
+  previous: { key: PayrollKey; records: Record<string, CurrentRecord> }
   /** Sent with the job, so a repeated click never starts a second one. */
   idempotencyKey: string
 }
@@ -155,16 +160,26 @@ export const usePayrollStore = defineStore('payroll', (): PayrollStore => {
       }
       const { records, excluded } = prepareRecords(rows, by, resolutions, source.schema)
       phase.value = 'reading'
-      const ids = [...new Set(records.map((r) => r.employment_id))]
-      progress.value = { phase: 'reading', done: 0, total: ids.length, startedAt: Date.now() }
+      const ids = new Set(records.map((r) => r.employment_id))
+      progress.value = { phase: 'reading', done: 0, total: ids.size, startedAt: Date.now() }
+      // One read gives the period's records and the previous period's (the variance), part by part.
       const current: Record<string, CurrentRecord> = {}
-      for (const part of chunks(ids, RECORDS_MAX_IDS)) {
-        Object.assign(current, await currentRecords({ source_code: source.code, ...key, employment_ids: part }, abort.signal))
+      const previous: ComparisonResult['previous'] = { key: previousKey(key), records: {} }
+      let cursor: string | null = null
+      let found = 0
+      let parts = 0
+      do {
+        // A guard against a read that never ends (≤ 2,000 records a part: 2 million records).
+        if (++parts > PERIOD_READ_MAX_PARTS) throw new Error('Feishu kept saying there were more records; the read was stopped.')
+        const part: PeriodRecordsPart = await periodRecords({ source_code: source.code, ...key, ...(cursor ? { cursor } : {}) }, abort.signal)
         if (gen !== generation) return
-        progress.value = { ...progress.value, done: progress.value.done + part.length }
-      }
+        for (const [id, r] of Object.entries(part.current)) if (ids.has(id)) { current[id] = r; found++ }
+        Object.assign(previous.records, part.previous)
+        cursor = part.cursor
+        progress.value = { ...progress.value, done: cursor ? Math.min(found, ids.size) : ids.size }
+      } while (cursor)
       const { diffs, counts } = diffRecords(fileSchema(source.schema, by), records, current)
-      comparison.value = markRaw({ sourceCode: source.code, period, key, by, diffs, counts, excluded, idempotencyKey: newKey() })
+      comparison.value = markRaw({ sourceCode: source.code, period, key, by, diffs, counts, excluded, previous, idempotencyKey: newKey() })
       phase.value = 'done'
     } catch (err) {
       if (gen !== generation) return

@@ -39,5 +39,5 @@ export function expectNoUnexpectedCalls(): void {
 export const SESSION_CALLS = ['getConfig', 'createSession', 'getMe', 'getCapabilities', 'deleteSession'] as const
 export const JOB_CALLS = ['listJobs', 'getJob', 'createJob', 'cancelJob', 'pauseJob', 'resumeJob'] as const
 export const NOTIFY_CALLS = ['getNotifySettings', 'putNotifySettings'] as const
-export const PAYROLL_CALLS = ['listDatasources', 'resolveEmployees', 'currentRecords', 'planRevert', 'revertJob'] as const
+export const PAYROLL_CALLS = ['listDatasources', 'resolveEmployees', 'periodRecords', 'prefilledTemplate', 'planRevert', 'revertJob'] as const
 export const ATTENDANCE_CALLS = ['listArchiveRules', 'getReportFields', 'planUndo', 'undoJob'] as const

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { ApiError, http } from '../../src/api'
-import { currentRecords, listDatasources, planRevert, resolveEmployees, revertJob } from '../../src/api/payroll'
+import { listDatasources, periodRecords, planRevert, resolveEmployees, revertJob } from '../../src/api/payroll'
 import type { JobSummary } from '../../src/domain/jobs'
 import { fakeServer } from './fake-server'
 import { bonus } from './payroll-fixtures'
@@ -25,20 +25,21 @@ describe('the payroll API client', () => {
     expect(err).toMatchObject({ status: 403, code: 'no_role', details: { role: 'payroll' } })
   })
 
-  it('posts the identifiers to resolve and the employment IDs to read, with room for paced calls', async () => {
+  it('posts the identifiers to resolve and the period to read (with the part to go on from), with room for paced calls', async () => {
     const server = serve({
       'POST /api/payroll/resolve': (req) => {
         expect(JSON.parse(req.data as string)).toEqual({ by: 'work_email', values: ['a@corp.example.com'] })
         expect(req.timeout).toBeGreaterThan(30_000)
         return { status: 200, body: { results: { 'a@corp.example.com': { status: 'found', employment_id: '701' } } } }
       },
-      'POST /api/payroll/records': (req) => {
-        expect(JSON.parse(req.data as string)).toEqual({ source_code: 'bonus__c', payroll_period: '2025-06', employment_ids: ['701'] })
-        return { status: 200, body: { records: { 701: { active_status: 1, values: { amount__c: '1.00' } } } } }
+      'POST /api/payroll/period-records': (req) => {
+        expect(JSON.parse(req.data as string)).toEqual({ source_code: 'bonus__c', payroll_period: '2025-06', cursor: '0.abc' })
+        expect(req.timeout).toBeGreaterThan(30_000)
+        return { status: 200, body: { key: { payroll_period: '2025-06' }, previous_key: { payroll_period: '2025-05' }, current: { 701: { active_status: 1, values: { amount__c: '1.00' } } }, previous: {}, cursor: null } }
       },
     })
     expect(await resolveEmployees('work_email', ['a@corp.example.com'])).toEqual({ 'a@corp.example.com': { status: 'found', employment_id: '701' } })
-    expect(await currentRecords({ source_code: 'bonus__c', payroll_period: '2025-06', employment_ids: ['701'] })).toEqual({ 701: { active_status: 1, values: { amount__c: '1.00' } } })
+    expect((await periodRecords({ source_code: 'bonus__c', payroll_period: '2025-06', cursor: '0.abc' })).current).toEqual({ 701: { active_status: 1, values: { amount__c: '1.00' } } })
     expect(server.unexpected).toEqual([])
   })
 

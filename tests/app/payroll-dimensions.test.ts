@@ -10,12 +10,15 @@ import { createAppI18n } from '../../src/i18n'
 import { JOB_CALLS, PAYROLL_CALLS } from './loud-fakes'
 import { usePageHarness } from './page-harness'
 import { jobCounts, jobSummary, wangfang } from './fixtures'
+import { periodPart } from './payroll-fixtures'
 import { waitFor } from './mount-app'
 
 vi.mock('../../src/api', async (importOriginal) => (await import('./fake-api')).fakeApiModule(await importOriginal()))
 vi.mock('../../src/api/payroll', async (importOriginal) => { const f = await import('./loud-fakes'); return f.loudModule(await importOriginal<object>(), f.PAYROLL_CALLS) })
 vi.mock('../../src/api/jobs', async (importOriginal) => { const f = await import('./loud-fakes'); return f.loudModule(await importOriginal<object>(), f.JOB_CALLS) })
 vi.mock('../../src/api/mappings', () => ({ getMapping: vi.fn(async () => null), saveMapping: vi.fn(async () => undefined) }))
+// The diff step's checks (their own tests: payroll-checks.test.ts) find nothing to warn about here.
+vi.mock('../../src/api/payroll-checks', () => ({ periodGuard: vi.fn(async () => ({ state: 'open', activities: [] })) }))
 
 
 const n = (zh: string, en: string) => [{ locale: 'zh_cn', value: zh }, { locale: 'en_us', value: en }]
@@ -131,10 +134,7 @@ describe('importing into occur-day and custom-period datasources', () => {
 
   it('compares and writes an occur-day file for the chosen day', async () => {
     vi.mocked(payrollApi.listDatasources).mockResolvedValue([overtime])
-    vi.mocked(payrollApi.currentRecords).mockImplementation(async (body) => {
-      expect(body).toEqual({ source_code: 'overtime__c', occur_day: '2026-03-09', employment_ids: ['701', '702'] })
-      return { 701: { active_status: 1, values: { hours__c: '1.5' } } }
-    })
+    vi.mocked(payrollApi.periodRecords).mockImplementation(periodPart({ 701: { active_status: 1, values: { hours__c: '1.5' } } }, {}, (body) => expect(body).toEqual({ source_code: 'overtime__c', occur_day: '2026-03-09' })))
     vi.mocked(jobsApi.createJob).mockImplementation(async (body) => {
       expect(body.target).toEqual({ type: 'payroll', source_code: 'overtime__c', occur_day: '2026-03-09' })
       expect(body.rows).toEqual([
@@ -160,10 +160,7 @@ describe('importing into occur-day and custom-period datasources', () => {
 
   it('compares a custom-period file for the chosen start and end, and will not compare while the end is before the start', async () => {
     vi.mocked(payrollApi.listDatasources).mockResolvedValue([project])
-    vi.mocked(payrollApi.currentRecords).mockImplementation(async (body) => {
-      expect(body).toEqual({ source_code: 'project__c', custom_start: '2026-03-01', custom_end: '2026-04-15', employment_ids: ['701'] })
-      return {}
-    })
+    vi.mocked(payrollApi.periodRecords).mockImplementation(periodPart({}, {}, (body) => expect(body).toEqual({ source_code: 'project__c', custom_start: '2026-03-01', custom_end: '2026-04-15' })))
     const { wrapper } = await open('/payroll/project__c')
     await waitFor(() => expect(wrapper.find('[data-testid="payroll-import"]').exists()).toBe(true))
     await wrapper.get('[data-testid="payroll-identify-employment_id"]').find('input').setValue(true)

@@ -1,6 +1,8 @@
 // Datasources as GET /api/payroll/datasources answers them, built from Feishu-shaped configs.
-import type { PayrollDatasource, PayrollField } from '../../src/api/payroll'
-import { i18nText, payrollTarget, type FeishuDatasource } from '../../src/domain/payroll'
+import type { CurrentRecord, PayrollDatasource, PayrollField, PeriodRecordsPart } from '../../src/api/payroll'
+import type { PayrollKey } from '../../src/domain/jobs'
+import { previousKey } from '../../src/domain/payroll-checks'
+import { i18nText, payrollKeyOf, payrollTarget, type FeishuDatasource } from '../../src/domain/payroll'
 
 const n = (zh: string, en: string) => [{ locale: 'zh_cn', value: zh }, { locale: 'en_us', value: en }]
 
@@ -48,3 +50,15 @@ export const stopped = fromFeishu({
     { code: 'allowance__c', i18n_names: n('津贴', 'Allowance'), field_type: 2, active_status: 1, decimal_places: 3 },
   ],
 })
+
+/**
+ * A fake of periodRecords answering in one part: `current` are the period's records (only the file's
+ * employments are used), `previous` the period before's (variance). `check` sees each request body.
+ */
+export function periodPart(current: Record<string, CurrentRecord>, previous: Record<string, CurrentRecord> = {}, check?: (body: { source_code: string; cursor?: string } & PayrollKey) => void) {
+  return async (body: { source_code: string; cursor?: string } & PayrollKey): Promise<PeriodRecordsPart> => {
+    check?.(body)
+    const key = payrollKeyOf(body)
+    return { key, previous_key: previousKey(key), current, previous, cursor: null }
+  }
+}

@@ -8,7 +8,7 @@ import type { JobSummary } from '../../src/domain/jobs'
 import type { ExportedRow } from '../../src/domain/payroll-diff'
 import { RESOLVE_CACHE_MS, usePayrollStore } from '../../src/stores/payroll'
 import { expectNoUnexpectedCalls, JOB_CALLS, PAYROLL_CALLS, resetLoud } from './loud-fakes'
-import { bonus } from './payroll-fixtures'
+import { bonus, periodPart } from './payroll-fixtures'
 
 vi.mock('../../src/api/payroll', async (importOriginal) => { const f = await import('./loud-fakes'); return f.loudModule(await importOriginal<object>(), f.PAYROLL_CALLS) })
 vi.mock('../../src/api/jobs', async (importOriginal) => { const f = await import('./loud-fakes'); return f.loudModule(await importOriginal<object>(), f.JOB_CALLS) })
@@ -31,7 +31,7 @@ afterEach(() => {
 function resolveAll() {
   vi.mocked(payrollApi.resolveEmployees).mockImplementation(async (_by, values) =>
     Object.fromEntries(values.map((v) => [v, { status: 'found' as const, employment_id: `7${v.slice(2)}` }])))
-  vi.mocked(payrollApi.currentRecords).mockImplementation(async () => ({}))
+  vi.mocked(payrollApi.periodRecords).mockImplementation(periodPart({}))
 }
 
 describe('the payroll store', () => {
@@ -44,12 +44,12 @@ describe('the payroll store', () => {
     expect(() => structuredClone(schema)).not.toThrow()
   })
 
-  it('resolves identifiers in calls of at most 1,000 and reads records in calls of at most 1,000 employment IDs', async () => {
+  it('resolves identifiers in calls of at most 1,000 and reads the period with the previous one in a single read', async () => {
     resolveAll()
     const store = usePayrollStore()
     await store.compare({ source: bonus, period: '2025-06', by: 'employee_no', rows: rows(2500) })
     expect(vi.mocked(payrollApi.resolveEmployees).mock.calls.map((c) => c[1].length)).toEqual([1000, 1000, 500])
-    expect(vi.mocked(payrollApi.currentRecords).mock.calls.map((c) => c[0].employment_ids.length)).toEqual([1000, 1000, 500])
+    expect(vi.mocked(payrollApi.periodRecords).mock.calls.map((c) => c[0])).toEqual([{ source_code: 'bonus__c', payroll_period: '2025-06' }])
     expect(store.comparison?.counts).toEqual({ new: 2500, changed: 0, unchanged: 0 })
     expect(store.phase).toBe('done')
   })
@@ -67,7 +67,7 @@ describe('the payroll store', () => {
   })
 
   it('does not search at all when the file carries employment IDs', async () => {
-    vi.mocked(payrollApi.currentRecords).mockResolvedValue({ 701: { active_status: 1, values: { amount__c: '1' } } })
+    vi.mocked(payrollApi.periodRecords).mockImplementation(periodPart({ 701: { active_status: 1, values: { amount__c: '1' } } }))
     const store = usePayrollStore()
     await store.compare({ source: bonus, period: '2025-06', by: 'employment_id', rows: [{ row: 0, sheetRow: 2, values: { employment_id: '701', amount__c: '1.00' } }] })
     expect(store.comparison?.counts).toEqual({ new: 0, changed: 0, unchanged: 1 })

@@ -8,13 +8,13 @@ import { JOB_CALLS, PAYROLL_CALLS } from './loud-fakes'
 import { usePageHarness } from './page-harness'
 import { jobSummary, wangfang } from './fixtures'
 import { waitFor } from './mount-app'
-import { bonus, stopped } from './payroll-fixtures'
+import { bonus, periodPart, stopped } from './payroll-fixtures'
 
 vi.mock('../../src/api', async (importOriginal) => (await import('./fake-api')).fakeApiModule(await importOriginal()))
 vi.mock('../../src/api/payroll', async (importOriginal) => { const f = await import('./loud-fakes'); return f.loudModule(await importOriginal<object>(), f.PAYROLL_CALLS) })
 vi.mock('../../src/api/jobs', async (importOriginal) => { const f = await import('./loud-fakes'); return f.loudModule(await importOriginal<object>(), f.JOB_CALLS) })
 // The diff step's checks (their own tests: payroll-checks.test.ts) find nothing to warn about here.
-vi.mock('../../src/api/payroll-checks', () => ({ periodGuard: vi.fn(async () => ({ state: 'open', activities: [] })), previousRecords: vi.fn(async () => ({ key: { payroll_period: '2025-05' }, records: {} })) }))
+vi.mock('../../src/api/payroll-checks', () => ({ periodGuard: vi.fn(async () => ({ state: 'open', activities: [] })) }))
 vi.mock('../../src/api/mappings', () => ({
   getMapping: vi.fn(async () => null),
   saveMapping: vi.fn(async () => undefined),
@@ -126,13 +126,12 @@ function answerComparison() {
       FS10086: { status: 'ambiguous', candidates: [{ employment_id: '801', name: 'Old Wu', terminated: true }, { employment_id: '802', name: 'New Wu', terminated: false }] },
     }
   })
-  vi.mocked(payrollApi.currentRecords).mockImplementation(async (body) => {
-    expect(body).toEqual({ source_code: 'bonus__c', payroll_period: '2025-06', employment_ids: ['701', '702', '703'] })
-    return {
-      701: { active_status: 1, values: { amount__c: '1000.00', note__c: 'kept' } },
-      702: { active_status: 1, values: { amount__c: '300.00', note__c: 'same' } },
-    }
-  })
+  vi.mocked(payrollApi.periodRecords).mockImplementation(periodPart({
+    701: { active_status: 1, values: { amount__c: '1000.00', note__c: 'kept' } },
+    702: { active_status: 1, values: { amount__c: '300.00', note__c: 'same' } },
+    // Someone the file does not name: read with the period, never part of the diff.
+    950: { active_status: 1, values: { amount__c: '5.00' } },
+  }, {}, (body) => expect(body).toEqual({ source_code: 'bonus__c', payroll_period: '2025-06' })))
 }
 
 describe('importing a spreadsheet into a datasource', () => {

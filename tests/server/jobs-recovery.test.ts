@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startSandbox } from '../../server/sandbox/index'
 import { SANDBOX_APP_ID, SANDBOX_APP_SECRET } from '../../server/sandbox/credentials'
 import { requestedScopes } from '../../server/auth/capabilities'
+import Database from 'better-sqlite3'
 import { freePort, sandboxCalls, sandboxEmployees, setKnobs } from './harness'
 
 /**
@@ -147,4 +148,49 @@ describe('a crash in the middle of a job', () => {
     expect(new Set(records.map((r) => r.employment_id)).size).toBe(2000)
     for (const [i, e] of people.entries()) expect(records.find((r) => r.employment_id === e.employment_id)?.values).toMatchObject({ deals_closed__c: String(i), client_note__c: `n${i}` })
   }, 180_000)
+
+  it('reads back, after the restart, a batch that was saved before the kill but never read back', async () => {
+    if (child && child.exitCode === null && child.signalCode === null) { child.kill('SIGKILL'); await new Promise((ok) => child!.once('exit', ok)) }
+    await startChild()
+    const call = await signedIn('wangfang')
+    // Read-back queries two saved batches at a time (≤ 100 employments): killed after the first
+    // save of 50 and before the second, the first batch is saved and not yet read back.
+    await setKnobs(sandbox.url, { latencyMs: 300 })
+    const people = (await sandboxEmployees(sandbox.url, { status: 'hired', limit: 400 })).slice(100, 400)
+    const created = await call('POST', '/api/jobs', {
+      idempotency_key: 'crash-test-read-back', kind: 'payroll_save', target: { type: 'payroll', source_code: 'attendance_deduction__c', payroll_period: '2022-09' },
+      rows: people.map((e, i) => ({ row: i + 2, employment_id: e.employment_id, values: { absence_hours__c: `${i % 7}.5` } })),
+    })
+    expect(created.status).toBe(201)
+    const id = (created.json.job as { id: string }).id
+    for (;;) {
+      const j = (await call('GET', `/api/jobs/${id}`)).json.job as { counts: { succeeded: number } }
+      if (j.counts.succeeded >= 50) break
+      await new Promise((ok) => setTimeout(ok, 10))
+    }
+    child!.kill('SIGKILL')
+    await new Promise((ok) => child!.once('exit', ok))
+
+    // What the killed process left: written rows without a read-back (the case under test).
+    const db = new Database(join(dataDir, 'app.db'), { readonly: true })
+    const unchecked = (db.prepare("SELECT COUNT(*) AS n FROM job_rows WHERE job_id = ? AND status = 'succeeded' AND check_state IS NULL").get(id) as { n: number }).n
+    db.close()
+    expect(unchecked).toBeGreaterThanOrEqual(50)
+
+    await setKnobs(sandbox.url, { latencyMs: 0 })
+    const since = Math.max(0, ...(await sandboxCalls(sandbox.url)).map((c) => c.seq))
+    await startChild()
+    let job: { status: string; counts: Record<string, number>; checks?: Record<string, number> } | undefined
+    for (let i = 0; i < 300; i++) {
+      job = (await call('GET', `/api/jobs/${id}`)).json.job as typeof job
+      if (job?.status === 'succeeded' || job?.status === 'finished_with_errors') break
+      await new Promise((ok) => setTimeout(ok, 100))
+    }
+    expect(job).toMatchObject({ status: 'succeeded', counts: { total: 300, succeeded: 300, failed: 0 } })
+    // Every written row was read back — those saved before the kill included — and Feishu holds what was sent.
+    expect(job!.checks).toMatchObject({ confirmed: 300 })
+    expect(job!.checks?.differs ?? 0).toBe(0)
+    expect((await sandboxCalls(sandbox.url, { api: 'datasource_record.query', sinceSeq: since })).length).toBeGreaterThan(0)
+  }, 90_000)
+
 })

@@ -371,24 +371,72 @@ describe('the audit workbook of a person\'s own payroll jobs', () => {
   }
 })
 
-describe('the previous period for variance', () => {
-  it('reads every record of the period just before that the person may see (the seeded 2024-09 for 2024-10)', async () => {
+describe('the period and the previous one, read together for the diff and the variance', () => {
+  it('reads 2024-10 and the seeded 2024-09 in one query of both months (§4.3: payroll_period IsAnyOf, ≤ 2 months)', async () => {
     const c = await stack.signedIn('wangfang')
-    const res = await c.request('POST', '/api/payroll/previous-records', { source_code: 'sales_commission__c', payroll_period: '2024-10' })
+    const since = await lastCallSeq(stack.sandbox.url)
+    const res = await c.request('POST', '/api/payroll/period-records', { source_code: 'sales_commission__c', payroll_period: '2024-10' })
     expect(res.status).toBe(200)
-    expect(res.json.key).toEqual({ payroll_period: '2024-09' })
-    const records = res.json.records as Record<string, { active_status: number; values: Record<string, string> }>
-    expect(Object.keys(records)).toHaveLength(30)
-    expect(Object.values(records)[0]!.values).not.toHaveProperty('payroll_period')
+    expect(res.json).toMatchObject({ key: { payroll_period: '2024-10' }, previous_key: { payroll_period: '2024-09' }, cursor: null })
+    const previous = res.json.previous as Record<string, { active_status: number; values: Record<string, string> }>
+    expect(Object.keys(previous)).toHaveLength(30)
+    expect(Object.values(previous)[0]!.values).not.toHaveProperty('payroll_period')
+    // Every page is a query of both months; the variance has no read of its own.
+    const reads = await sandboxCalls(stack.sandbox.url, { api: 'datasource_record.query', sinceSeq: since })
+    expect(reads.length).toBeGreaterThan(0)
+    expect(reads.every((r) => r.code === 0)).toBe(true)
+    expect(reads).toHaveLength(Math.ceil((Object.keys(previous).length + Object.keys(res.json.current as object).length) / 100) || 1)
   })
 
-  it('answers no records for a period without any, and refuses a malformed key', async () => {
+  it('reads a big pair of periods part by part: a cursor to go on from, every record once, and the last part says there is no more', async () => {
+    // 1,250 records in 2029-01 and 900 in 2029-02: more than one part (20 pages of 100).
+    const people = await sandboxEmployees(stack.sandbox.url, { limit: 1250 })
+    expect(people).toHaveLength(1250)
+    const save = async (period: string, list: SandboxEmployee[]) => {
+      for (let i = 0; i < list.length; i += 50) {
+        const res = await fetch(`${stack.sandbox.url}/sandbox/payroll/edit`, {
+          method: 'POST', headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ user_id: 'wangfang', source_code: 'sales_commission__c', records: list.slice(i, i + 50).map((e) => ({ active_status: 1, field_values: [{ field_code: 'employment_id', value: e.employment_id }, { field_code: 'payroll_period', value: period }, { field_code: 'deals_closed__c', value: period === '2029-01' ? '1' : '2' }] })) }),
+        })
+        expect(res.status).toBe(200)
+      }
+    }
+    await save('2029-01', people)
+    await save('2029-02', people.slice(0, 900))
     const c = await stack.signedIn('wangfang')
-    const empty = await c.request('POST', '/api/payroll/previous-records', { source_code: 'sales_commission__c', payroll_period: '2031-03' })
-    expect(empty.json).toEqual({ key: { payroll_period: '2031-02' }, records: {} })
-    for (const body of [{ source_code: 'sales_commission__c' }, { source_code: 'sales_commission__c', payroll_period: '2024-13' }, { payroll_period: '2024-10' }]) {
-      const res = await c.request('POST', '/api/payroll/previous-records', body)
+    const current: Record<string, { values: Record<string, string> }> = {}
+    const previous: Record<string, { values: Record<string, string> }> = {}
+    const cursors: Array<string | null> = []
+    let cursor: string | null = null
+    do {
+      const res = await c.request('POST', '/api/payroll/period-records', { source_code: 'sales_commission__c', payroll_period: '2029-02', ...(cursor ? { cursor } : {}) })
+      expect(res.status).toBe(200)
+      Object.assign(current, res.json.current)
+      Object.assign(previous, res.json.previous)
+      cursor = res.json.cursor as string | null
+      cursors.push(cursor)
+    } while (cursor)
+    expect(cursors).toHaveLength(2)
+    expect(Object.keys(current)).toHaveLength(900)
+    expect(Object.keys(previous)).toHaveLength(1250)
+    expect(Object.values(current).every((r) => r.values.deals_closed__c === '2')).toBe(true)
+    expect(Object.values(previous).every((r) => r.values.deals_closed__c === '1')).toBe(true)
+  })
+
+  it('answers empty records for a period with no previous data, and refuses a malformed key or a cursor it did not hand out', async () => {
+    const c = await stack.signedIn('wangfang')
+    const empty = await c.request('POST', '/api/payroll/period-records', { source_code: 'sales_commission__c', payroll_period: '2031-03' })
+    expect(empty.json).toEqual({ key: { payroll_period: '2031-03' }, previous_key: { payroll_period: '2031-02' }, current: {}, previous: {}, cursor: null })
+    // January's previous period is December of the year before.
+    const january = await c.request('POST', '/api/payroll/period-records', { source_code: 'sales_commission__c', payroll_period: '2031-01' })
+    expect(january.json.previous_key).toEqual({ payroll_period: '2030-12' })
+    for (const body of [
+      { source_code: 'sales_commission__c' }, { source_code: 'sales_commission__c', payroll_period: '2024-13' }, { payroll_period: '2024-10' },
+      { source_code: 'sales_commission__c', payroll_period: '2024-10', cursor: '7.abc' }, { source_code: 'sales_commission__c', payroll_period: '2024-10', cursor: '0.<script>' },
+    ]) {
+      const res = await c.request('POST', '/api/payroll/period-records', body)
       expect(res.status, JSON.stringify(body)).toBe(400)
+      expect(res.json.error).toHaveProperty('message')
     }
   })
 })

@@ -132,3 +132,60 @@ describe('a payroll job whose key does not fit the datasource\'s period type', (
     expect((await client.request('POST', '/api/payroll/records', { source_code: 'project_bonus__c', custom_start: '2026-03-09', employment_ids: ids })).status).toBe(400)
   })
 })
+
+describe('the period and the one just before, read together for occur-day and custom-period datasources', () => {
+  async function editAs(source: string, records: Array<{ employment_id: string; key: Record<string, string>; money: [string, string] }>) {
+    const res = await fetch(`${stack.sandbox.url}/sandbox/payroll/edit`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ user_id: 'wangfang', source_code: source, records: records.map((r) => ({ active_status: 1, field_values: [{ field_code: 'employment_id', value: r.employment_id }, ...Object.entries(r.key).map(([field_code, value]) => ({ field_code, value })), { field_code: r.money[0], value: r.money[1] }] })) }),
+    })
+    expect(res.status).toBe(200)
+  }
+
+  it('reads an occur day with the day before in one query and keeps the next day out', async () => {
+    const [a, b] = [hired[50]!, hired[51]!]
+    await editAs('overtime_daily__c', [
+      { employment_id: a.employment_id, key: { occur_day: '2026-07-20' }, money: ['overtime_pay__c', '10.00'] },
+      { employment_id: b.employment_id, key: { occur_day: '2026-07-19' }, money: ['overtime_pay__c', '20.00'] },
+      { employment_id: b.employment_id, key: { occur_day: '2026-07-21' }, money: ['overtime_pay__c', '30.00'] },
+    ])
+    const client = await stack.signedIn('wangfang')
+    const since = await lastCallSeq(stack.sandbox.url)
+    const res = await client.request('POST', '/api/payroll/period-records', { source_code: 'overtime_daily__c', occur_day: '2026-07-20' })
+    expect(res.status).toBe(200)
+    expect(res.json).toEqual({
+      key: { occur_day: '2026-07-20' }, previous_key: { occur_day: '2026-07-19' }, cursor: null,
+      current: { [a.employment_id]: { active_status: 1, values: { overtime_pay__c: '10.00' } } },
+      previous: { [b.employment_id]: { active_status: 1, values: { overtime_pay__c: '20.00' } } },
+    })
+    expect(await sandboxCalls(stack.sandbox.url, { api: 'datasource_record.query', sinceSeq: since })).toHaveLength(1)
+  })
+
+  it('reads a custom period with the same length just before in one query, leaving out a record that straddles both', async () => {
+    const [a, b, c] = [hired[52]!, hired[53]!, hired[54]!]
+    // 2026-08-01 – 2026-08-31 (31 days): the previous period is 2026-07-01 – 2026-07-31.
+    await editAs('project_bonus__c', [
+      { employment_id: a.employment_id, key: { custom_start: '2026-08-01', custom_end: '2026-08-31' }, money: ['project_bonus_amount__c', '100.00'] },
+      { employment_id: b.employment_id, key: { custom_start: '2026-07-01', custom_end: '2026-07-31' }, money: ['project_bonus_amount__c', '200.00'] },
+      { employment_id: c.employment_id, key: { custom_start: '2026-07-01', custom_end: '2026-08-31' }, money: ['project_bonus_amount__c', '300.00'] },
+    ])
+    const client = await stack.signedIn('wangfang')
+    const since = await lastCallSeq(stack.sandbox.url)
+    const res = await client.request('POST', '/api/payroll/period-records', { source_code: 'project_bonus__c', custom_start: '2026-08-01', custom_end: '2026-08-31' })
+    expect(res.status).toBe(200)
+    expect(res.json.previous_key).toEqual({ custom_start: '2026-07-01', custom_end: '2026-07-31' })
+    expect(res.json.current).toEqual({ [a.employment_id]: { active_status: 1, values: { project_bonus_amount__c: '100.00' } } })
+    expect(res.json.previous).toEqual({ [b.employment_id]: { active_status: 1, values: { project_bonus_amount__c: '200.00' } } })
+    expect(await sandboxCalls(stack.sandbox.url, { api: 'datasource_record.query', sinceSeq: since })).toHaveLength(1)
+  })
+
+  it('reads a custom period too long for one window as two queries of the same family (§4.3: ranges ≤ 90 days)', async () => {
+    const client = await stack.signedIn('wangfang')
+    const since = await lastCallSeq(stack.sandbox.url)
+    const res = await client.request('POST', '/api/payroll/period-records', { source_code: 'project_bonus__c', custom_start: '2027-01-01', custom_end: '2027-06-30' })
+    expect(res.status).toBe(200)
+    expect(res.json.previous_key).toEqual({ custom_start: '2026-07-04', custom_end: '2026-12-31' })
+    const reads = await sandboxCalls(stack.sandbox.url, { api: 'datasource_record.query', sinceSeq: since })
+    expect(reads.map((r) => r.code)).toEqual([0, 0])
+  })
+})

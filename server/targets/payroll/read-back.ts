@@ -11,9 +11,10 @@ import { currentRecords } from './records'
  * the save sent is marked `confirmed` (Feishu holds what was sent) or `differs` (with both
  * values). Reads have their own 10/s limit, apart from the saves', and run beside them: saved
  * batches are grouped up to ≤ 100 employments a query (§4.3), so read-back costs one query per two
- * saves and never holds up a save. `stop` waits for the last read-back.
+ * saves and never holds up a save. `stop` waits for the last read-back. Batches an earlier run of
+ * the job saved without reading back (the process ended in between) are read back first.
  */
-export function readBack(ctx: Pick<LookAheadContext, 'job' | 'feishu' | 'call' | 'batchRows' | 'setChecks' | 'sleep' | 'logger'>): Pick<BatchLookAhead, 'saved' | 'stop'> {
+export function readBack(ctx: Pick<LookAheadContext, 'job' | 'feishu' | 'call' | 'batchRows' | 'setChecks' | 'sleep' | 'logger' | 'uncheckedBatches'>): Pick<BatchLookAhead, 'saved' | 'stop'> {
   const target = ctx.job.target as PayrollTarget
   const waiting: BatchRow[] = []
   let stopping = false
@@ -33,6 +34,15 @@ export function readBack(ctx: Pick<LookAheadContext, 'job' | 'feishu' | 'call' |
   }
 
   const loop = (async () => {
+    // A run after a crash or restart first reads back what the earlier run saved but never read back.
+    try {
+      const earlier = await ctx.uncheckedBatches()
+      // A batch of this run saved meanwhile may be listed too: it is read back once.
+      const queued = new Set(waiting.map((b) => b.seq))
+      waiting.unshift(...earlier.filter((b) => !queued.has(b.seq)))
+    } catch (e) {
+      ctx.logger.debug('read-back could not list earlier saved batches', { jobId: ctx.job.id, error: e })
+    }
     for (;;) {
       // A query takes ≤ 100 employments: two saved batches of 50, or whatever is left at the end.
       while (!stopping && size(waiting) < PAYROLL_QUERY_MAX_EMPLOYMENT_IDS) {

@@ -111,3 +111,30 @@ function resolutionOf(v: string, by: IdentifierKind, found: readonly CorehrEmplo
     ...(stored !== undefined && stored !== v ? { employee_number: stored } : {}),
   }
 }
+
+/** What the import will find for an employment: its employee number or work email, or why there is none. */
+export type IdentifierOf = { status: 'found'; value: string; name: string } | { status: 'not_found' | 'no_identifier'; name: string }
+
+/**
+ * Employment IDs → the identifier the import resolves (employee number or work email), the other
+ * way round through the same CoreHR search (employment_id_list typed people_corehr_id, ≤ 100 a
+ * search, §5), paced with the app's 100 searches a minute. Only an item whose employment_id_v2 is
+ * the ID asked for counts: one whose conversion failed cannot be told apart, so it is "not found".
+ */
+export async function employeeIdentifiers(feishu: FeishuClient, pacer: Pacer, by: IdentifierKind, employmentIds: string[]): Promise<Map<string, IdentifierOf>> {
+  const out = new Map<string, IdentifierOf>()
+  const ids = [...new Set(employmentIds)]
+  for (let i = 0; i < ids.length; i += PER_SEARCH) {
+    const chunk = ids.slice(i, i + PER_SEARCH)
+    const found: CorehrEmployee[] = await allPages('corehr.employee.search', ({ pageToken }) => pacer.schedule('corehr.employee.search', () => feishu.searchEmployees({ employment_id_list: chunk }, pageToken)))
+    for (const e of found) {
+      const id = e.employment_id_v2
+      if (!id || !chunk.includes(id)) continue
+      const name = e.person_info?.preferred_local_full_name ?? e.person_info?.preferred_name ?? e.user_name ?? ''
+      const value = by === 'employee_no' ? e.employee_number : e.email_address
+      out.set(id, value ? { status: 'found', value, name } : { status: 'no_identifier', name })
+    }
+    for (const id of chunk) if (!out.has(id)) out.set(id, { status: 'not_found', name: '' })
+  }
+  return out
+}
