@@ -64,7 +64,8 @@ export function bodyMessage(body: unknown): string {
 export function classify(answer: FeishuAnswer): FeishuFailure | null {
   const code = bodyCode(answer.body)
   const msg = bodyMessage(answer.body)
-  if (answer.status === 429 || code === 99991400) {
+  // Sheets' and Base's own "too many requests" (TooManyRequest 90217 / 1310217, 1254290) are rate limits too.
+  if (answer.status === 429 || code === 99991400 || code === 90217 || code === 1310217 || code === 1254290) {
     const reset = Number(answer.headers['x-ogw-ratelimit-reset'])
     return { kind: 'rate_limited', retryAfterMs: Number.isFinite(reset) && reset > 0 ? reset * 1000 : 1000 }
   }

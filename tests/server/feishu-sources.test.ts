@@ -157,3 +157,37 @@ describe('a pasted Feishu link as the rows of an import', () => {
     expect(opened.sheet!.head[1]![6]).toMatch(/@corp\.example\.com$/)
   })
 })
+
+describe('Feishu’s limits and refusals while reading', () => {
+  it('reads a slice over the answer cap again in halves, and gets every row', async () => {
+    stack.sandbox.setKnobs({ sheetValuesMaxBytes: 60 })
+    try {
+      const since = await lastCallSeq(stack.sandbox.url)
+      const { session } = await sessionAs('wangfang')
+      const opened = await session.openFeishu({ link: sheetLink(DOC_TOKENS.payrollSheet), endpoint: ENDPOINT, schema, saved: null })
+      expect(opened.sheet!.rowCount).toBe(8)
+      const reads = await sandboxCalls(stack.sandbox.url, { sinceSeq: since, api: 'sheets.values.get' })
+      expect(reads.some((c) => c.code === 1310221)).toBe(true)
+      expect(reads.filter((c) => c.code === 0).length).toBeGreaterThan(1)
+    } finally {
+      stack.sandbox.setKnobs({ sheetValuesMaxBytes: 10 * 1024 * 1024 })
+    }
+  })
+
+  it('explains a range Feishu refuses as protected', async () => {
+    stack.sandbox.setKnobs({ sheetLockedFor: ['wangfang'] })
+    try {
+      const { session } = await sessionAs('wangfang')
+      expect((await failure(() => session.openFeishu({ link: sheetLink(DOC_TOKENS.payrollSheet), endpoint: ENDPOINT, schema, saved: null }))).code).toBe('feishu_protected')
+    } finally {
+      stack.sandbox.setKnobs({ sheetLockedFor: [] })
+    }
+  })
+
+  it('rides out a passing rate limit and a refused token mid-read', async () => {
+    stack.sandbox.setKnobs({ failNext: [{ api: 'sheets.values.get', kind: 'rateLimit429' }, { api: 'sheets.values.get', kind: 'tokenExpired' }] })
+    const { session } = await sessionAs('wangfang')
+    const opened = await session.openFeishu({ link: sheetLink(DOC_TOKENS.payrollSheet), endpoint: ENDPOINT, schema, saved: null })
+    expect(opened.sheet!.rowCount).toBe(8)
+  })
+})

@@ -8,9 +8,6 @@ import { decodePageToken, encodePageToken, parseIntParam } from '../platform/par
 import { canRead, serialOf, type SandboxBase, type SandboxSheet, type SandboxSpreadsheet, type SheetCell } from '../seed/documents'
 import type { SandboxState } from '../state'
 
-/** v2 读取单个范围: "返回数据限制为10M". */
-export const VALUES_MAX_BYTES = 10 * 1024 * 1024
-
 const who = (ctx: ApiContext): string | null => (ctx.principal?.kind === 'user' ? ctx.principal.userId : null)
 
 // Sheets error codes (the cloud-docs error table lists them as 902xx; the current per-API tables
@@ -129,6 +126,9 @@ export function mountDocumentRoutes(app: SandboxApp, state: SandboxState): void 
     const optRaw = ctx.c.req.query('valueRenderOption') ?? 'ToString'
     if (!['ToString', 'FormattedValue', 'Formula', 'UnformattedValue'].includes(optRaw)) throw new FeishuError(400, 1310202, 'valueRenderOption invalid')
     const datesFormatted = ctx.c.req.query('dateTimeRenderOption') === 'FormattedString'
+    // UNCONFIRMED when Feishu refuses a read with LockedCell; a knob lets tests see the app explain it.
+    if (who(ctx) && ctx.state.knobs.sheetLockedFor.includes(who(ctx)!)) throw new FeishuError(400, 1310218, 'locked cell')
+    const maxBytes = ctx.state.knobs.sheetValuesMaxBytes
     const values: unknown[][] = []
     let bytes = 0
     for (let r = r0; r <= r1; r++) {
@@ -136,7 +136,7 @@ export function mountDocumentRoutes(app: SandboxApp, state: SandboxState): void 
       for (let c = c0; c <= c1; c++) row.push(renderCell(sheet.cell(r, c), optRaw as RenderOption, datesFormatted))
       bytes += JSON.stringify(row).length
       // The documented 10 MB cap on one answer: the caller reads a smaller range.
-      if (bytes > VALUES_MAX_BYTES) throw TOO_LARGE()
+      if (bytes > maxBytes) throw TOO_LARGE()
       values.push(row)
     }
     const range = `${sheet.sheet_id}!${colLetters(c0)}${r0 + 1}:${colLetters(c1)}${r1 + 1}`
