@@ -3,7 +3,8 @@
 // contracts relied on are listed in server/sandbox/README.md "Documents".
 import { APIS } from '../platform/apis'
 import { FeishuError, ok } from '../platform/envelope'
-import { mountApi, type ApiContext, type SandboxApp } from '../platform/pipeline'
+import { mountApi, registerRoute, type ApiContext, type SandboxApp } from '../platform/pipeline'
+import { documentLinks, documentsPage } from '../pages/documents'
 import { decodePageToken, encodePageToken, parseIntParam } from '../platform/params'
 import { canRead, serialOf, type SandboxBase, type SandboxSheet, type SandboxSpreadsheet, type SheetCell } from '../seed/documents'
 import type { SandboxState } from '../state'
@@ -176,4 +177,13 @@ export function mountDocumentRoutes(app: SandboxApp, state: SandboxState): void 
     const more = offset + size < rows.length
     return ok({ has_more: more, ...(more ? { page_token: encodePageToken(offset + size) } : {}), total: rows.length, items })
   })
+
+  // Sandbox-only: the documents to paste into the app (never on real Feishu).
+  registerRoute(app, 'GET', '/sandbox/documents')
+  app.get('/sandbox/documents', (c) => {
+    const user = c.req.query('user')
+    return c.html(documentsPage(state, c.req.query('lang') === 'en-US' ? 'en-US' : 'zh-CN', user && state.byUserId.has(user) ? user : null))
+  })
+  registerRoute(app, 'GET', '/sandbox/documents.json')
+  app.get('/sandbox/documents.json', (c) => c.json({ documents: documentLinks(state) }))
 }
