@@ -90,19 +90,22 @@ function gridSheet(sheet_id: string, title: string, rows: SheetCell[][], extra: 
   }
 }
 
-/** The commission rows every payroll test writes: the first eight hired Sales people. */
+/** The commission rows every payroll test writes: nine hired Sales people (the Base holds the first eight). */
 export function commissionPeople(employees: readonly Employee[]): Employee[] {
-  return employees.filter((e) => e.department === 'SAL' && e.status === 'hired' && !e.persona).slice(0, 8)
+  return employees.filter((e) => e.department === 'SAL' && e.status === 'hired' && !e.persona).slice(0, 9)
 }
 
-/** Rows of the commission sheet below its title and header: 工号, 姓名, 提成金额, 成交单数, 结算日期, 客户备注. */
+/**
+ * Rows of the commission sheet below its title and header: 工号, 姓名, 提成金额, 成交单数, 结算日期, 客户备注.
+ * The ninth person's deal count is typed "3单" — a value the person fixes in the review grid.
+ */
 export function commissionRows(employees: readonly Employee[]): SheetCell[][] {
   return commissionPeople(employees).map((e, i) => [
     e.employee_no,
     e.name,
     // One amount is a formula (deals × 150.5): Feishu answers its value.
     i === 2 ? { f: '=D5*150.5', v: (3 + i) * 150.5 } : 1000 + i * 250.25,
-    3 + i,
+    i === 8 ? '3单' : 3 + i,
     { d: `2024-10-${String(5 + (i % 3)).padStart(2, '0')}`, fmt: 'yyyy/MM/dd' },
     i % 2 === 0 ? '续约客户' : null,
   ])
@@ -193,7 +196,7 @@ function commissionBase(employees: readonly Employee[], people: Employee[]): San
     { field_id: 'fldCreated', field_name: '创建时间', type: 1001, ui_type: 'CreatedTime' },
   ]
   const sheetRows = commissionRows(employees)
-  const records: BaseRecord[] = people.map((e, i) => {
+  const records: BaseRecord[] = people.slice(0, 8).map((e, i) => {
     const row = sheetRows[i]!
     const amount = row[2]
     return {
