@@ -63,7 +63,8 @@ const colLetters = (i: number): string => { let s = ''; for (let n = i + 1; n > 
 
 function cellOf(v: unknown): SourceCell {
   if (v === null || v === undefined || v === '') return null
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') return v
+  const t = typeof v
+  if (t === 'number' || t === 'string' || t === 'boolean') return v as SourceCell
   // Rich text / mentions / links come as segment lists: the text a person reads.
   if (Array.isArray(v)) return v.map((s) => (s && typeof s === 'object' ? String((s as { text?: unknown }).text ?? (s as { link?: unknown }).link ?? '') : String(s ?? ''))).join('') || null
   if (typeof v === 'object') {
@@ -75,10 +76,11 @@ function cellOf(v: unknown): SourceCell {
 
 /** A row without its trailing empty cells (fewer bytes to the browser). */
 function trimRow(values: unknown[]): SourceCell[] {
-  const row = values.map(cellOf)
-  let end = row.length
-  while (end > 0 && row[end - 1] === null) end--
-  return row.slice(0, end)
+  let end = values.length
+  while (end > 0 && cellOf(values[end - 1]) === null) end--
+  const row: SourceCell[] = new Array<SourceCell>(end)
+  for (let i = 0; i < end; i++) row[i] = cellOf(values[i])
+  return row
 }
 
 export function documentReader(deps: ReadDeps) {
@@ -139,7 +141,9 @@ export function documentReader(deps: ReadDeps) {
         return [...(await readRange(r0, mid)), ...(await readRange(mid + 1, r1))]
       }
     }
-    const window = Math.max(1, deps.inFlight ?? 4)
+    // Up to 8 slices in flight (each ≤ 5,000 rows, ~1 MB here): Feishu's 100 reads/s, not one
+    // round trip after another, is then what bounds a large sheet.
+    const window = Math.max(1, deps.inFlight ?? 8)
     const pending: Array<{ r0: number; read: Promise<unknown[][]> }> = []
     let next = 0
     const fill = () => {

@@ -39,7 +39,15 @@ export function serialOfShown(text: string): { serial: number; time: boolean } |
   return { serial: day + secs / 86_400, time: true }
 }
 
+const POW10 = [1, 10, 100, 1000, 1e4, 1e5, 1e6]
+
+/** Decimal places of the number's shortest text (as the file readers record them), without building the text in the usual case. */
 function placesOf(n: number): number {
+  if (Number.isInteger(n)) return Math.abs(n) < 1e21 ? 0 : UNKNOWN_PLACES
+  for (let p = 1; p < POW10.length; p++) {
+    const k = POW10[p] as number
+    if (Math.round(n * k) / k === n) return p
+  }
   const s = String(n)
   if (/e/i.test(s)) return UNKNOWN_PLACES
   const dot = s.indexOf('.')
@@ -58,7 +66,9 @@ function put(store: CellStore, row: number, col: number, v: SourceCell): boolean
     return true
   }
   if (typeof v !== 'string') return false
-  const date = serialOfShown(v)
+  // Only text starting with four digits can be a date Feishu shows (yyyy/MM/dd): skip the pattern otherwise.
+  const c0 = v.charCodeAt(0)
+  const date = c0 >= 48 && c0 <= 57 && v.length >= 8 ? serialOfShown(v) : null
   if (date) {
     store.set(row, col, date.time ? Tag.DateTime : Tag.Date, date.serial)
     return true
