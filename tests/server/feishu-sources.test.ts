@@ -4,6 +4,7 @@ import { COMMISSION_HEADER, COMMISSION_TITLE, DOC_TOKENS, commissionRows, serial
 import type { TargetSchema } from '../../src/domain/target'
 import { FileError } from '../../src/import/errors'
 import { ImportSession } from '../../src/import/session'
+import { apiLabel } from '../../server/feishu/observed-http'
 import { lastCallSeq, sandboxCalls, startStack } from './harness'
 
 let stack: Awaited<ReturnType<typeof startStack>>
@@ -189,5 +190,17 @@ describe('Feishu’s limits and refusals while reading', () => {
     const { session } = await sessionAs('wangfang')
     const opened = await session.openFeishu({ link: sheetLink(DOC_TOKENS.payrollSheet), endpoint: ENDPOINT, schema, saved: null })
     expect(opened.sheet!.rowCount).toBe(9)
+  })
+})
+
+describe('what the server logs and counts about a read', () => {
+  it('labels document calls without their tokens or ranges', () => {
+    expect(apiLabel('/open-apis/sheets/v2/spreadsheets/shtcnAbc/values/a1b2c3!A1%3AF11')).toBe('sheets/v2/spreadsheets/:id/values/:id')
+    expect(apiLabel('/open-apis/bitable/v1/apps/bascnX/tables/tblY/records/search')).toBe('bitable/v1/apps/:id/tables/:id/records/search')
+    expect(apiLabel('/open-apis/payroll/v1/datasource_records/save')).toBe('payroll/v1/datasource_records/save')
+  })
+
+  it('never puts the pasted link in a log line', () => {
+    expect(stack.logs.join('\n')).not.toContain('shtcnSalesCommission202409')
   })
 })
