@@ -19,7 +19,7 @@ describe('sheets: metadata and value ranges (读取单个范围)', () => {
     const row = async (q: Record<string, string>) => (await values(t, 'odd001!A3:F3', q)).body.data!.valueRange.values[0]
     expect(await row({ valueRenderOption: 'UnformattedValue', dateTimeRenderOption: 'FormattedString' })).toEqual(['FS00001', '王芳', 22, 21, '2021/03/15', '007123'])
     expect(await row({ valueRenderOption: 'UnformattedValue' })).toEqual(['FS00001', '王芳', 22, 21, 44270, '007123'])
-    expect((await row({ valueRenderOption: 'Formula' }))[3]).toBe('=C3-1')
+    expect((await row({ valueRenderOption: 'Formula' }))?.[3]).toBe('=C3-1')
     expect((await values(t, 'odd001!A3:F3')).body.data!.valueRange.range).toBe('odd001!A3:F3')
   })
 
