@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { PERSONAS } from '../server/sandbox/seed/personas'
 import { SALES_COMMISSION, SEEDED_PERIOD } from './fixtures'
-import { SCREENSHOTS, employees, getJson, noSidewaysScroll, openPage, payrollRecords, resetSandbox, signIn, useProduct } from './helpers'
+import { SCREENSHOTS, employees, getJson, noSidewaysScroll, openPage, payrollRecords, resetSandbox, sandboxSend, signIn, useProduct } from './helpers'
 
 // The payroll admin (wangfang) pastes the link of a Feishu Sheet instead of choosing a file: the
 // server reads it with her own token, the rows go through the same mapping and checks, she fixes
@@ -113,4 +113,36 @@ describe('a Feishu Sheet link as the rows of a payroll import, in a real browser
     expect(pageErrors).toEqual([])
     await context.close()
   })
+
+  it('shows rows read of a 100,000-row sheet and stops reading Feishu when cancelled (zh-CN, 375px)', async () => {
+    await resetSandbox(e2e.sandbox)
+    // Slow value reads (as a busy Feishu would answer), so the reading can be watched and cancelled.
+    await sandboxSend(e2e.sandbox, 'PUT', '/sandbox/knobs', { latencyMsByApi: { 'sheets.values.get': 1500 } })
+    try {
+      const { context, page, pageErrors } = await openPage(e2e.browser, { locale: 'zh-CN', width: 375, height: 800 })
+      await signIn(page, e2e.product.url, 'wangfang')
+      await page.goto(`${e2e.product.url}/payroll/${SALES_COMMISSION}`)
+      await page.locator('[data-test="feishu-link"]').fill('https://sandbox.feishu.cn/sheets/shtcnBig100k30cols')
+      await page.locator('[data-test="feishu-link-read"]').click()
+      const progress = page.locator('[data-test="progress"]')
+      await expect.poll(async () => (await progress.innerText().catch(() => '')).match(/([\d,]+) 行/)?.[1] ?? '', { timeout: 30_000 }).toMatch(/[1-9]/)
+      expect(await progress.innerText()).toContain('读取行')
+      await noSidewaysScroll(page, 'reading a Feishu sheet')
+      await page.screenshot({ path: `${SCREENSHOTS}/feishu-link-progress-zh-CN-375.png`, fullPage: true })
+      const calls = async () => (await getJson<{ calls: Array<{ api: string }> }>(`${e2e.sandbox}/sandbox/inspect/calls?api=sheets.values.get`)).calls.length
+      await page.locator('[data-test="cancel"]').click()
+      await page.locator('[data-test="feishu-link-form"]').waitFor()
+      expect(await page.locator('[data-test="file-error"]').count()).toBe(0)
+      // The server stops asking Feishu: no new value reads once the ones in flight have ended.
+      await page.waitForTimeout(2000)
+      const settled = await calls()
+      await page.waitForTimeout(2000)
+      expect(await calls()).toBe(settled)
+      expect(settled).toBeLessThan(21)
+      expect(pageErrors).toEqual([])
+      await context.close()
+    } finally {
+      await sandboxSend(e2e.sandbox, 'PUT', '/sandbox/knobs', { latencyMsByApi: {} })
+    }
+  }, 120_000)
 })

@@ -156,6 +156,14 @@ describe('a pasted Feishu link as the rows of an import', () => {
     expect(fromBase).toHaveLength(8)
     expect(fromBase[2]!.values).toMatchObject({ commission_amount__c: '752.50', deals_closed__c: '5', settle_date__c: '2024-10-07' })
     expect(opened.sheet!.head[1]![6]).toMatch(/@corp\.example\.com$/)
+    // A person field gives the work email, which the payroll resolver turns into the employment.
+    const c = await stack.signedIn('wangfang')
+    const emails = opened.sheet!.head.slice(1, 9).map((r) => String(r[6]))
+    const resolved = await c.request('POST', '/api/payroll/resolve', { by: 'work_email', values: emails })
+    const people = stack.sandbox.state.employees.filter((e) => emails.includes(e.email))
+    const results = resolved.json.results as Record<string, { status: string; employment_id?: string }>
+    for (const e of people) expect(results[e.email]).toMatchObject({ status: 'found', employment_id: e.employment_id })
+    expect(people).toHaveLength(8)
   })
 })
 
