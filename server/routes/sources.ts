@@ -61,6 +61,7 @@ export function sourceRoutes(deps: { sessions: SessionService; cookie: CookieOpt
         },
         async cancel() {
           finished = true
+          reader.stop()
           await lines.return(undefined)
         },
       }, { highWaterMark: 1 })

@@ -85,11 +85,14 @@ function trimRow(values: unknown[]): SourceCell[] {
 
 export function documentReader(deps: ReadDeps) {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((ok) => setTimeout(ok, ms)))
+  /** Set when the browser went away: no further call goes to Feishu (those in flight just end). */
+  let stopped = false
 
   /** One Feishu call at the pacer's pace: a passing failure is retried, an ended token refreshed once. */
   async function call<T>(api: FeishuApi, fn: (token: string) => Promise<T>): Promise<T> {
     let refreshed = false
     for (let attempt = 0; ; attempt++) {
+      if (stopped) throw new SourceError('unavailable')
       try {
         const token = await deps.token()
         return await deps.pacer.schedule(api, () => fn(token))
@@ -144,31 +147,31 @@ export function documentReader(deps: ReadDeps) {
     // Up to 8 slices in flight (each ≤ 5,000 rows, ~1 MB here): Feishu's 100 reads/s, not one
     // round trip after another, is then what bounds a large sheet.
     const window = Math.max(1, deps.inFlight ?? 8)
-    const pending: Array<{ r0: number; read: Promise<unknown[][]> }> = []
+    const pending: Array<{ r0: number; r1: number; read: Promise<unknown[][]> }> = []
     let next = 0
     const fill = () => {
-      while (pending.length < window && next < rows) {
+      while (!stopped && pending.length < window && next < rows) {
         const r0 = next
         const r1 = Math.min(rows - 1, r0 + size - 1)
         next = r1 + 1
         const read = readRange(r0, r1)
         read.catch(() => undefined) // awaited in order below; a later slice's failure must not go unhandled meanwhile
-        pending.push({ r0, read })
+        pending.push({ r0, r1, read })
       }
     }
-    let rowsRead = 0
     try {
       fill()
       while (pending.length) {
-        const { r0, read } = pending.shift()!
+        const { r0, r1, read } = pending.shift()!
         const values = await read
         fill()
-        rowsRead = Math.min(rows, r0 + Math.max(values.length, 1))
         yield { type: 'rows', start: r0 + 1, rows: values.map((r) => (Array.isArray(r) ? trimRow(r) : [])) }
-        yield { type: 'progress', rowsRead: Math.max(rowsRead, r0 + values.length), totalRows: rows }
+        yield { type: 'progress', rowsRead: r1 + 1, totalRows: rows }
       }
     } finally {
+      // A stopped reader (the browser went away) asks for no further slice; those in flight just end.
       pending.length = 0
+      next = rows
     }
     yield { type: 'done', rowsRead: rows }
   }
@@ -216,5 +219,5 @@ export function documentReader(deps: ReadDeps) {
     throw new SourceError('not_a_sheet_or_table')
   }
 
-  return { read }
+  return { read, stop: () => { stopped = true } }
 }
