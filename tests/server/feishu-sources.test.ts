@@ -169,7 +169,7 @@ describe('a pasted Feishu link as the rows of an import', () => {
 
 describe('Feishu’s limits and refusals while reading', () => {
   it('reads a slice over the answer cap again in halves, and gets every row', async () => {
-    stack.sandbox.setKnobs({ sheetValuesMaxBytes: 60 })
+    stack.sandbox.setKnobs({ sheetValuesMaxBytes: 400 })
     try {
       const since = await lastCallSeq(stack.sandbox.url)
       const { session } = await sessionAs('wangfang')

@@ -134,8 +134,12 @@ export function mountDocumentRoutes(app: SandboxApp, state: SandboxState): void 
     let bytes = 0
     for (let r = r0; r <= r1; r++) {
       const row: unknown[] = []
-      for (let c = c0; c <= c1; c++) row.push(renderCell(sheet.cell(r, c), optRaw as RenderOption, datesFormatted))
-      bytes += JSON.stringify(row).length
+      for (let c = c0; c <= c1; c++) {
+        const v = renderCell(sheet.cell(r, c), optRaw as RenderOption, datesFormatted)
+        row.push(v)
+        // The answer's JSON size, estimated per cell (UTF-8 worst case for text) without building it twice.
+        bytes += typeof v === 'string' ? v.length * 3 + 3 : v === null ? 5 : 22
+      }
       // The documented 10 MB cap on one answer: the caller reads a smaller range.
       if (bytes > maxBytes) throw TOO_LARGE()
       values.push(row)
