@@ -121,7 +121,9 @@ export async function readFeishuDoc(opts: FeishuReadOptions): Promise<FeishuRead
     let done = false
     const reader = res.body.getReader()
     const decoder = new TextDecoder()
-    let buffer = ''
+    // A line (one slice, ~1 MB) arrives in many chunks: only each new chunk is searched for the line
+    // end, and the pieces are joined once, so a long line is never rescanned or recopied per chunk.
+    let pieces: string[] = []
     const handle = (l: SourceLine) => {
       switch (l.type) {
         case 'meta':
@@ -152,6 +154,7 @@ export async function readFeishuDoc(opts: FeishuReadOptions): Promise<FeishuRead
           break
       }
     }
+    const line = (text: string) => { if (text.trim()) handle(JSON.parse(text) as SourceLine) }
     for (;;) {
       if (opts.isCancelled()) { abort.abort(); throw new Cancelled() }
       let chunk: ReadableStreamReadResult<Uint8Array>
@@ -161,16 +164,19 @@ export async function readFeishuDoc(opts: FeishuReadOptions): Promise<FeishuRead
         if (opts.isCancelled()) throw new Cancelled()
         throw errorOf('unavailable')
       }
-      if (chunk.value) buffer += decoder.decode(chunk.value, { stream: !chunk.done })
-      let nl = buffer.indexOf('\n')
+      let text = chunk.value ? decoder.decode(chunk.value, { stream: !chunk.done }) : ''
+      let nl = text.indexOf('\n')
       while (nl >= 0) {
-        const text = buffer.slice(0, nl)
-        buffer = buffer.slice(nl + 1)
-        if (text.trim()) handle(JSON.parse(text) as SourceLine)
-        nl = buffer.indexOf('\n')
+        pieces.push(text.slice(0, nl))
+        line(pieces.length === 1 ? pieces[0] as string : pieces.join(''))
+        pieces = []
+        text = text.slice(nl + 1)
+        nl = text.indexOf('\n')
       }
+      if (text) pieces.push(text)
       if (chunk.done) break
     }
+    if (pieces.length) line(pieces.join(''))
     // The stream ended without its last line: the connection broke mid-read.
     if (!done) throw errorOf('unavailable')
     return { store, merges, title, part, kind }
