@@ -176,7 +176,8 @@ export function documentReader(deps: ReadDeps) {
     yield { type: 'done', rowsRead: rows }
   }
 
-  async function* readBase(appToken: string, tableId: string | null, viewId: string | null): AsyncGenerator<SourceLine> {
+  /** `title`: the wiki page's title when the Base came through one (records search names no Base or table). */
+  async function* readBase(appToken: string, tableId: string | null, viewId: string | null, title = ''): AsyncGenerator<SourceLine> {
     if (!tableId) throw new SourceError('part_not_found')
     const fields: BaseField[] = []
     let pageToken: string | undefined
@@ -191,7 +192,7 @@ export function documentReader(deps: ReadDeps) {
     let page = await fetchPage()
     const total = page.total ?? page.items?.length ?? 0
     if (total > LIMITS.maxRows) throw new SourceError('too_large')
-    yield { type: 'meta', kind: 'base', title: '', part: tableId, totalRows: total + 1, columns: fields.length, merges: [] }
+    yield { type: 'meta', kind: 'base', title, part: viewId ? `${tableId} · ${viewId}` : tableId, totalRows: total + 1, columns: fields.length, merges: [] }
     yield { type: 'rows', start: 1, rows: [fields.map((f) => f.field_name)] }
     let rowsRead = 0
     // Pages follow page_token; the next page is asked for while this one goes to the browser.
@@ -215,7 +216,7 @@ export function documentReader(deps: ReadDeps) {
     if (link.kind === 'base') { yield* readBase(link.token, link.tableId, link.viewId); return }
     const node = await call('wiki.node.get', (t) => deps.api.wikiNode(t, link.token))
     if (node.obj_type === 'sheet') { yield* readSheet(node.obj_token, link.sheetId); return }
-    if (node.obj_type === 'bitable') { yield* readBase(node.obj_token, link.tableId, link.viewId); return }
+    if (node.obj_type === 'bitable') { yield* readBase(node.obj_token, link.tableId, link.viewId, node.title ?? ''); return }
     throw new SourceError('not_a_sheet_or_table')
   }
 

@@ -144,6 +144,15 @@ describe('a pasted Feishu link as the rows of an import', () => {
     expect(view.sheet!.rowCount).toBe(1111)
   })
 
+  it('finds the Base a wiki page holds, named by the page', async () => {
+    const { session } = await sessionAs('lina')
+    const opened = await session.openFeishu({ link: `https://sandbox.feishu.cn/wiki/${DOC_TOKENS.wikiBase}?table=${DOC_TOKENS.payrollBaseTable}`, endpoint: ENDPOINT, schema, saved: null })
+    expect(opened.fileName).toBe(`提成台账 · ${DOC_TOKENS.payrollBaseTable}`)
+    expect(opened.sheet!.rowCount).toBe(8)
+    const noTable = await failure(async () => (await sessionAs('lina')).session.openFeishu({ link: `https://sandbox.feishu.cn/base/${DOC_TOKENS.payrollBase}`, endpoint: ENDPOINT, schema, saved: null }))
+    expect(noTable.code).toBe('feishu_part_not_found')
+  })
+
   it('maps Base field types to the same values as the Sheet: numbers, dates from timestamps, single select, people as their work email', async () => {
     const { session } = await sessionAs('wangfang')
     const opened = await session.openFeishu({ link: `https://sandbox.feishu.cn/base/${DOC_TOKENS.payrollBase}?table=${DOC_TOKENS.payrollBaseTable}`, endpoint: ENDPOINT, schema, saved: null })
