@@ -192,6 +192,19 @@ describe('Feishu’s limits and refusals while reading', () => {
     }
   })
 
+  it('refuses a sheet over what an import takes from its size alone, and a row over Feishu’s answer cap, reading nothing more', async () => {
+    const since = await lastCallSeq(stack.sandbox.url)
+    const { session } = await sessionAs('wangfang')
+    expect((await failure(() => session.openFeishu({ link: sheetLink(DOC_TOKENS.hugeSheet), endpoint: ENDPOINT, schema, saved: null }))).code).toBe('feishu_too_large')
+    expect(await sandboxCalls(stack.sandbox.url, { sinceSeq: since, api: 'sheets.values.get' })).toHaveLength(0)
+    stack.sandbox.setKnobs({ sheetValuesMaxBytes: 20 })
+    try {
+      expect((await failure(async () => (await sessionAs('wangfang')).session.openFeishu({ link: sheetLink(DOC_TOKENS.payrollSheet), endpoint: ENDPOINT, schema, saved: null }))).code).toBe('feishu_too_large')
+    } finally {
+      stack.sandbox.setKnobs({ sheetValuesMaxBytes: 10 * 1024 * 1024 })
+    }
+  })
+
   it('explains a range Feishu refuses as protected', async () => {
     stack.sandbox.setKnobs({ sheetLockedFor: ['wangfang'] })
     try {

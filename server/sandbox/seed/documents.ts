@@ -62,6 +62,7 @@ export const DOC_TOKENS = {
   bigSheet: 'shtcnBig100k30cols',
   bigSheetId: 'big001',
   deletedSheet: 'shtcnDeletedLastMonth',
+  hugeSheet: 'shtcnTwoMillionRows',
   payrollBase: 'bascnSalesCommissionBase',
   payrollBaseTable: 'tblCommission2024',
   pagingBaseTable: 'tblManyRecords',
@@ -163,6 +164,11 @@ export function createDocuments(employees: readonly Employee[]): SandboxDocument
     token: DOC_TOKENS.bigSheet, title: '10万行', owner: 'wangfang', readers: ADMIN_ONLY,
     sheets: [{ sheet_id: DOC_TOKENS.bigSheetId, title: 'Sheet1', rowCount: BIG_ROWS + 1, columnCount: BIG_COLUMNS, merges: [], cell: bigCell }],
   }
+  // Over what an import takes (1,000,000 rows): refused from its metadata, before any value is read.
+  const huge: SandboxSpreadsheet = {
+    token: DOC_TOKENS.hugeSheet, title: '200万行', owner: 'wangfang', readers: ADMIN_ONLY,
+    sheets: [{ sheet_id: 'huge01', title: 'Sheet1', rowCount: 2_000_000, columnCount: 5, merges: [], cell: (r, c) => (r === 0 ? `列${c + 1}` : r * 10 + c) }],
+  }
   const deleted: SandboxSpreadsheet = { token: DOC_TOKENS.deletedSheet, title: '已删除', owner: 'wangfang', readers: ADMIN_ONLY, deleted: true, sheets: [] }
 
   const base = commissionBase(employees, people)
@@ -172,7 +178,7 @@ export function createDocuments(employees: readonly Employee[]): SandboxDocument
     { node_token: DOC_TOKENS.wikiDoc, obj_token: 'doxcnMeetingNotes01', obj_type: 'docx', title: '周会纪要', readers: 'all' },
   ]
   return {
-    spreadsheets: new Map([payrollSheet, oddSheet, bigSheet, deleted].map((s) => [s.token, s])),
+    spreadsheets: new Map([payrollSheet, oddSheet, bigSheet, huge, deleted].map((s) => [s.token, s])),
     bases: new Map([[base.app_token, base]]),
     wiki: new Map(wiki.map((n) => [n.node_token, n])),
   }
