@@ -74,10 +74,21 @@ function cellOf(v: unknown): SourceCell {
   return null
 }
 
-/** A row without its trailing empty cells (fewer bytes to the browser). */
+const isEmpty = (v: unknown) => v === null || v === undefined || v === ''
+
+/**
+ * A row without its trailing empty cells (fewer bytes to the browser). A row of plain values with a
+ * last cell (most rows of a filled sheet) is passed on as Feishu sent it, without a copy.
+ */
 function trimRow(values: unknown[]): SourceCell[] {
   let end = values.length
-  while (end > 0 && cellOf(values[end - 1]) === null) end--
+  while (end > 0 && isEmpty(values[end - 1])) end--
+  let plain = end === values.length
+  for (let i = 0; plain && i < end; i++) {
+    const v = values[i]
+    if ((v !== null && typeof v === 'object') || v === undefined || v === '') plain = false
+  }
+  if (plain) return values as SourceCell[]
   const row: SourceCell[] = new Array<SourceCell>(end)
   for (let i = 0; i < end; i++) row[i] = cellOf(values[i])
   return row
