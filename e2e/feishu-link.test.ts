@@ -105,7 +105,13 @@ describe('a Feishu Sheet link as the rows of a payroll import, in a real browser
     expect(await page.locator('[data-test="file-error"]').innerText()).toContain('Ask its owner to share it with you')
     await noSidewaysScroll(page, 'attendance import with a refused link')
     await page.screenshot({ path: `${SCREENSHOTS}/feishu-link-no-access-en-US-375.png`, fullPage: true })
-    // His own sheet (a merged two-row header) reads into the same mapping step.
+    // The sandbox lists the documents he may read, with their links; his own sheet (a merged two-row
+    // header) reads into the same mapping step.
+    const docs = (await page.getByTestId('sandbox-documents-link').getAttribute('href'))!
+    expect(docs).toBe(`${e2e.sandbox}/sandbox/documents?lang=en-US&user=zhangwei`)
+    const list = await (await fetch(docs)).text()
+    expect(list).toContain('shtcnOddCases2024?sheet=odd001')
+    expect(list).not.toContain('shtcnSalesCommission202409')
     await page.locator('[data-test="feishu-link"]').fill('https://sandbox.feishu.cn/sheets/shtcnOddCases2024?sheet=odd001')
     await page.locator('[data-test="feishu-link-read"]').click()
     await page.locator('[data-test="confirm-mapping"], [data-testid="attendance-check"]').first().waitFor({ timeout: 20_000 })

@@ -289,6 +289,7 @@ const enUS = {
       linkPlaceholder: 'https://….feishu.cn/sheets/… or /base/…?table=…',
       linkRead: 'Read',
       linkHint: 'Read with your own Feishu permissions: a sheet of a spreadsheet, a wiki page holding one, or a Base table (optionally a view).',
+      sandboxDocuments: 'Documents you can paste (sandbox)',
     },
     progress: {
       open: 'Opening the file…',

@@ -289,6 +289,7 @@ const zhCN: Messages = {
       linkPlaceholder: 'https://….feishu.cn/sheets/… 或 /base/…?table=…',
       linkRead: '读取',
       linkHint: '用你自己的飞书权限读取：电子表格中的一个工作表、包含表格的知识库页面，或多维表格中的一张数据表（可带视图）。',
+      sandboxDocuments: '可粘贴的文档链接（沙箱）',
     },
     progress: {
       open: '正在打开文件…',
