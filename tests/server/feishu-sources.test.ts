@@ -205,6 +205,20 @@ describe('Feishu’s limits and refusals while reading', () => {
     }
   })
 
+  it('names the document permission the app lacks in the developer console', async () => {
+    const before = stack.sandbox.state.knobs.appScopes
+    // Signed in while it was enabled; switched off in the console since.
+    const { session } = await sessionAs('wangfang')
+    stack.sandbox.setKnobs({ appScopes: before.filter((x) => !x.startsWith('sheets:')) })
+    try {
+      const e = await failure(() => session.openFeishu({ link: sheetLink(DOC_TOKENS.payrollSheet), endpoint: ENDPOINT, schema, saved: null }))
+      expect(e.code).toBe('feishu_scope_missing')
+      expect(String(e.params.scopes)).toContain('sheets:spreadsheet:readonly')
+    } finally {
+      stack.sandbox.setKnobs({ appScopes: before })
+    }
+  })
+
   it('explains a range Feishu refuses as protected', async () => {
     stack.sandbox.setKnobs({ sheetLockedFor: ['wangfang'] })
     try {
