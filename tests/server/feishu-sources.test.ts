@@ -78,6 +78,32 @@ describe('a pasted Feishu link as the rows of an import', () => {
     expect(fromFeishu[2]!.values).toMatchObject({ commission_amount__c: '752.50', settle_date__c: '2024-10-07' })
   })
 
+  it('reads a merged two-row header the way the .xlsx reader reads the same sheet', async () => {
+    const { session } = await sessionAs('zhangwei')
+    const fromFeishu = (await session.openFeishu({ link: sheetLink(DOC_TOKENS.oddSheet, 'odd001'), endpoint: ENDPOINT, schema, saved: null })).sheet!
+    const sheet = stack.sandbox.state.documents.spreadsheets.get(DOC_TOKENS.oddSheet)!.sheets[0]!
+    const ws: XLSX.WorkSheet = {}
+    for (let r = 0; r < sheet.rowCount; r++) {
+      for (let c = 0; c < sheet.columnCount; c++) {
+        const v = sheet.cell(r, c)
+        if (v === null) continue
+        const at = XLSX.utils.encode_cell({ r, c })
+        if (typeof v === 'object') ws[at] = 'd' in v ? { t: 'n', v: serialOf(v.d), z: 'yyyy/mm/dd' } : 'f' in v ? { t: 'n', v: v.v, f: v.f.slice(1) } : { t: 'n', v: v.n }
+        else ws[at] = typeof v === 'number' ? { t: 'n', v } : typeof v === 'boolean' ? { t: 'b', v } : { t: 's', v }
+      }
+    }
+    ws['!ref'] = XLSX.utils.encode_range({ s: { r: 0, c: 0 }, e: { r: sheet.rowCount - 1, c: sheet.columnCount - 1 } })
+    ws['!merges'] = sheet.merges.map((m) => ({ s: { r: m.start_row_index, c: m.start_column_index }, e: { r: m.end_row_index, c: m.end_column_index } }))
+    const wb = XLSX.utils.book_new()
+    XLSX.utils.book_append_sheet(wb, ws, sheet.title)
+    const bytes = new Uint8Array(XLSX.write(wb, { type: 'array', bookType: 'xlsx' }) as ArrayBuffer)
+    const file = new ImportSession({ progress: () => undefined, isCancelled: () => false })
+    const fromXlsx = (await file.open({ file: new Blob([bytes.slice().buffer]), fileName: 'odd.xlsx', schema, saved: null })).sheet!
+    expect(fromFeishu.layout).toEqual(fromXlsx.layout)
+    expect(fromFeishu.head).toEqual(fromXlsx.head)
+    expect(fromFeishu.proposal.matches).toEqual(fromXlsx.proposal.matches)
+  })
+
   it('finds the sheet a wiki page holds and reads the same rows', async () => {
     const { session } = await sessionAs('lina')
     const opened = await session.openFeishu({ link: `https://sandbox.feishu.cn/wiki/${DOC_TOKENS.wikiPayroll}`, endpoint: ENDPOINT, schema, saved: null })
