@@ -9,6 +9,9 @@
  * with its library imported) to having the rows, so worker start-up is in no reader's figure.
  * Targets (issue 4): xlsx ≤ 2 s and ≥ 5× both peers; CSV ≤ 1 s; worker peak ≤ 3× file size;
  * main thread never blocked > 50 ms while reading.
+ * First (issue 17): a 100,000 × 30 Feishu Sheet read through the sandbox with 50 ms added per call
+ * (bench-feishu-sheet.ts): rows/s, the share of time waiting on Feishu, and the ratio to the ceiling
+ * Feishu's limits allow. BENCH_FEISHU=0 leaves it out; BENCH_ONLY=feishu runs only it.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync, statSync } from 'node:fs'
 import { createServer } from 'node:http'
@@ -215,6 +218,12 @@ const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] as number
 
 async function main() {
+  // Issue 17: a Feishu Sheet of the same size, read through the sandbox (scripts/bench-feishu-sheet.ts).
+  if (process.env.BENCH_FEISHU !== '0') {
+    const { benchFeishuSheet } = await import('./bench-feishu-sheet')
+    await benchFeishuSheet()
+    if (process.env.BENCH_ONLY === 'feishu') return
+  }
   const files = await prepareFiles()
   const pageDir = await buildPage()
   const server = await serve(pageDir, { 'bench.xlsx': files.xlsx, 'bench.csv': files.csv })

@@ -22,6 +22,7 @@ import { sessionRoutes } from './routes/session'
 import { jobRoutes } from './routes/jobs'
 import { payrollRoutes } from './routes/payroll'
 import { attendanceRoutes } from './routes/attendance'
+import { sourceRoutes } from './routes/sources'
 import { jobRunner, type JobRunner } from './jobs/runner'
 import { inProcessPacer, inProcessSerialiser, type KeyedSerialiser, type Pacer } from './jobs/pacer'
 import { inProcessProgressBus, type ProgressBus } from './jobs/progress'
@@ -88,7 +89,8 @@ const jobBodyLimit = maxBody(8 * 1024 * 1024, 'Send the rows in parts: create th
 /** Composes middleware and routes; nothing else. */
 export function buildApp(deps: AppDeps): BuiltApp {
   const { config, db, clock, logger, metrics } = deps
-  const feishu = deps.feishu ?? feishuClient(observedFeishuHttp(feishuHttp(config.feishu.baseUrl), { logger, metrics }), config.feishu, clock)
+  const http = observedFeishuHttp(feishuHttp(config.feishu.baseUrl), { logger, metrics })
+  const feishu = deps.feishu ?? feishuClient(http, config.feishu, clock)
   const repo = sessionsRepo(db)
   const sessions = sessionService({ repo, clock })
   const serialiser = deps.serialiser ?? inProcessSerialiser()
@@ -132,6 +134,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
     .route('/mappings', mappingRoutes({ repo: mappingsRepo(db), sessions, cookie, clock }))
     .route('/payroll', payrollRoutes({ sessions, cookie, tokens, feishu, pacer, clock, jobs }))
     .route('/attendance', attendanceRoutes({ sessions, cookie, tokens, feishu, pacer }))
+    .route('/sources', sourceRoutes({ sessions, cookie, tokens, http, pacer, logger }))
     .route('/notify', notifyRoutes({ repo: notifications, sessions, cookie, clock }))
     .route('/jobs', jobRoutes({ repo: jobs, feishu, tokens, clock, pacer, sessions, cookie, runner, streams, approvals }))
     .route('/approvals', approvalRoutes({ repo: jobs, approvals, sessions, cookie, feishu, tokens, pacer }))

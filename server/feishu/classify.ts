@@ -64,7 +64,8 @@ export function bodyMessage(body: unknown): string {
 export function classify(answer: FeishuAnswer): FeishuFailure | null {
   const code = bodyCode(answer.body)
   const msg = bodyMessage(answer.body)
-  if (answer.status === 429 || code === 99991400) {
+  // Sheets' and Base's own "too many requests" (TooManyRequest 90217 / 1310217, 1254290) are rate limits too.
+  if (answer.status === 429 || code === 99991400 || code === 90217 || code === 1310217 || code === 1254290) {
     const reset = Number(answer.headers['x-ogw-ratelimit-reset'])
     return { kind: 'rate_limited', retryAfterMs: Number.isFinite(reset) && reset > 0 ? reset * 1000 : 1000 }
   }
@@ -86,6 +87,11 @@ export function classify(answer: FeishuAnswer): FeishuFailure | null {
     case 99991679: return { kind: 'scope_missing', scopes: violatedScopes(answer.body) }
     case 99991672: return { kind: 'app_scope_missing', scopes: violatedScopes(answer.body) }
     case 99991676: case 1160103: return { kind: 'no_permission' }
+    // Reading documents (server/sandbox/README.md "Documents"): sheets PermissionFail (902xx/13102xx),
+    // the gateway's FORBIDDEN, Base and wiki "permission denied"; then their "not found" codes.
+    case 90213: case 1310213: case 91403: case 1254302: case 131006: return { kind: 'no_permission' }
+    case 90214: case 1310214: case 90215: case 1310215: case 91402: case 1254040: case 1254041: case 1254042: case 131005:
+      return { kind: 'not_found' }
     case 2500014: return { kind: 'no_data_permission', recordIndex: recordIndex(msg) }
     case 2500010: case 2500011: case 2500012: case 2500013: case 2500015: case 2500016: case 2500017: case 2500018:
       return { kind: 'invalid_record', recordIndex: recordIndex(msg), field: fieldCode(msg) }

@@ -4,8 +4,12 @@ import { FeishuError, type FeishuHttp } from './http'
 
 /** `/open-apis/payroll/v1/datasource_records/save` → `payroll/v1/datasource_records/save`; ids never become labels. */
 export function apiLabel(path: string): string {
-  return path.replace(/^\/open-apis\//, '').split('/').map((s) => (/\d{4,}|^[A-Za-z0-9_-]{24,}$/.test(s) ? ':id' : s)).join('/')
+  const segs = path.replace(/^\/open-apis\//, '').split('/')
+  // A document's token, table id or value range follows these words (however short it is).
+  return segs.map((s, i) => (/\d{4,}|^[A-Za-z0-9_-]{24,}$/.test(s) || ID_AFTER.has(segs[i - 1] ?? '') ? ':id' : s)).join('/')
 }
+
+const ID_AFTER = new Set(['spreadsheets', 'values', 'apps', 'tables'])
 
 /**
  * Counts every Feishu call by API and outcome and logs each failure once, with Feishu's code and

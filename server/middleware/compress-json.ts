@@ -13,7 +13,8 @@ export function compressJson(threshold = 1024): MiddlewareHandler {
     return gzip(c, async () => {
       await next()
       const res = c.res
-      if (res.body && !res.headers.has('Content-Length') && /json/i.test(res.headers.get('Content-Type') ?? '')) {
+      // NDJSON streams (a Feishu document being read) go out line by line, never buffered.
+      if (res.body && !res.headers.has('Content-Length') && /json/i.test(res.headers.get('Content-Type') ?? '') && !/ndjson/i.test(res.headers.get('Content-Type') ?? '')) {
         const bytes = new Uint8Array(await res.arrayBuffer())
         c.res = new Response(bytes, res)
         c.res.headers.set('Content-Length', String(bytes.byteLength))

@@ -8,6 +8,7 @@ import { mountApprovalRoutes } from './routes/approval'
 import { mountAppTokenRoutes } from './routes/app-tokens'
 import { mountAttendanceRoutes } from './routes/attendance'
 import { mountCoreHrRoutes } from './routes/corehr'
+import { mountDocumentRoutes } from './routes/documents'
 import { mountImRoutes } from './routes/im'
 import { mountOAuthRoutes } from './routes/oauth'
 import { mountOidcRoutes } from './routes/oidc'
@@ -45,6 +46,7 @@ export function buildApp(state: SandboxState): SandboxApp {
   mountCoreHrRoutes(app, state)
   mountApprovalRoutes(app, state)
   mountImRoutes(app, state)
+  mountDocumentRoutes(app, state)
   mountSandboxRoutes(app, state)
 
   app.notFound((c) => {

@@ -10,6 +10,7 @@ import { RateLimiter } from './platform/rate-limiter'
 import { TokenStore } from './platform/token-store'
 import { seedPaymentActivities, type PaymentActivity } from './payroll/payment-activities'
 import type { ArchiveRule } from './seed/archive-rules'
+import { createDocuments, type SandboxDocuments } from './seed/documents'
 import type { ActiveStatus, Datasource } from './seed/datasources'
 import type { Employee } from './seed/employees'
 import { createSeed, DEFAULT_SEED, TENANT_KEY, type Seed } from './seed/index'
@@ -98,6 +99,8 @@ export class SandboxState {
   readonly archive = new Map<string, Map<string, ArchiveRow>>()
   /** Payroll payment activities (发薪活动), by pay date. */
   paymentActivities: PaymentActivity[] = []
+  /** The personas' spreadsheets, Base tables and wiki nodes (issue 17). */
+  documents!: SandboxDocuments
 
   private readonly seedNumber: number
   private readonly initialKnobs: KnobsPatch
@@ -168,6 +171,7 @@ export class SandboxState {
     for (const r of this.seed.rules) this.rules.set(r.archive_rule_id, r)
     for (const d of this.seed.datasources) this.datasources.set(d.code, d)
     this.paymentActivities = seedPaymentActivities()
+    this.documents = createDocuments(this.seed.employees)
     for (const r of this.seed.records) {
       const values = new Map(r.values)
       const employment_id = values.get('employment_id') ?? ''

@@ -23,6 +23,12 @@ export type FeishuApi =
   | 'attendance.archive_rule.upload'
   | 'attendance.archive_rule.delete'
   | 'corehr.employee.search'
+  | 'sheets.spreadsheet.get'
+  | 'sheets.sheet.query'
+  | 'sheets.values.get'
+  | 'wiki.node.get'
+  | 'bitable.field.list'
+  | 'bitable.record.search'
 
 /** Calls allowed per window, per API, per app and tenant (§1.4: payroll 10/s, archive rule 50/s, corehr 100/min). */
 export const FEISHU_RATE_LIMITS: Record<FeishuApi, { limit: number; windowMs: number }> = {
@@ -36,7 +42,23 @@ export const FEISHU_RATE_LIMITS: Record<FeishuApi, { limit: number; windowMs: nu
   'attendance.archive_rule.upload': { limit: 50, windowMs: 1000 },
   'attendance.archive_rule.delete': { limit: 50, windowMs: 1000 },
   'corehr.employee.search': { limit: 100, windowMs: 60_000 },
+  // Document reading (issue 17; contracts in server/sandbox/README.md "Documents"): wiki get_node
+  // 100/min, Base fields and records search 20/s (their docs' 接口频率限制); the sheets v3 metadata
+  // and v2 value reads are UNCONFIRMED here (100/min and 100/s), the values read's 10 MB answer cap is documented.
+  'sheets.spreadsheet.get': { limit: 100, windowMs: 60_000 },
+  'sheets.sheet.query': { limit: 100, windowMs: 60_000 },
+  'sheets.values.get': { limit: 100, windowMs: 1000 },
+  'wiki.node.get': { limit: 100, windowMs: 60_000 },
+  'bitable.field.list': { limit: 20, windowMs: 1000 },
+  'bitable.record.search': { limit: 20, windowMs: 1000 },
 }
+
+/** v2 读取单个范围: "返回数据限制为10M" — one answer holds at most 10 MB. */
+export const SHEET_VALUES_MAX_BYTES = 10 * 1024 * 1024
+/** Rows asked per values read: our slice, kept well under the 10 MB cap (it halves on a too-large answer). */
+export const SHEET_SLICE_ROWS = 5000
+/** Base records search: "单次最多查询 500 行记录". */
+export const BITABLE_SEARCH_MAX_PAGE = 500
 
 /**
  * Page sizes of the list and query APIs (the largest each documents: §3.1 archive rules ≤ 50,

@@ -146,6 +146,13 @@ export class ImportClient {
     return this.request('open', tuning ? { ...args, tuning } : args, onProgress)
   }
 
+  /** Reads a pasted Feishu Sheet / Base link (the worker streams it from `endpoint`). */
+  openFeishu(link: string, endpoint: string, schema: TargetSchema, saved: SavedMapping | null, onProgress?: (p: Progress) => void): Promise<OpenResult> {
+    if (this.used) this.cancel()
+    this.used = true
+    return this.request('openFeishu', { link, endpoint, schema: plain(schema), saved: plain(saved) }, onProgress)
+  }
+
   chooseSheet(index: number, onProgress?: (p: Progress) => void): Promise<SheetResult> {
     return this.request('chooseSheet', { index }, onProgress)
   }

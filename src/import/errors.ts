@@ -18,11 +18,24 @@ export type FileErrorCode =
   | 'sheet_empty'
   | 'no_header'
   | 'worker_crashed'
+  // Reading a pasted Feishu link (feishu-read.ts; src/domain/feishu-source.ts says what each means).
+  | 'feishu_not_a_link'
+  | 'feishu_not_a_sheet_or_table'
+  | 'feishu_no_access'
+  | 'feishu_not_found'
+  | 'feishu_part_not_found'
+  | 'feishu_too_large'
+  | 'feishu_protected'
+  | 'feishu_scope_missing'
+  | 'feishu_reauth'
+  | 'feishu_unavailable'
+  | 'feishu_rejected'
 
 export const FILE_ERROR_CODES: readonly FileErrorCode[] = [
   'empty_file', 'password_protected', 'legacy_xls', 'corrupt_zip', 'zip_bomb', 'too_many_rows', 'too_many_columns',
   'cell_too_large', 'file_too_large', 'not_a_spreadsheet', 'html_disguised', 'no_sheets', 'sheet_empty', 'no_header',
-  'worker_crashed',
+  'worker_crashed', 'feishu_not_a_link', 'feishu_not_a_sheet_or_table', 'feishu_no_access', 'feishu_not_found', 'feishu_part_not_found',
+  'feishu_too_large', 'feishu_protected', 'feishu_scope_missing', 'feishu_reauth', 'feishu_unavailable', 'feishu_rejected',
 ]
 
 export class FileError extends Error {

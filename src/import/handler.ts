@@ -39,6 +39,10 @@ export function createHandler(
             session = new ImportSession(hooks)
             result = await session.open(a)
             break
+          case 'openFeishu':
+            session = new ImportSession(hooks)
+            result = await session.openFeishu(a)
+            break
           case 'warm':
             result = { helper: warmHelper ? await warmHelper() : false }
             break

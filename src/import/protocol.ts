@@ -35,7 +35,8 @@ export interface SheetChoice {
 }
 
 export interface OpenResult {
-  kind: 'xlsx' | 'csv' | 'xls'
+  /** `feishu`: a pasted Feishu Sheet or Base link (feishu-read.ts). */
+  kind: 'xlsx' | 'csv' | 'xls' | 'feishu'
   fileName: string
   fileSize: number
   sheets: SheetChoice[]
@@ -144,6 +145,8 @@ export interface Requests {
   /** Starts the worker's inflate helper ahead of a file (ImportClient.warm); answers once it is up. */
   warm: { args: Record<string, never>; result: { helper: boolean } }
   open: { args: { file: Blob; fileName: string; schema: TargetSchema; saved: SavedMapping | null; tuning?: ReadTuning }; result: OpenResult }
+  /** Reads a pasted Feishu Sheet / Base link through the server (endpoint from src/api). */
+  openFeishu: { args: { link: string; endpoint: string; schema: TargetSchema; saved: SavedMapping | null }; result: OpenResult }
   chooseSheet: { args: { index: number }; result: SheetResult }
   setHeader: { args: { headerRow: number; depth: 1 | 2 }; result: SheetResult }
   applyMapping: { args: { matches: ColumnMatch[] }; result: Summary }

@@ -34,6 +34,8 @@ export interface SessionHooks {
   inflater?: Inflater
   /** Starts the inflate helper worker (the real worker passes one; tests usually do not). */
   startHelper?: () => HelperPort
+  /** The fetch a Feishu link is read with (default: the global one, same-origin with the cookie). */
+  fetch?: typeof fetch
 }
 
 function now(): number {
@@ -170,6 +172,28 @@ export class ImportSession {
       preview: previews.find((p) => p.index === s.index)?.rows ?? [],
     }))
     return { ...base, sheets, encoding: null, encodingExact: true, delimiter: null, sheet: null }
+  }
+
+  /**
+   * A pasted Feishu Sheet or Base link, read by the server with the person's token and streamed
+   * into the same CellStore a file fills; then the same header detection, merges, mapping.
+   */
+  async openFeishu(args: { link: string; endpoint: string; schema: TargetSchema; saved: SavedMapping | null }): Promise<OpenResult> {
+    this.bootMs = now()
+    this.schema = args.schema
+    this.saved = args.saved
+    const meter = new ProgressMeter(this.hooks)
+    const t0 = now()
+    const { readFeishuDoc } = await import('./feishu-read')
+    const doc = await readFeishuDoc({
+      link: args.link, endpoint: args.endpoint, fetch: this.hooks.fetch, isCancelled: this.hooks.isCancelled,
+      onProgress: (read, total, rows) => meter.report('cells', read, total, rows),
+    })
+    this.checkCancelled()
+    const name = [doc.title, doc.part].filter(Boolean).join(' · ') || 'Feishu'
+    this.fileName = name
+    const sheet = this.adopt(doc.store, doc.merges, 0, name, now() - t0)
+    return { kind: 'feishu', fileName: name, fileSize: 0, sheets: [], encoding: null, encodingExact: true, delimiter: null, sheet }
   }
 
   /** Reads the CSV again in the encoding the person chose (or the detected one). */

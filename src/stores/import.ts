@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { markRaw, ref, shallowRef, type Ref, type ShallowRef } from 'vue'
 import { getMapping, saveMapping, type MappingTargetKind } from '../api/mappings'
+import { feishuReadUrl } from '../api/sources'
 import type { CellValue, Locale, TargetSchema } from '../domain/target'
 import { CancelledError, ImportClient } from '../import/client'
 import type { ChosenEncoding } from '../import/encoding'
@@ -35,6 +36,8 @@ export interface ImportStore {
   client: ImportClient
   begin(schema: TargetSchema, target: ImportTarget): void
   open(file: File): Promise<void>
+  /** Reads a pasted Feishu Sheet / Base link instead of a file (same steps after reading). */
+  openLink(link: string): Promise<void>
   /** The file itself, as opened (e.g. for its fingerprint); null after a reset. */
   fileBlob(): File | null
   chooseSheet(index: number): Promise<void>
@@ -115,6 +118,25 @@ export const useImportStore = defineStore('import', (): ImportStore => {
       progress.value = null
       if (result.sheet) await useSheet(result.sheet)
       else stage.value = 'sheets'
+    } catch (e) {
+      fail(e, 'idle')
+    }
+  }
+
+  async function openLink(link: string): Promise<void> {
+    if (!schema.value) throw new Error('begin() first')
+    error.value = null
+    file.value = { name: link, size: 0 }
+    blob = null
+    stage.value = 'reading'
+    progress.value = null
+    try {
+      const saved = await loadSavedMapping()
+      const result = await client.openFeishu(link, feishuReadUrl(), schema.value, saved, (p) => { progress.value = p })
+      opened.value = result
+      file.value = { name: result.fileName, size: 0 }
+      progress.value = null
+      if (result.sheet) await useSheet(result.sheet)
     } catch (e) {
       fail(e, 'idle')
     }
@@ -242,6 +264,6 @@ export const useImportStore = defineStore('import', (): ImportStore => {
 
   return {
     stage, schema, target, file, progress, opened, sheet, matches, summary, error, savedMapping: mapping.state, rowsVersion, client,
-    begin, open, fileBlob: () => blob, chooseSheet, setHeader, confirmMapping, editCell, bulkFix, deleteRows, includeRow, reread, templateWorkbook, resultWorkbook, exportValues, cancel, reset,
+    begin, open, openLink, fileBlob: () => blob, chooseSheet, setHeader, confirmMapping, editCell, bulkFix, deleteRows, includeRow, reread, templateWorkbook, resultWorkbook, exportValues, cancel, reset,
   }
 })

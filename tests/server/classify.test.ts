@@ -57,6 +57,12 @@ describe('classifying Feishu answers (reference §1.3–§1.5, §4.2)', () => {
     expect(ok(404, { code: 99991201, msg: 'resource not find' })?.kind).toBe('not_found')
   })
 
+  it('reads the document APIs’ refusals: no permission, not found, and their own too-many-requests as a rate limit', () => {
+    for (const code of [90213, 1310213, 91403, 1254302, 131006]) expect(ok(403, { code, msg: 'permission fail' })).toEqual({ kind: 'no_permission' })
+    for (const code of [90214, 1310214, 91402, 1254041, 131005]) expect(ok(404, { code, msg: 'not found' })).toEqual({ kind: 'not_found' })
+    for (const code of [90217, 1310217, 1254290]) expect(ok(400, { code, msg: 'too many request' })).toEqual({ kind: 'rate_limited', retryAfterMs: 1000 })
+  })
+
   it('names why the app itself cannot call Feishu (§1.5)', () => {
     expect(ok(400, { code: 99991401, msg: 'ip 1.2.3.4 is denied by app setting' })).toEqual({ kind: 'app_unavailable', reason: 'ip_denied' })
     expect(ok(400, { code: 99991403, msg: "This month's API call quota has been exceeded" })).toEqual({ kind: 'app_unavailable', reason: 'quota_exceeded' })

@@ -27,6 +27,12 @@ export const API_IDS = [
   'approval.subscribe',
   'contact.user.get',
   'im.message.create',
+  'sheets.spreadsheet.get',
+  'sheets.sheet.query',
+  'sheets.values.get',
+  'wiki.node.get',
+  'bitable.field.list',
+  'bitable.record.search',
 ] as const
 
 export type ApiId = (typeof API_IDS)[number]
@@ -106,8 +112,49 @@ const APPROVAL_APIS = {
   },
 } as const satisfies Partial<Record<ApiId, ApiSpec>>
 
+// Documents (issue 17; server/sandbox/README.md "Documents"). Any one of the listed scopes calls
+// each API (their docs' 权限要求). Sheets errors are the 1310xxx family (params 1310202 WrongRange);
+// Base 1254xxx; wiki 131xxx. Rates: wiki 100/min and Base 20/s documented; sheets UNCONFIRMED.
+const SHEET_READ_SCOPES = ['sheets:spreadsheet:readonly', 'sheets:spreadsheet', 'drive:drive', 'drive:drive:readonly']
+const SHEET_PARAM: ErrorSpec = { status: 400, code: 1310202, msg: 'wrong range' }
+const BITABLE_READ_SCOPES = ['bitable:app:readonly', 'bitable:app', 'base:record:retrieve', 'base:field:read']
+const BITABLE_PARAM: ErrorSpec = { status: 400, code: 1254000, msg: 'WrongRequestJson' }
+const DOC_APIS = {
+  'sheets.spreadsheet.get': {
+    id: 'sheets.spreadsheet.get', method: 'GET', path: '/open-apis/sheets/v3/spreadsheets/:spreadsheet_token',
+    auth: { mode: 'token', tokens: ['tenant', 'user'], scopes: SHEET_READ_SCOPES },
+    rate: [perMinute(100)], style: 'envelope', paramInvalid: SHEET_PARAM, internal: GENERIC_INTERNAL,
+  },
+  'sheets.sheet.query': {
+    id: 'sheets.sheet.query', method: 'GET', path: '/open-apis/sheets/v3/spreadsheets/:spreadsheet_token/sheets/query',
+    auth: { mode: 'token', tokens: ['tenant', 'user'], scopes: SHEET_READ_SCOPES },
+    rate: [perMinute(100)], style: 'envelope', paramInvalid: SHEET_PARAM, internal: GENERIC_INTERNAL,
+  },
+  'sheets.values.get': {
+    id: 'sheets.values.get', method: 'GET', path: '/open-apis/sheets/v2/spreadsheets/:spreadsheet_token/values/:range',
+    auth: { mode: 'token', tokens: ['tenant', 'user'], scopes: SHEET_READ_SCOPES },
+    rate: [perSecond(100)], style: 'envelope', paramInvalid: SHEET_PARAM, internal: GENERIC_INTERNAL,
+  },
+  'wiki.node.get': {
+    id: 'wiki.node.get', method: 'GET', path: '/open-apis/wiki/v2/spaces/get_node',
+    auth: { mode: 'token', tokens: ['tenant', 'user'], scopes: ['wiki:wiki:readonly', 'wiki:wiki', 'wiki:node:read'] },
+    rate: [perMinute(100)], style: 'envelope', paramInvalid: { status: 400, code: 131002, msg: 'param err' }, internal: GENERIC_INTERNAL,
+  },
+  'bitable.field.list': {
+    id: 'bitable.field.list', method: 'GET', path: '/open-apis/bitable/v1/apps/:app_token/tables/:table_id/fields',
+    auth: { mode: 'token', tokens: ['tenant', 'user'], scopes: BITABLE_READ_SCOPES },
+    rate: [perSecond(20)], style: 'envelope', paramInvalid: BITABLE_PARAM, internal: GENERIC_INTERNAL,
+  },
+  'bitable.record.search': {
+    id: 'bitable.record.search', method: 'POST', path: '/open-apis/bitable/v1/apps/:app_token/tables/:table_id/records/search',
+    auth: { mode: 'token', tokens: ['tenant', 'user'], scopes: BITABLE_READ_SCOPES },
+    rate: [perSecond(20)], style: 'envelope', paramInvalid: BITABLE_PARAM, internal: GENERIC_INTERNAL,
+  },
+} as const satisfies Partial<Record<ApiId, ApiSpec>>
+
 export const APIS: Record<ApiId, ApiSpec> = {
   ...APPROVAL_APIS,
+  ...DOC_APIS,
   'auth.tenant_access_token': {
     id: 'auth.tenant_access_token', method: 'POST', path: '/open-apis/auth/v3/tenant_access_token/internal',
     auth: { mode: 'none' }, rate: [], style: 'envelope',
@@ -239,4 +286,7 @@ export const DEFAULT_APP_SCOPES: readonly string[] = [
   'contact:user.phone:readonly',
   'approval:approval',
   'approval:instance',
+  'sheets:spreadsheet:readonly',
+  'bitable:app:readonly',
+  'wiki:wiki:readonly',
 ]

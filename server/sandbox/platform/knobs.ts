@@ -64,6 +64,13 @@ export interface Knobs {
   imBotEnabled: boolean
   /** user_ids outside the app's availability (可用范围): messages to them answer 230013. */
   imUnavailableUsers: string[]
+  /**
+   * The values read's answer cap (读取单个范围: 10 MB). Lower it to see a reader split its slices
+   * (1310221 too large response past it).
+   */
+  sheetValuesMaxBytes: number
+  /** user_ids for whom every document read answers 1310218 / LockedCell (a refusal the app must explain). */
+  sheetLockedFor: string[]
 }
 
 export function defaultKnobs(): Knobs {
@@ -84,6 +91,8 @@ export function defaultKnobs(): Knobs {
     approvalEvents: { requestUrl: null, encryptKey: SANDBOX_EVENT_ENCRYPT_KEY, verificationToken: SANDBOX_EVENT_VERIFICATION_TOKEN, delayMs: 0, drop: false, duplicate: false },
     imBotEnabled: true,
     imUnavailableUsers: [],
+    sheetValuesMaxBytes: 10 * 1024 * 1024,
+    sheetLockedFor: [],
   }
 }
 
@@ -112,6 +121,8 @@ export const knobsPatchSchema = z.strictObject({
   }).partial(),
   imBotEnabled: z.boolean(),
   imUnavailableUsers: z.array(z.string().min(1)),
+  sheetValuesMaxBytes: z.number().int().min(1),
+  sheetLockedFor: z.array(z.string().min(1)),
 }).partial()
 
 export type KnobsPatch = z.input<typeof knobsPatchSchema>
@@ -126,6 +137,7 @@ export function mergeKnobs(current: Knobs, patch: KnobsPatch): Knobs {
       rateLimitEnabled: p.rateLimitEnabled, injectionSeed: p.injectionSeed, datasourceCapacity: p.datasourceCapacity,
       corehrIdConversionFails: p.corehrIdConversionFails, payrollStoreDifferently: p.payrollStoreDifferently,
       imBotEnabled: p.imBotEnabled, imUnavailableUsers: p.imUnavailableUsers,
+      sheetValuesMaxBytes: p.sheetValuesMaxBytes, sheetLockedFor: p.sheetLockedFor,
     }),
     latencyMsByApi: { ...current.latencyMsByApi, ...p.latencyMsByApi },
     errorRates: { ...current.errorRates, ...stripUndefined(p.errorRates ?? {}) },

@@ -1,0 +1,101 @@
+/**
+ * The Feishu-sheet figure of `npm run bench:import` (issue 17): a 100,001 × 30 Feishu Sheet (header +
+ * 100,000 rows) read through the sandbox with 50 ms added to every Feishu call, by the app server over
+ * real HTTP, into the import session's CellStore (the worker's code, run here in Node). Prints rows/s,
+ * the share of the time a Feishu call was in flight, and the ratio to the ceiling Feishu's limits
+ * allow (100 value reads/s of 5,000 rows, each taking what the sandbox took). BENCH_FEISHU_LATENCY
+ * changes the 50 ms; BENCH_ONLY=feishu runs only this part.
+ */
+import { mkdtempSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { serve } from '@hono/node-server'
+import { buildApp } from '../server/app'
+import { requestedScopes } from '../server/auth/capabilities'
+import { systemClock } from '../server/clock'
+import { loadConfig } from '../server/config'
+import { silentLogger } from '../server/logger'
+import { SANDBOX_APP_ID, SANDBOX_APP_SECRET } from '../server/sandbox/credentials'
+import { DOC_TOKENS } from '../server/sandbox/seed/documents'
+import { openSqlite } from '../server/store/sqlite'
+import { FEISHU_RATE_LIMITS, SHEET_SLICE_ROWS } from '../src/domain/feishu-limits'
+import type { TargetSchema } from '../src/domain/target'
+import { ImportSession } from '../src/import/session'
+
+const DOC_APIS = ['sheets.spreadsheet.get', 'sheets.sheet.query', 'sheets.values.get'] as const
+
+interface Call { api: string; startMs: number; endMs: number | null; code: number | null }
+
+/** Milliseconds during which at least one of the calls was in flight. */
+function busyMs(calls: Call[]): number {
+  const spans = calls.filter((c) => c.endMs !== null).map((c) => [c.startMs, c.endMs as number] as const).sort((a, b) => a[0] - b[0])
+  let total = 0
+  let end = -Infinity
+  for (const [s, e] of spans) {
+    if (s > end) { total += e - s; end = e } else if (e > end) { total += e - end; end = e }
+  }
+  return total
+}
+
+/** The sandbox in its own process, as Feishu is: its work must not share the app's event loop. */
+async function sandboxProcess(): Promise<{ url: string; close(): Promise<void> }> {
+  const { spawn } = await import('node:child_process')
+  const port = 3300 + Math.floor(Math.random() * 600)
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/sandbox/main.ts'], { env: { ...process.env, SANDBOX_PORT: String(port) }, stdio: 'ignore' })
+  const url = `http://127.0.0.1:${port}`
+  for (let i = 0; i < 400; i++) {
+    try { if ((await fetch(`${url}/sandbox/users`)).ok) break } catch { /* starting */ }
+    await new Promise((ok) => setTimeout(ok, 50))
+  }
+  return { url, close: async () => { child.kill('SIGTERM'); await new Promise((ok) => child.once('exit', ok)) } }
+}
+
+export async function benchFeishuSheet(): Promise<void> {
+  const latency = Number(process.env.BENCH_FEISHU_LATENCY ?? 50)
+  const sandbox = await sandboxProcess()
+  await fetch(`${sandbox.url}/sandbox/knobs`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ latencyMsByApi: Object.fromEntries(DOC_APIS.map((a) => [a, latency])) }) })
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-feishu-'))
+  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir }, { appId: SANDBOX_APP_ID, appSecret: SANDBOX_APP_SECRET, baseUrl: sandbox.url })
+  const db = await openSqlite(join(dataDir, 'app.db'))
+  const { app } = buildApp({ config, db, clock: systemClock, logger: silentLogger, distDir: resolve('dist') })
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
+  await new Promise((ok) => server.once('listening', ok))
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  try {
+    const { code } = (await (await fetch(`${sandbox.url}/sandbox/codes`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user_id: 'wangfang', kind: 'request_access', scopes: requestedScopes }) })).json()) as { code: string }
+    const signed = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest' }, body: JSON.stringify({ code, source: 'request_access' }) })
+    const cookie = signed.headers.get('set-cookie')!.split(';')[0]!
+    const schema: TargetSchema = { kind: 'payroll', id: 'bench', title: { 'zh-CN': '基准', 'en-US': 'Bench' }, keyFields: ['employee_no'], fields: [
+      { code: 'employee_no', title: { 'zh-CN': '工号', 'en-US': 'Employee No.' }, kind: 'identifier', required: true, writable: true },
+    ] }
+    const since = ((await (await fetch(`${sandbox.url}/sandbox/inspect/calls`)).json()) as { calls: Array<{ seq: number }> }).calls.at(-1)?.seq ?? 0
+    const session = new ImportSession({
+      progress: () => undefined, isCancelled: () => false,
+      fetch: ((url: string, init: RequestInit) => fetch(`${base}${url}`, { ...init, headers: { ...(init.headers as Record<string, string>), Cookie: cookie } })) as typeof fetch,
+    })
+    const t0 = performance.now()
+    const opened = await session.openFeishu({ link: `https://sandbox.feishu.cn/sheets/${DOC_TOKENS.bigSheet}`, endpoint: '/api/sources/feishu/read', schema, saved: null })
+    const ms = performance.now() - t0
+    const rows = opened.sheet?.rowCount ?? 0
+    const calls = ((await (await fetch(`${sandbox.url}/sandbox/inspect/calls?since=${since}`)).json()) as { calls: Call[] }).calls.filter((c) => (DOC_APIS as readonly string[]).includes(c.api))
+    const reads = calls.filter((c) => c.api === 'sheets.values.get')
+    const waiting = busyMs(calls)
+    // The ceiling Feishu allows: the metadata calls, then every values read sent at its documented
+    // pace (100/s), the last one taking as long as the sandbox took on the median.
+    const perRead = reads.map((c) => (c.endMs ?? c.startMs) - c.startMs).sort((a, b) => a - b)
+    const medianRead = perRead[Math.floor(perRead.length / 2)] ?? 0
+    const meta = busyMs(calls.filter((c) => c.api !== 'sheets.values.get'))
+    const rate = FEISHU_RATE_LIMITS['sheets.values.get']
+    const ceilingMs = meta + ((reads.length - 1) / rate.limit) * rate.windowMs + medianRead
+    console.info(`\nFeishu sheet: ${rows.toLocaleString()} rows × 30 columns through the sandbox, ${latency} ms added per call`)
+    console.info(`  read in ${(ms / 1000).toFixed(2)} s = ${Math.round(rows / (ms / 1000)).toLocaleString()} rows/s; ${reads.length} value reads of ≤ ${SHEET_SLICE_ROWS.toLocaleString()} rows (median ${medianRead.toFixed(0)} ms each), ${calls.length - reads.length} metadata calls`)
+    console.info(`  waiting on Feishu (a call in flight): ${(waiting / 1000).toFixed(2)} s = ${((waiting / ms) * 100).toFixed(0)} % of the time`)
+    console.info(`  ceiling by Feishu's limits (${rate.limit} reads/s, each as long as the sandbox took): ${(ceilingMs / 1000).toFixed(2)} s = ${Math.round(rows / (ceilingMs / 1000)).toLocaleString()} rows/s; ours/ceiling rows/s ratio ${(ceilingMs / ms).toFixed(2)}`)
+    console.info('  (the app server and the reading session share this process; in use they run on the server and in the browser\'s worker)')
+  } finally {
+    server.close()
+    await db.destroy()
+    await sandbox.close()
+  }
+}

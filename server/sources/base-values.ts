@@ -1,0 +1,66 @@
+// A Base record's value as the cell a person would see (多维表格记录数据结构), for the import pipeline.
+import type { SourceCell } from '../../src/domain/feishu-source'
+
+/** Base stores dates as ms; the tenant's day is Asia/Shanghai (UTC+8, no DST). UNCONFIRMED for other tenant time zones. */
+const TZ_OFFSET_MS = 8 * 3600_000
+
+function two(n: number): string {
+  return String(n).padStart(2, '0')
+}
+
+/** ms → 'yyyy/MM/dd' (as a Sheet's date reads), with ' HH:mm' when the time is not midnight. */
+export function baseDate(ms: number): string {
+  const d = new Date(ms + TZ_OFFSET_MS)
+  const day = `${d.getUTCFullYear()}/${two(d.getUTCMonth() + 1)}/${two(d.getUTCDate())}`
+  return d.getUTCHours() || d.getUTCMinutes() ? `${day} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}` : day
+}
+
+function textOf(v: unknown): string {
+  if (v === null || v === undefined) return ''
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v)
+  if (Array.isArray(v)) return v.map(textOf).filter((s) => s !== '').join(', ')
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>
+    // Text segments, links, options, people, attachments, groups: the part a person reads.
+    for (const k of ['text', 'link', 'name', 'value', 'full_address', 'email']) if (o[k] !== undefined) return textOf(o[k])
+  }
+  return ''
+}
+
+/**
+ * Person fields (11 人员, 1003 创建人, 1004 修改人) give each person's email, which the payroll
+ * resolver matches as a work email (server/targets/payroll/resolve-employees.ts), or the name when
+ * Feishu gave no email (the app lacks contact:user.email:readonly): the row then shows an unknown person.
+ */
+function people(v: unknown): string {
+  if (!Array.isArray(v)) return textOf(v)
+  return v.map((p) => {
+    const o = (p ?? {}) as { email?: unknown; name?: unknown }
+    return typeof o.email === 'string' && o.email ? o.email : typeof o.name === 'string' ? o.name : ''
+  }).filter(Boolean).join(', ')
+}
+
+/** One field value of a record by the field's type (1 text, 2 number, 3 single select, 5 date, 7 checkbox, 11 person …). */
+export function baseCell(type: number, v: unknown): SourceCell {
+  if (v === null || v === undefined || v === '') return null
+  switch (type) {
+    case 2: case 1005: // number (currency, progress, rating), auto number
+      return typeof v === 'number' ? v : textOf(v) || null
+    case 5: case 1001: case 1002: // date, created time, modified time: ms timestamps
+      return typeof v === 'number' ? baseDate(v) : textOf(v) || null
+    case 7:
+      return typeof v === 'boolean' ? v : null
+    case 11: case 1003: case 1004:
+      return people(v) || null
+    case 20: case 19: { // formula, lookup: { type, value: [...] }
+      const o = v as { type?: number; value?: unknown }
+      if (o && typeof o === 'object' && 'value' in o) {
+        const inner = Array.isArray(o.value) && o.value.length === 1 ? o.value[0] : o.value
+        return baseCell(typeof o.type === 'number' ? o.type : 1, inner)
+      }
+      return typeof v === 'number' ? v : textOf(v) || null
+    }
+    default:
+      return textOf(v) || null
+  }
+}

@@ -1,0 +1,235 @@
+// Reads a pasted Feishu Sheet / Base link with the person's own token, in slices within Feishu's
+// limits, as SourceLines (src/domain/feishu-source.ts). The route streams them; when the browser
+// goes away the consumer stops pulling and no further slice is asked for.
+import type { FeishuDocLink } from '../../src/domain/feishu-link'
+import type { SourceCell, SourceErrorCode, SourceLine, SourceMerge } from '../../src/domain/feishu-source'
+import { BITABLE_SEARCH_MAX_PAGE, SHEET_SLICE_ROWS, type FeishuApi } from '../../src/domain/feishu-limits'
+import { LIMITS } from '../../src/import/errors'
+import { AppError } from '../errors'
+import { isTransient, retryWaitMs } from '../feishu/classify'
+import { FeishuError } from '../feishu/http'
+import { backoffMs, DEFAULT_RETRY } from '../jobs/call'
+import type { Pacer } from '../jobs/pacer'
+import { baseCell } from './base-values'
+import type { BaseField, FeishuDocApi, SheetMeta } from './feishu-doc-api'
+
+export class SourceError extends Error {
+  constructor(readonly code: SourceErrorCode, readonly feishuCode?: number, readonly scopes?: string[]) {
+    super(`source ${code}${feishuCode ? ` (${feishuCode})` : ''}`)
+    this.name = 'SourceError'
+  }
+}
+
+export interface ReadDeps {
+  api: FeishuDocApi
+  pacer: Pacer
+  /** The person's current user token (refreshed when near its end; 401 when gone). */
+  token(): Promise<string>
+  /** Feishu refused the token: the next token() refreshes it. */
+  expire(): Promise<void>
+  sleep?: (ms: number) => Promise<void>
+  /** Slices of a sheet read at once (a small window keeps Feishu, not our code, the bound). */
+  inFlight?: number
+  sliceRows?: number
+}
+
+// Codes by what they mean to the person. Sheets answer the cloud-docs table's 902xx (older) or
+// 13102xx; the api gateway's 914xx; Base 1254xxx; wiki 131xxx (server/sandbox/README.md "Documents").
+const NO_ACCESS = new Set([90213, 1310213, 91403, 1254302, 131006, 99991676])
+const NOT_FOUND = new Set([90214, 1310214, 91402, 1254040, 131005, 1310249])
+const PART_NOT_FOUND = new Set([90215, 1310215, 1254041, 1254042])
+const TOO_LARGE = new Set([90221, 1310221, 90219, 1310219, 90222, 1310222])
+const LOCKED = new Set([90218, 1310218])
+
+export function sourceErrorOf(e: unknown): unknown {
+  if (e instanceof SourceError) return e
+  if (e instanceof AppError) return e.status === 401 ? new SourceError('reauth') : e
+  if (!(e instanceof FeishuError)) return e
+  const code = e.code ?? undefined
+  const f = e.failure
+  if (code !== undefined && NO_ACCESS.has(code)) return new SourceError('no_access', code)
+  if (code !== undefined && NOT_FOUND.has(code)) return new SourceError('not_found', code)
+  if (code !== undefined && PART_NOT_FOUND.has(code)) return new SourceError('part_not_found', code)
+  if (code !== undefined && TOO_LARGE.has(code)) return new SourceError('too_large', code)
+  if (code !== undefined && LOCKED.has(code)) return new SourceError('protected', code)
+  if (f.kind === 'scope_missing' || f.kind === 'app_scope_missing') return new SourceError('scope_missing', code, f.scopes)
+  if (f.kind === 'no_permission' || f.kind === 'no_data_permission') return new SourceError('no_access', code)
+  if (f.kind === 'token_expired' || f.kind === 'token_invalid' || f.kind === 'reauth_needed') return new SourceError('reauth', code)
+  if (isTransient(f) || f.kind === 'refresh_not_allowed') return new SourceError('unavailable', code)
+  return new SourceError('rejected', code)
+}
+
+const colLetters = (i: number): string => { let s = ''; for (let n = i + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s; return s }
+
+function cellOf(v: unknown): SourceCell {
+  if (v === null || v === undefined || v === '') return null
+  const t = typeof v
+  if (t === 'number' || t === 'string' || t === 'boolean') return v as SourceCell
+  // Rich text / mentions / links come as segment lists: the text a person reads.
+  if (Array.isArray(v)) return v.map((s) => (s && typeof s === 'object' ? String((s as { text?: unknown }).text ?? (s as { link?: unknown }).link ?? '') : String(s ?? ''))).join('') || null
+  if (typeof v === 'object') {
+    const o = v as { text?: unknown; link?: unknown }
+    return typeof o.text === 'string' ? o.text : typeof o.link === 'string' ? o.link : null
+  }
+  return null
+}
+
+const isEmpty = (v: unknown) => v === null || v === undefined || v === ''
+
+/**
+ * A row without its trailing empty cells (fewer bytes to the browser). A row of plain values with a
+ * last cell (most rows of a filled sheet) is passed on as Feishu sent it, without a copy.
+ */
+function trimRow(values: unknown[]): SourceCell[] {
+  let end = values.length
+  while (end > 0 && isEmpty(values[end - 1])) end--
+  let plain = end === values.length
+  for (let i = 0; plain && i < end; i++) {
+    const v = values[i]
+    if ((v !== null && typeof v === 'object') || v === undefined || v === '') plain = false
+  }
+  if (plain) return values as SourceCell[]
+  const row: SourceCell[] = new Array<SourceCell>(end)
+  for (let i = 0; i < end; i++) row[i] = cellOf(values[i])
+  return row
+}
+
+export function documentReader(deps: ReadDeps) {
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((ok) => setTimeout(ok, ms)))
+  /** Set when the browser went away: no further call goes to Feishu (those in flight just end). */
+  let stopped = false
+
+  /** One Feishu call at the pacer's pace: a passing failure is retried, an ended token refreshed once. */
+  async function call<T>(api: FeishuApi, fn: (token: string) => Promise<T>): Promise<T> {
+    let refreshed = false
+    for (let attempt = 0; ; attempt++) {
+      if (stopped) throw new SourceError('unavailable')
+      try {
+        const token = await deps.token()
+        return await deps.pacer.schedule(api, () => fn(token))
+      } catch (e) {
+        if (e instanceof FeishuError && (e.failure.kind === 'token_expired' || e.failure.kind === 'token_invalid') && !refreshed) {
+          refreshed = true
+          await deps.expire()
+          continue
+        }
+        if (e instanceof FeishuError && isTransient(e.failure) && attempt < 5) {
+          await sleep(Math.min(retryWaitMs(e.failure, attempt, (a) => backoffMs(a, DEFAULT_RETRY)), 5000))
+          continue
+        }
+        throw sourceErrorOf(e)
+      }
+    }
+  }
+
+  async function* readSheet(spreadsheet: string, sheetId: string | null): AsyncGenerator<SourceLine> {
+    const [book, sheets] = await Promise.all([
+      call('sheets.spreadsheet.get', (t) => deps.api.spreadsheet(t, spreadsheet)),
+      call('sheets.sheet.query', (t) => deps.api.sheets(t, spreadsheet)),
+    ])
+    const ordered = [...sheets].sort((a, b) => (a.index ?? 0) - (b.index ?? 0))
+    const sheet: SheetMeta | undefined = sheetId
+      ? ordered.find((s) => s.sheet_id === sheetId)
+      : ordered.find((s) => !s.hidden && (s.resource_type ?? 'sheet') === 'sheet') ?? ordered.find((s) => (s.resource_type ?? 'sheet') === 'sheet')
+    if (!sheet) throw new SourceError('part_not_found')
+    // A Base embedded in a spreadsheet (resource_type bitable) is read through its own link.
+    if ((sheet.resource_type ?? 'sheet') !== 'sheet') throw new SourceError('not_a_sheet_or_table')
+    const rows = sheet.grid_properties?.row_count ?? 0
+    const cols = sheet.grid_properties?.column_count ?? 0
+    if (rows > LIMITS.maxRows + 1 || cols > LIMITS.maxColumns) throw new SourceError('too_large')
+    const merges: SourceMerge[] = (sheet.merges ?? []).map((m) => ({ top: m.start_row_index + 1, left: m.start_column_index, bottom: m.end_row_index + 1, right: m.end_column_index }))
+    yield { type: 'meta', kind: 'sheet', title: book.title, part: sheet.title, totalRows: rows, columns: cols, merges }
+    if (rows === 0 || cols === 0) { yield { type: 'done', rowsRead: 0 }; return }
+
+    let size = deps.sliceRows ?? Math.max(50, Math.min(SHEET_SLICE_ROWS, Math.floor(200_000 / cols)))
+    const lastCol = colLetters(cols - 1)
+    // A slice over the 10 MB answer cap is read again in halves; later slices keep the smaller size.
+    const readRange = async (r0: number, r1: number): Promise<unknown[][]> => {
+      try {
+        const values = await call('sheets.values.get', (t) => deps.api.values(t, spreadsheet, `${sheet.sheet_id}!A${r0 + 1}:${lastCol}${r1 + 1}`))
+        return values
+      } catch (e) {
+        if (!(e instanceof SourceError) || e.code !== 'too_large' || r0 === r1) throw e
+        const mid = r0 + Math.floor((r1 - r0) / 2)
+        size = Math.min(size, mid - r0 + 1)
+        return [...(await readRange(r0, mid)), ...(await readRange(mid + 1, r1))]
+      }
+    }
+    // Up to 8 slices in flight (each ≤ 5,000 rows, ~1 MB here): Feishu's 100 reads/s, not one
+    // round trip after another, is then what bounds a large sheet.
+    const window = Math.max(1, deps.inFlight ?? 8)
+    const pending: Array<{ r0: number; r1: number; read: Promise<unknown[][]> }> = []
+    let next = 0
+    const fill = () => {
+      while (!stopped && pending.length < window && next < rows) {
+        const r0 = next
+        const r1 = Math.min(rows - 1, r0 + size - 1)
+        next = r1 + 1
+        const read = readRange(r0, r1)
+        read.catch(() => undefined) // awaited in order below; a later slice's failure must not go unhandled meanwhile
+        pending.push({ r0, r1, read })
+      }
+    }
+    try {
+      fill()
+      while (pending.length) {
+        const { r0, r1, read } = pending.shift()!
+        const values = await read
+        fill()
+        yield { type: 'rows', start: r0 + 1, rows: values.map((r) => (Array.isArray(r) ? trimRow(r) : [])) }
+        yield { type: 'progress', rowsRead: r1 + 1, totalRows: rows }
+      }
+    } finally {
+      // A stopped reader (the browser went away) asks for no further slice; those in flight just end.
+      pending.length = 0
+      next = rows
+    }
+    yield { type: 'done', rowsRead: rows }
+  }
+
+  /** `title`: the wiki page's title when the Base came through one (records search names no Base or table). */
+  async function* readBase(appToken: string, tableId: string | null, viewId: string | null, title = ''): AsyncGenerator<SourceLine> {
+    if (!tableId) throw new SourceError('part_not_found')
+    const fields: BaseField[] = []
+    let pageToken: string | undefined
+    for (let i = 0; i < 50; i++) {
+      const page = await call('bitable.field.list', (t) => deps.api.fields(t, appToken, tableId, viewId, pageToken))
+      fields.push(...(page.items ?? []))
+      if (!page.has_more || !page.page_token) break
+      pageToken = page.page_token
+    }
+    if (fields.length > LIMITS.maxColumns) throw new SourceError('too_large')
+    const fetchPage = (token?: string) => call('bitable.record.search', (t) => deps.api.records(t, appToken, tableId, viewId, BITABLE_SEARCH_MAX_PAGE, token))
+    let page = await fetchPage()
+    const total = page.total ?? page.items?.length ?? 0
+    if (total > LIMITS.maxRows) throw new SourceError('too_large')
+    yield { type: 'meta', kind: 'base', title, part: viewId ? `${tableId} · ${viewId}` : tableId, totalRows: total + 1, columns: fields.length, merges: [] }
+    yield { type: 'rows', start: 1, rows: [fields.map((f) => f.field_name)] }
+    let rowsRead = 0
+    // Pages follow page_token; the next page is asked for while this one goes to the browser.
+    for (let n = 0; n < Math.ceil(LIMITS.maxRows / BITABLE_SEARCH_MAX_PAGE) + 1; n++) {
+      const items = page.items ?? []
+      const more = page.has_more && page.page_token ? fetchPage(page.page_token) : null
+      more?.catch(() => undefined)
+      const rows = items.map((r) => fields.map((f) => baseCell(f.type, r.fields[f.field_name])))
+      yield { type: 'rows', start: 2 + rowsRead, rows: rows.map((r) => { let end = r.length; while (end > 0 && r[end - 1] === null) end--; return r.slice(0, end) }) }
+      rowsRead += items.length
+      yield { type: 'progress', rowsRead: rowsRead + 1, totalRows: Math.max(total, rowsRead) + 1 }
+      if (!more) break
+      page = await more
+    }
+    yield { type: 'done', rowsRead: rowsRead + 1 }
+  }
+
+  /** Every line of the document the link names; failures are thrown as SourceError. */
+  async function* read(link: FeishuDocLink): AsyncGenerator<SourceLine> {
+    if (link.kind === 'sheet') { yield* readSheet(link.token, link.sheetId); return }
+    if (link.kind === 'base') { yield* readBase(link.token, link.tableId, link.viewId); return }
+    const node = await call('wiki.node.get', (t) => deps.api.wikiNode(t, link.token))
+    if (node.obj_type === 'sheet') { yield* readSheet(node.obj_token, link.sheetId); return }
+    if (node.obj_type === 'bitable') { yield* readBase(node.obj_token, link.tableId, link.viewId, node.title ?? ''); return }
+    throw new SourceError('not_a_sheet_or_table')
+  }
+
+  return { read, stop: () => { stopped = true } }
+}

@@ -1,0 +1,186 @@
+/**
+ * A Feishu Sheet or Base table, read by the server with the person's own token and streamed here
+ * as NDJSON (src/domain/feishu-source.ts), into the same CellStore a file fills: numbers as numbers,
+ * text as text (007123 stays text), dates Feishu shows (yyyy/MM/dd) as date cells, merged ranges as
+ * merges. Everything after reading (header, mapping, validation, fixes) is the file's code.
+ */
+import { SOURCE_ERROR_CODES, type SourceCell, type SourceErrorCode, type SourceLine } from '../domain/feishu-source'
+import { CellStore, Tag, UNKNOWN_PLACES } from './cells'
+import { Cancelled, FileError, LIMITS, type FileErrorCode } from './errors'
+import type { Merge } from './xlsx-read'
+
+export interface FeishuReadOptions {
+  link: string
+  /** POST endpoint of the server's reader (src/api builds it). */
+  endpoint: string
+  /** The fetch to use (the worker's own; tests pass one carrying a session cookie). */
+  fetch?: typeof fetch
+  isCancelled: () => boolean
+  onProgress?: (rowsRead: number, totalRows: number, storedRows: number) => void
+}
+
+export interface FeishuReadResult { store: CellStore; merges: Merge[]; title: string; part: string; kind: 'sheet' | 'base' }
+
+const DAY_MS = 86_400_000
+const EPOCH_1900 = Date.UTC(1899, 11, 30)
+const DATE = /^(\d{4})[/-](\d{1,2})[/-](\d{1,2})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$/
+
+/** The serial day (1900 system) of a date Feishu shows, or null when the text is not one. */
+export function serialOfShown(text: string): { serial: number; time: boolean } | null {
+  const m = DATE.exec(text)
+  if (!m) return null
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])]
+  const ms = Date.UTC(y, mo - 1, d)
+  const back = new Date(ms)
+  if (mo < 1 || mo > 12 || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return null
+  const day = (ms - EPOCH_1900) / DAY_MS
+  if (m[4] === undefined) return { serial: day, time: false }
+  const secs = Number(m[4]) * 3600 + Number(m[5]) * 60 + Number(m[6] ?? 0)
+  return { serial: day + secs / 86_400, time: true }
+}
+
+const POW10 = [1, 10, 100, 1000, 1e4, 1e5, 1e6]
+
+/** Decimal places of the number's shortest text (as the file readers record them), without building the text in the usual case. */
+function placesOf(n: number): number {
+  if (Number.isInteger(n)) return Math.abs(n) < 1e21 ? 0 : UNKNOWN_PLACES
+  for (let p = 1; p < POW10.length; p++) {
+    const k = POW10[p] as number
+    if (Math.round(n * k) / k === n) return p
+  }
+  const s = String(n)
+  if (/e/i.test(s)) return UNKNOWN_PLACES
+  const dot = s.indexOf('.')
+  return dot < 0 ? 0 : s.length - dot - 1
+}
+
+function put(store: CellStore, row: number, col: number, v: SourceCell): boolean {
+  if (v === null || v === '') return false
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) return false
+    store.set(row, col, Tag.Number, v, placesOf(v))
+    return true
+  }
+  if (typeof v === 'boolean') {
+    store.set(row, col, Tag.Bool, v ? 1 : 0)
+    return true
+  }
+  if (typeof v !== 'string') return false
+  // Only text starting with four digits can be a date Feishu shows (yyyy/MM/dd): skip the pattern otherwise.
+  const c0 = v.charCodeAt(0)
+  const date = c0 >= 48 && c0 <= 57 && v.length >= 8 ? serialOfShown(v) : null
+  if (date) {
+    store.set(row, col, date.time ? Tag.DateTime : Tag.Date, date.serial)
+    return true
+  }
+  if (v.length > LIMITS.maxCellChars) throw new FileError('cell_too_large', { cell: `R${store.sheetRows[row]}C${col + 1}`, limit: LIMITS.maxCellChars })
+  store.set(row, col, Tag.String, store.addString(v))
+  return true
+}
+
+function errorOf(code: string, extra: { feishuCode?: number; scopes?: string[] } = {}): FileError {
+  const known = (SOURCE_ERROR_CODES as readonly string[]).includes(code) ? (code as SourceErrorCode) : 'rejected'
+  return new FileError(`feishu_${known}` as FileErrorCode, {
+    feishuCode: extra.feishuCode ?? '—',
+    scopes: extra.scopes?.length ? extra.scopes.join(', ') : 'sheets:spreadsheet:readonly, bitable:app:readonly, wiki:wiki:readonly',
+  })
+}
+
+export async function readFeishuDoc(opts: FeishuReadOptions): Promise<FeishuReadResult> {
+  const doFetch = opts.fetch ?? fetch
+  const abort = new AbortController()
+  // A cancelled read stops the request, which stops the server reading Feishu.
+  const watch = setInterval(() => { if (opts.isCancelled()) abort.abort() }, 100)
+  try {
+    let res: Response
+    try {
+      res = await doFetch(opts.endpoint, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest', Accept: 'application/x-ndjson' },
+        body: JSON.stringify({ link: opts.link }),
+        signal: abort.signal,
+      })
+    } catch {
+      if (opts.isCancelled()) throw new Cancelled()
+      throw errorOf('unavailable')
+    }
+    if (!res.ok || !res.body) {
+      const body = (await res.json().catch(() => null)) as { error?: { code?: string; details?: { scopes?: string[]; feishuCode?: number } } } | null
+      const code = body?.error?.code ?? ''
+      if (res.status === 401) throw errorOf('reauth')
+      if (code === 'not_a_link' || code === 'not_a_sheet_or_table') throw errorOf(code)
+      if (code === 'scope_missing' || code === 'app_scope_missing') throw errorOf('scope_missing', { scopes: body?.error?.details?.scopes })
+      throw errorOf(res.status >= 500 ? 'unavailable' : 'rejected', { feishuCode: body?.error?.details?.feishuCode })
+    }
+    const store = new CellStore(4096)
+    let merges: Merge[] = []
+    let title = ''
+    let part = ''
+    let kind: 'sheet' | 'base' = 'sheet'
+    let done = false
+    const reader = res.body.getReader()
+    const decoder = new TextDecoder()
+    // A line (one slice, ~1 MB) arrives in many chunks: only each new chunk is searched for the line
+    // end, and the pieces are joined once, so a long line is never rescanned or recopied per chunk.
+    let pieces: string[] = []
+    const handle = (l: SourceLine) => {
+      switch (l.type) {
+        case 'meta':
+          title = l.title
+          part = l.part
+          kind = l.kind
+          merges = l.merges
+          store.reserve(Math.min(l.totalRows, LIMITS.maxRows))
+          break
+        case 'rows':
+          l.rows.forEach((cells, i) => {
+            if (cells.length === 0) return
+            if (cells.length > LIMITS.maxColumns) throw new FileError('too_many_columns', { limit: LIMITS.maxColumns })
+            const row = store.addRow(l.start + i)
+            let any = false
+            for (let c = 0; c < cells.length; c++) if (put(store, row, c, cells[c] ?? null)) any = true
+            if (!any) store.dropLastRow()
+            else if (store.rowCount > LIMITS.maxRows) throw new FileError('too_many_rows', { limit: LIMITS.maxRows })
+          })
+          break
+        case 'progress':
+          opts.onProgress?.(l.rowsRead, l.totalRows, store.rowCount)
+          break
+        case 'error':
+          throw errorOf(l.code, { feishuCode: l.feishuCode, scopes: l.scopes })
+        case 'done':
+          done = true
+          break
+      }
+    }
+    const line = (text: string) => { if (text.trim()) handle(JSON.parse(text) as SourceLine) }
+    for (;;) {
+      if (opts.isCancelled()) { abort.abort(); throw new Cancelled() }
+      let chunk: ReadableStreamReadResult<Uint8Array>
+      try {
+        chunk = await reader.read()
+      } catch {
+        if (opts.isCancelled()) throw new Cancelled()
+        throw errorOf('unavailable')
+      }
+      let text = chunk.value ? decoder.decode(chunk.value, { stream: !chunk.done }) : ''
+      let nl = text.indexOf('\n')
+      while (nl >= 0) {
+        pieces.push(text.slice(0, nl))
+        line(pieces.length === 1 ? pieces[0] as string : pieces.join(''))
+        pieces = []
+        text = text.slice(nl + 1)
+        nl = text.indexOf('\n')
+      }
+      if (text) pieces.push(text)
+      if (chunk.done) break
+    }
+    if (pieces.length) line(pieces.join(''))
+    // The stream ended without its last line: the connection broke mid-read.
+    if (!done) throw errorOf('unavailable')
+    return { store, merges, title, part, kind }
+  } finally {
+    clearInterval(watch)
+  }
+}
