@@ -42,6 +42,7 @@ const ROUTES = (): Array<[string, string]> => [
   ['PUT', '/api/mappings/payroll/attendance_deduction__c'],
   ['PUT', '/api/notify/settings'],
   ['POST', '/api/feishu/events'],
+  ['POST', '/api/sources/feishu/read'],
 ]
 
 describe('hostile bodies and ids', () => {
