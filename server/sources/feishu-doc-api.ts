@@ -25,8 +25,11 @@ export interface FeishuDocApi {
   spreadsheet(token: string, spreadsheetToken: string): Promise<{ title: string }>
   /** sheets-v3 sheets/query: every sheet with its size and merged ranges. */
   sheets(token: string, spreadsheetToken: string): Promise<SheetMeta[]>
-  /** sheets-v2 读取单个范围, computed values (formulas as their values), dates as shown. */
-  values(token: string, spreadsheetToken: string, range: string): Promise<unknown[][]>
+  /**
+   * sheets-v2 读取单个范围, computed values (formulas as their values), dates as shown; `shown`:
+   * every cell as the person sees it (FormattedValue), for numbers displayed through a format.
+   */
+  values(token: string, spreadsheetToken: string, range: string, shown?: boolean): Promise<unknown[][]>
   fields(token: string, appToken: string, tableId: string, viewId: string | null, pageToken?: string): Promise<Paged<BaseField>>
   records(token: string, appToken: string, tableId: string, viewId: string | null, pageSize: number, pageToken?: string): Promise<Paged<BaseRecord>>
 }
@@ -45,11 +48,12 @@ export function feishuDocApi(http: FeishuHttp): FeishuDocApi {
     async sheets(token, s) {
       return (await get<{ sheets: SheetMeta[] }>(token, `/open-apis/sheets/v3/spreadsheets/${enc(s)}/sheets/query`)).sheets ?? []
     },
-    async values(token, s, range) {
-      // UnformattedValue: numbers as numbers and formulas as their results (never the formula text);
+    async values(token, s, range, shown = false) {
+      // UnformattedValue: numbers as numbers and formulas as their results (never the formula text),
+      // so a money cell shown rounded keeps its value as an .xlsx would; FormattedValue: as shown.
       // FormattedString: dates as the person sees them, not as serial numbers.
       const data = await get<{ valueRange: { values?: unknown[][] } }>(token, `/open-apis/sheets/v2/spreadsheets/${enc(s)}/values/${enc(range)}`, {
-        valueRenderOption: 'UnformattedValue', dateTimeRenderOption: 'FormattedString',
+        valueRenderOption: shown ? 'FormattedValue' : 'UnformattedValue', dateTimeRenderOption: 'FormattedString',
       })
       return data.valueRange?.values ?? []
     },

@@ -94,6 +94,40 @@ function trimRow(values: unknown[]): SourceCell[] {
   return row
 }
 
+/** Rows read as shown to find zero-padded number columns (IDs are padded in every row, or none). */
+const PADDED_PROBE_ROWS = 200
+
+/** "007123" shown for 7123: the zero padding a number format (000000) gives an ID. */
+function isPadded(value: unknown, shown: unknown): boolean {
+  return typeof value === 'number' && typeof shown === 'string' && /^0\d+$/.test(shown) && Number(shown) === value
+}
+
+/** The columns where some number is shown zero-padded, or null when none is. */
+function paddedColumns(values: unknown[][], shown: unknown[][]): { c0: number; c1: number; cols: number[] } | null {
+  const cols = new Set<number>()
+  shown.forEach((s, r) => {
+    const row = values[r]
+    if (!Array.isArray(row) || !Array.isArray(s)) return
+    s.forEach((text, c) => { if (isPadded(row[c], text)) cols.add(c) })
+  })
+  if (cols.size === 0) return null
+  const list = [...cols].sort((a, b) => a - b)
+  return { c0: list[0]!, c1: list[list.length - 1]!, cols: list }
+}
+
+/** Numbers in the padded columns become the text the person sees (`shown` starts at column c0). */
+function overlay(values: unknown[][], shown: unknown[][], cols: number[], c0: number): void {
+  values.forEach((row, r) => {
+    const s = shown[r]
+    if (!Array.isArray(row) || !Array.isArray(s)) return
+    for (const c of cols) {
+      const v = row[c]
+      const text = s[c - c0]
+      if (typeof v === 'number' && typeof text === 'string' && Number(text) === v) row[c] = text
+    }
+  })
+}
+
 export function documentReader(deps: ReadDeps) {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((ok) => setTimeout(ok, ms)))
   /** Set when the browser went away: no further call goes to Feishu (those in flight just end). */
@@ -158,7 +192,20 @@ export function documentReader(deps: ReadDeps) {
     // Up to 8 slices in flight (each ≤ 5,000 rows, ~1 MB here): Feishu's 100 reads/s, not one
     // round trip after another, is then what bounds a large sheet.
     const window = Math.max(1, deps.inFlight ?? 8)
-    const pending: Array<{ r0: number; r1: number; read: Promise<unknown[][]> }> = []
+    // Columns of numbers shown zero-padded (an employee number 7123 formatted 000000 reads 007123):
+    // found in the first rows read as shown; those columns are then read as shown too, narrowly, so
+    // an ID is what the person sees, as the .xlsx reader keeps it (src/import/styles.ts).
+    const shownRange = (r0: number, r1: number, c0: number, c1: number) =>
+      call('sheets.values.get', (t) => deps.api.values(t, spreadsheet, `${sheet.sheet_id}!${colLetters(c0)}${r0 + 1}:${colLetters(c1)}${r1 + 1}`, true))
+    const head = shownRange(0, Math.min(rows - 1, PADDED_PROBE_ROWS - 1), 0, cols - 1)
+    head.catch(() => undefined)
+    let padded: { c0: number; c1: number; cols: number[] } | null | undefined
+    const pending: Array<{ r0: number; r1: number; read: Promise<unknown[][]>; shown?: Promise<unknown[][]> }> = []
+    const withShown = (p: (typeof pending)[number]) => {
+      if (!padded || p.shown) return
+      p.shown = shownRange(p.r0, p.r1, padded.c0, padded.c1)
+      p.shown.catch(() => undefined)
+    }
     let next = 0
     const fill = () => {
       while (!stopped && pending.length < window && next < rows) {
@@ -167,14 +214,24 @@ export function documentReader(deps: ReadDeps) {
         next = r1 + 1
         const read = readRange(r0, r1)
         read.catch(() => undefined) // awaited in order below; a later slice's failure must not go unhandled meanwhile
-        pending.push({ r0, r1, read })
+        const entry = { r0, r1, read }
+        withShown(entry)
+        pending.push(entry)
       }
     }
     try {
       fill()
       while (pending.length) {
-        const { r0, r1, read } = pending.shift()!
-        const values = await read
+        const entry = pending.shift()!
+        const { r0, r1 } = entry
+        const values = await entry.read
+        if (padded === undefined) {
+          // A first read too large to show whole is no reason to fail the import: no padding is then found.
+          padded = paddedColumns(values, await head.catch((e: unknown) => { if (e instanceof SourceError && e.code === 'too_large') return []; throw e }))
+          withShown(entry)
+          for (const p of pending) withShown(p)
+        }
+        if (padded && entry.shown) overlay(values, await entry.shown, padded.cols, padded.c0)
         fill()
         yield { type: 'rows', start: r0 + 1, rows: values.map((r) => (Array.isArray(r) ? trimRow(r) : [])) }
         yield { type: 'progress', rowsRead: r1 + 1, totalRows: rows }

@@ -88,7 +88,7 @@ describe('a pasted Feishu link as the rows of an import', () => {
         const v = sheet.cell(r, c)
         if (v === null) continue
         const at = XLSX.utils.encode_cell({ r, c })
-        if (typeof v === 'object') ws[at] = 'd' in v ? { t: 'n', v: serialOf(v.d), z: 'yyyy/mm/dd' } : 'f' in v ? { t: 'n', v: v.v, f: v.f.slice(1) } : { t: 'n', v: v.n }
+        if (typeof v === 'object') ws[at] = 'd' in v ? { t: 'n', v: serialOf(v.d), z: 'yyyy/mm/dd' } : 'f' in v ? { t: 'n', v: v.v, f: v.f.slice(1) } : { t: 'n', v: v.n, z: v.fmt }
         else ws[at] = typeof v === 'number' ? { t: 'n', v } : typeof v === 'boolean' ? { t: 'b', v } : { t: 's', v }
       }
     }
@@ -133,6 +133,8 @@ describe('a pasted Feishu link as the rows of an import', () => {
     const opened = await session.openFeishu({ link: sheetLink(DOC_TOKENS.oddSheet, 'odd001'), endpoint: ENDPOINT, schema, saved: null })
     expect(opened.sheet!.layout).toMatchObject({ headerRow: 0, depth: 2 })
     expect(opened.sheet!.head[2]).toEqual(['FS00001', '王芳', '22', '21', '2021-03-15', '007123'])
+    // 456 shown through the format 000000 is the ID the person sees, as in an .xlsx.
+    expect(opened.sheet!.head[3]?.[5]).toBe('000456')
     const empty = await failure(async () => (await sessionAs('zhangwei')).session.openFeishu({ link: sheetLink(DOC_TOKENS.oddSheet, 'odd002'), endpoint: ENDPOINT, schema, saved: null }))
     expect(empty.code).toBe('sheet_empty')
     const prot = await (await sessionAs('zhangwei')).session.openFeishu({ link: sheetLink(DOC_TOKENS.oddSheet, 'odd003'), endpoint: ENDPOINT, schema, saved: null })

@@ -136,12 +136,13 @@ export function createDocuments(employees: readonly Employee[]): SandboxDocument
       merges: [{ start_row_index: 0, end_row_index: 0, start_column_index: 0, end_column_index: 5 }],
     })],
   }
-  // Merged two-row header, formulas, dates, numbers typed as text, an empty sheet and a protected one.
+  // Merged two-row header, formulas, dates, numbers typed as text (007123) and shown through a
+  // format (456 as 000456), an empty sheet and a protected one.
   const odd: SheetCell[][] = [
     ['工号', '姓名', '出勤', null, '入职日期', '编号'],
     [null, null, '应出勤', '实出勤', null, null],
     ['FS00001', '王芳', 22, { f: '=C3-1', v: 21 }, { d: '2021-03-15', fmt: 'yyyy/MM/dd' }, '007123'],
-    ['FS00002', '李娜', 22, { f: '=C4', v: 22 }, { d: '2019-11-01', fmt: 'yyyy-MM-dd' }, '000456'],
+    ['FS00002', '李娜', 22, { f: '=C4', v: 22 }, { d: '2019-11-01', fmt: 'yyyy-MM-dd' }, { n: 456, fmt: '000000' }],
     ['FS00003', '张伟', 21.5, 20, { d: '2022-07-04', fmt: 'yyyy/MM/dd' }, '012000'],
   ]
   const oddSheet: SandboxSpreadsheet = {
