@@ -842,6 +842,13 @@ const enUS = {
     saveFailed: 'Your message setting was not saved.',
     sandboxLink: 'See the cards you received (sandbox)',
   },
+  // Approval steps (issue 15 gaps: rows not written, submitting, waiting for the preparer's sign-in).
+  approvalSteps: {
+    notWritten: {
+      removed: '{count} rows you removed while importing (skipped hidden rows included) are not sent.',
+      totals: '{count} rows left out as totals or group labels are not sent.',
+    },
+  },
 }
 
 export type Messages = typeof enUS

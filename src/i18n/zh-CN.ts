@@ -842,6 +842,13 @@ const zhCN: Messages = {
     saveFailed: '通知设置没有保存。',
     sandboxLink: '查看你收到的消息卡片（沙箱）',
   },
+  // Approval steps (issue 15 gaps: rows not written, submitting, waiting for the preparer's sign-in).
+  approvalSteps: {
+    notWritten: {
+      removed: '你在导入时移除的 {count} 行（包括跳过的隐藏行）不会写入。',
+      totals: '被识别为合计或分组标题而略过的 {count} 行不会写入。',
+    },
+  },
 }
 
 export default zhCN
