@@ -120,6 +120,8 @@ export function buildApp(deps: AppDeps): BuiltApp {
     repo: jobs, approvals: approvalStore, feishu, tokens, pacer, clock, logger,
     onApproved: (id) => runner.kick(id),
     onChanged: async (id) => { const p = await runner.progress(id); if (p) bus.publish(p) },
+    notify: (id, notice, at) => notify.approvalChanged(id, notice, at),
+    shared: deps.shared ?? false, ...(deps.processId ? { processId: deps.processId } : {}), ...(deps.leaseMs ? { leaseMs: deps.leaseMs } : {}),
   })
   const sandboxOrigin = config.mode === 'sandbox' ? [new URL(config.feishu.baseUrl).origin] : []
 
@@ -128,7 +130,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
     .use((c, next) => (c.req.method === 'POST' && /^\/api\/jobs(\/[^/]+\/rows)?$/.test(c.req.path) ? jobBodyLimit(c, next) : bodyLimit(c, next)))
     .use(csrfGuard({ allowedOrigins: [new URL(config.publicUrl).origin] }))
     .route('/', configRoutes({ config, sandboxUsers: deps.sandboxUsers }))
-    .route('/', sessionRoutes({ sessions, tokens, feishu, cookie, redirectUris: [`${config.publicUrl}/auth/callback`], onSignedIn: (owner) => runner.resumeAfterSignIn(owner) }))
+    .route('/', sessionRoutes({ sessions, tokens, feishu, cookie, redirectUris: [`${config.publicUrl}/auth/callback`], onSignedIn: async (owner) => { await runner.resumeAfterSignIn(owner); await approvals.resumeAfterSignIn(owner) } }))
     .route('/mappings', mappingRoutes({ repo: mappingsRepo(db), sessions, cookie, clock }))
     .route('/payroll', payrollRoutes({ sessions, cookie, tokens, feishu, pacer, clock, jobs }))
     .route('/attendance', attendanceRoutes({ sessions, cookie, tokens, feishu, pacer }))

@@ -130,6 +130,7 @@ const enUS = {
       attendance: 'Archive rule {rule} · month {month}',
     },
     status: {
+      submitting: 'Submitting for approval…',
       awaiting_approval: 'Awaiting approval',
       draft: 'Uploading rows',
       queued: 'Waiting',
@@ -142,6 +143,7 @@ const enUS = {
       failed: 'Stopped',
     },
     statusHint: {
+      submitting: 'Reading the records as Feishu holds them now and submitting the change for approval in Feishu. Nothing is written until it is approved.',
       awaiting_approval: 'Submitted for approval in Feishu. Nothing is written until the approver approves this exact change.',
       draft: 'The rows are still being uploaded; the job starts when the last part has arrived.',
       queued: 'Waiting for its turn. It starts by itself.',
@@ -844,6 +846,8 @@ const enUS = {
   },
   // Approval steps (issue 15 gaps: rows not written, submitting, waiting for the preparer's sign-in).
   approvalSteps: {
+    signinNeeded: 'Approved by {who} — waiting for {preparer} to sign in again, then it is written.',
+    preparer: 'the preparer',
     notWritten: {
       removed: '{count} rows you removed while importing (skipped hidden rows included) are not sent.',
       totals: '{count} rows left out as totals or group labels are not sent.',

@@ -130,6 +130,7 @@ const zhCN: Messages = {
       attendance: '归档规则 {rule} · 月份 {month}',
     },
     status: {
+      submitting: '正在提交审批…',
       awaiting_approval: '等待审批',
       draft: '正在上传行',
       queued: '排队中',
@@ -142,6 +143,7 @@ const zhCN: Messages = {
       failed: '已中止',
     },
     statusHint: {
+      submitting: '正在读取飞书中的现有记录，并在飞书提交审批。批准之前不会写入任何数据。',
       awaiting_approval: '已在飞书提交审批。审批人批准这份变更之前，不会写入任何数据。',
       draft: '正在分批上传各行，最后一批到达后任务开始。',
       queued: '正在排队，轮到时会自动开始。',
@@ -844,6 +846,8 @@ const zhCN: Messages = {
   },
   // Approval steps (issue 15 gaps: rows not written, submitting, waiting for the preparer's sign-in).
   approvalSteps: {
+    signinNeeded: '{who} 已批准 —— 等待 {preparer} 重新登录后写入。',
+    preparer: '提交人',
     notWritten: {
       removed: '你在导入时移除的 {count} 行（包括跳过的隐藏行）不会写入。',
       totals: '被识别为合计或分组标题而略过的 {count} 行不会写入。',

@@ -54,7 +54,11 @@ async function submit(c: Awaited<ReturnType<Stack['signedIn']>>, people: Sandbox
     idempotency_key: key(), kind: 'payroll_save', target: { type: 'payroll', source_code: SOURCE, payroll_period: period }, rows: rowsFor(people, amount),
     source: { file_name: 'commission.xlsx', file_sha256: 'a'.repeat(64), excluded: 2 },
   })
-  return res
+  if (res.status !== 201) return res
+  // The request answers at once ('submitting'); the records are read and the instance created in the background.
+  expect((res.json.job as JobSummary).status).toBe('submitting')
+  const waiting = await waitForJob(c, (res.json.job as JobSummary).id, ['awaiting_approval', 'cancelled', 'failed'])
+  return { ...res, json: { ...res.json, job: waiting.job } }
 }
 
 async function decide(instanceCode: string, action: 'approve' | 'reject', comment?: string, userId = 'sunli') {
@@ -200,7 +204,8 @@ describe('payroll approval in Feishu', () => {
     const before = await saves()
     const revert = await c.request('POST', `/api/jobs/${job.id}/revert`, {})
     expect(revert.status).toBe(201)
-    const r = jobOf(revert)
+    expect(jobOf(revert)).toMatchObject({ kind: 'payroll_revert', status: 'submitting' })
+    const r = (await waitForJob(c, jobOf(revert).id, ['awaiting_approval'])).job
     expect(r).toMatchObject({ kind: 'payroll_revert', status: 'awaiting_approval', approval: { state: 'pending' } })
     expect(await saves()).toBe(before)
     await decide(r.approval!.instance_code, 'approve')
