@@ -272,10 +272,13 @@ export function approvalService(deps: ApprovalDeps): ApprovalService {
     }
     if (rec.state !== 'pending') return 'done'
     const job = await repo.get(rec.job_id)
-    if (!job || job.status !== 'awaiting_approval') {
+    // A job no longer waiting, or an instance a newer submission of the job superseded (a drift), is stale.
+    if (!job || (job.status !== 'awaiting_approval' && job.status !== 'submitting') || (await approvals.latestForJob(job.id))?.instance_code !== code) {
       await approvals.decide(code, 'stale', clock.now())
       return 'done'
     }
+    // Recorded but the job has not moved to waiting yet: the submission's own refresh decides next.
+    if (job.status === 'submitting') return 'done'
     let inst: ApprovalInstance
     try {
       inst = await feishu.getApprovalInstance(code)
