@@ -96,9 +96,9 @@ export function buildApp(deps: AppDeps): BuiltApp {
   const cookie = { secure: config.secureCookies }
   // The owner's Feishu messages about their jobs (server/notify) see every stored status change.
   const notifications = notifyRepo(db)
-  const notify = notifier({ repo: notifications, jobs: jobsRepo(db), feishu, clock, logger, app: { appId: config.feishu.appId, feishuBaseUrl: config.feishu.baseUrl }, ...deps.notify })
-  const jobs = notifyingJobsRepo(observedJobsRepo(jobsRepo(db), { logger, metrics }), notify)
   const pacer = metrics ? observedPacer(deps.pacer ?? inProcessPacer(), metrics) : (deps.pacer ?? inProcessPacer())
+  const notify = notifier({ repo: notifications, jobs: jobsRepo(db), feishu, pacer, clock, logger, app: { appId: config.feishu.appId, feishuBaseUrl: config.feishu.baseUrl }, ...deps.notify })
+  const jobs = notifyingJobsRepo(observedJobsRepo(jobsRepo(db), { logger, metrics }), notify)
   const bus = deps.bus ?? inProcessProgressBus()
   const runner = jobRunner({
     repo: jobs, tokens, feishu, bus, clock, logger,

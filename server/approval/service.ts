@@ -192,7 +192,8 @@ export function approvalService(deps: ApprovalDeps): ApprovalService {
           await repo.setSubmission(job.id, JSON.stringify(sub), clock.now())
         }
         await ensureSubscribed(sub.approval_code)
-        const res = await feishu.createApprovalInstance({ approval_code: sub.approval_code, open_id: job.owner_open_id, form: sub.form!, uuid: sub.uuid! })
+        const { form, uuid } = sub
+        const res = await deps.pacer.schedule('approval.instance.create', () => feishu.createApprovalInstance({ approval_code: sub.approval_code, open_id: job.owner_open_id, form: form!, uuid: uuid! }))
         await recordInstance(job, sub, res.instanceCode)
       } catch (e) {
         const waiting = waitingOn(e)

@@ -5,6 +5,7 @@ import type { FeishuClient } from '../feishu/client'
 import { FeishuError } from '../feishu/http'
 import type { Logger } from '../logger'
 import type { JobsRepo } from '../store/jobs-repo'
+import type { Pacer } from '../jobs/pacer'
 import { jobCard, webAppLink } from './card'
 import { eventKey, eventOf, NOTIFY_EVENTS, type NotifyEventKind } from './events'
 import type { NotificationRow, NotifyRepo } from './repo'
@@ -14,6 +15,11 @@ export interface NotifierDeps {
   /** The plain job store (not the observed one): reads only. */
   jobs: Pick<JobsRepo, 'get' | 'counts'>
   feishu: Pick<FeishuClient, 'sendMessage'>
+  /**
+   * The app's pacer (shared through Redis in scale-out): every send keeps im's documented limits —
+   * 1000/min and 50/s per app, 5/s to one person — so a burst of job endings draws no 429 / 230020.
+   */
+  pacer?: Pacer
   clock: Clock
   logger: Logger
   app: { appId: string; feishuBaseUrl: string }
@@ -96,7 +102,12 @@ export function notifier(deps: NotifierDeps): Notifier {
       const link = webAppLink(deps.app.appId, `/jobs/${n.jobId}`, deps.app.feishuBaseUrl)
       const approval = job.approval_json ? (JSON.parse(job.approval_json) as JobApproval) : null
       const card = jobCard(n.kind as NotifyEventKind, { id: n.jobId, fileName: source?.file_name ?? null, counts, createdAt: Number(job.created_at), approval }, link)
-      const { messageId } = await feishu.sendMessage({ receiveId: n.openId, msgType: 'interactive', content: JSON.stringify(card), uuid: n.id })
+      const send = () => feishu.sendMessage({ receiveId: n.openId, msgType: 'interactive', content: JSON.stringify(card), uuid: n.id })
+      // App-wide windows first, the recipient's own last (closest to the call), so sends to one person stay 5/s apart.
+      const pacer = deps.pacer
+      const { messageId } = pacer
+        ? await pacer.schedule('im.message.create.minute', () => pacer.schedule('im.message.create', () => pacer.schedule('im.message.user', send, n.openId)))
+        : await send()
       await repo.sent(n.id, messageId, clock.now())
       logger.info('job message sent', { jobId: n.jobId, event: n.event, attempts: attempt })
     } catch (e) {

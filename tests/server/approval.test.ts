@@ -72,6 +72,16 @@ async function records(period: string) {
   return ((await res.json()) as { records: Array<{ employment_id: string; period: string; active_status: number; values: Record<string, string> }> }).records.filter((r) => r.period === period)
 }
 
+type CardMessage = { card: { header: { template: string; title: { i18n: Record<string, string> } }; i18n_elements: Record<string, unknown> }; links: Array<{ url: string }> }
+/** The preparer's message cards about one job (the sandbox's im/v1/messages), sent so far. */
+async function cardsOf(stack: { approvals: { idle(): Promise<void> }; notify: { drain(): Promise<void> } }, userId: string, jobId: string) {
+  await stack.approvals.idle()
+  await stack.notify.drain()
+  return ((await (await fetch(`${sandbox.url}/sandbox/inspect/messages?user=${userId}`)).json()) as { messages: CardMessage[] }).messages
+    .filter((m) => m.links.some((l) => l.url.includes(encodeURIComponent(`/jobs/${jobId}`))))
+}
+const titles = (cards: CardMessage[]) => cards.map((m) => m.card.header.title.i18n.en_us)
+
 const saves = async () => (await sandboxCalls(sandbox.url, { api: 'datasource_record.save' })).length
 const jobOf = (res: { json: Record<string, unknown> }) => res.json.job as JobSummary
 
@@ -148,6 +158,13 @@ describe('payroll approval in Feishu', () => {
     expect(done.job.approval).toMatchObject({ state: 'rejected', decided_by: { user_id: 'sunli', name: '孙丽' }, comment: '金额不对，请核对' })
     expect(await saves()).toBe(before)
     expect(await records('2031-05')).toEqual([])
+    // The preparer's card names who rejected it and what they said, in both languages; sent once.
+    await stack.approvals.poll()
+    const cards = await cardsOf(stack, 'wangfang', job.id)
+    expect(titles(cards)).toEqual(['Submitted for approval: waiting for the approver', 'Your change was rejected: nothing was written'])
+    expect(cards[1]!.card.header.title.i18n.zh_cn).toBe('审批被拒绝，未写入')
+    expect(JSON.stringify(cards[1]!.card.i18n_elements.zh_cn)).toContain('审批人: 孙丽；意见: 金额不对，请核对')
+    expect(JSON.stringify(cards[1]!.card.i18n_elements.en_us)).toContain('Approver: Sun Li · Comment: 金额不对，请核对')
   })
 
   it('cancelled by the preparer → withdrawn in Feishu too; deleted definition → the job ends; nothing written either way', async () => {
@@ -180,7 +197,7 @@ describe('payroll approval in Feishu', () => {
     sandbox.state.payrollStore(SOURCE).get(`${people[0]!.employment_id}|2031-07`)!.values.set('commission_amount__c', '7.77')
     await decide(job.approval!.instance_code, 'approve')
     let now = (await c.request('GET', `/api/jobs/${job.id}`)).json.job as JobSummary
-    for (let i = 0; i < 200 && now.approval?.instance_code === job.approval!.instance_code; i++) {
+    for (let i = 0; i < 200 && (now.approval?.instance_code === job.approval!.instance_code || now.status === 'submitting'); i++) {
       await stack.approvals.idle()
       now = (await c.request('GET', `/api/jobs/${job.id}`)).json.job as JobSummary
     }
@@ -193,6 +210,10 @@ describe('payroll approval in Feishu', () => {
     const done = await waitForJob(c, job.id)
     expect(done.job.status).toBe('succeeded')
     expect(done.rows.find((r) => r.input.row === 2)!.before).toMatchObject({ values: { commission_amount__c: '7.77' } })
+    // One "submitted" card (the new approval after the drift is announced by the drift card), one drift card, one approved.
+    const cards = await cardsOf(stack, 'wangfang', job.id)
+    expect(titles(cards)).toEqual(['Submitted for approval: waiting for the approver', 'Feishu changed after approval: a new approval was asked for', 'Your change was approved', 'Your import is done'])
+    expect(JSON.stringify(cards[1]!.card.i18n_elements.en_us)).toContain('Fields that moved: 1')
   })
 
   it('a revert waits for its own approval too, then writes the earlier state back', async () => {
@@ -274,6 +295,37 @@ describe('payroll approval in Feishu', () => {
     expect(stack.logs.join('\n')).not.toContain(SANDBOX_EVENT_VERIFICATION_TOKEN)
   })
 
+  it('approved while the preparer\'s sign-in has ended → waits, saying so on the job and the list, and runs once they sign in again', async () => {
+    const c = await stack.signedIn('chenjing')
+    const job = jobOf(await submit(c, hired.slice(44, 46), '2031-01'))
+    expect(job.status).toBe('awaiting_approval')
+    // 陈静's access token expires and her refresh is refused (20074): the app cannot act for her.
+    await fetch(`${sandbox.url}/sandbox/expire-tokens`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user_id: 'chenjing', kind: 'access' }) })
+    const before = await saves()
+    await decide(job.approval!.instance_code, 'approve', '可以')
+    await stack.approvals.idle()
+    const waiting = (await c.request('GET', `/api/jobs/${job.id}`)).json.job as JobSummary
+    expect(waiting).toMatchObject({ status: 'awaiting_approval', approval: { state: 'approved', decided_by: { user_id: 'sunli' }, signin_needed: { name: '陈静' } } })
+    const listed = ((await c.request('GET', '/api/jobs')).json.jobs as JobSummary[]).find((j) => j.id === job.id)!
+    expect(listed.approval).toMatchObject({ state: 'approved', signin_needed: { name: '陈静' } })
+    // Polling again changes nothing and writes nothing while she is away.
+    await stack.approvals.poll()
+    expect(await saves()).toBe(before)
+
+    await stack.signedIn('chenjing')
+    await stack.approvals.idle()
+    const done = await waitForJob(c, job.id)
+    expect(done.job).toMatchObject({ status: 'succeeded', counts: { succeeded: 2 }, approval: { state: 'approved', signin_needed: null } })
+    expect(await saves()).toBe(before + 1)
+    // Her cards: submitted, approved (with who approved and what they said), then done — each once.
+    await stack.notify.drain()
+    const cards = ((await (await fetch(`${sandbox.url}/sandbox/inspect/messages?user=chenjing`)).json()) as { messages: Array<{ card: { header: { title: { i18n: Record<string, string> } }; i18n_elements: Record<string, unknown> }; links: Array<{ url: string }> }> }).messages
+      .filter((m) => m.links.some((l) => l.url.includes(encodeURIComponent(`/jobs/${job.id}`))))
+    expect(cards.map((m) => m.card.header.title.i18n.en_us)).toEqual(['Submitted for approval: waiting for the approver', 'Your change was approved', 'Your import is done'])
+    expect(JSON.stringify(cards[0]!.card.i18n_elements.zh_cn)).toContain('审批人: 孙丽')
+    expect(JSON.stringify(cards[1]!.card.i18n_elements.en_us)).toContain('Approver: Sun Li · Comment: 可以')
+  })
+
   it('answers the console\'s url_verification challenge', async () => {
     const res = await fetch(`${sandbox.url}/sandbox/approval/verify-url`, { method: 'POST' })
     expect(await res.json()).toMatchObject({ ok: true, status: 200 })
@@ -315,6 +367,9 @@ describe('four eyes', () => {
       // Withdrawn in Feishu so it cannot be approved by its preparer afterwards.
       expect(sandbox.state.approval.instances.get(job.approval!.instance_code)!.status).toBe('CANCELED')
       expect(await saves()).toBe(before)
+      const cards = await cardsOf(stack, 'wangfang', job.id)
+      expect(titles(cards)).toContain('Refused: you were named as your own approver')
+      expect(cards.find((m) => m.card.header.template === 'red')!.card.header.title.i18n.zh_cn).toBe('已拒绝：审批人是你本人')
     } finally {
       await stack.stop()
     }
