@@ -9,6 +9,7 @@ import { PAYROLL_APPROVAL_CODE, SELF_APPROVAL_CODE } from '../../server/sandbox/
 import { wireRequest } from '../../server/sandbox/approval/events'
 import { SANDBOX_APP_ID, SANDBOX_EVENT_ENCRYPT_KEY, SANDBOX_EVENT_VERIFICATION_TOKEN } from '../../server/sandbox/credentials'
 import { startSandbox } from '../../server/sandbox/index'
+import { notifyRepo } from '../../server/notify/repo'
 import { sandboxCalls, sandboxEmployees, setKnobs, startStack, waitForJob, type SandboxEmployee } from './harness'
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>
@@ -352,6 +353,53 @@ describe('payroll approval in Feishu', () => {
     expect(res.status).toBe(403)
     expect(res.json.error).toMatchObject({ code: 'app_scope_missing' })
     expect(((await c.request('GET', '/api/jobs')).json.jobs as unknown[]).length).toBe(listed)
+  })
+})
+
+describe('two app instances on one store', () => {
+  it('noticing the same drift at once, exactly one asks for the new approval: one new instance, one drift card, one write', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hr-gadget-approval-two-'))
+    const a = await approvalStack({}, dataDir)
+    const b = await startStack({ sandbox: shared(), env: { PAYROLL_APPROVAL_CODE, APPROVAL_POLL_MS: '3600000' }, dataDir })
+    try {
+      const c = await a.signedIn('wangfang')
+      const people = hired.slice(50, 52)
+      // One of them has a record already (written by an earlier approved job).
+      const first = jobOf(await submit(c, people.slice(0, 1), '2030-11', () => '1.00'))
+      await decide(first.approval!.instance_code, 'approve')
+      await waitForJob(c, first.id)
+      const job = jobOf(await submit(c, people, '2030-11', () => '3.00'))
+      expect(job.status).toBe('awaiting_approval')
+      // Someone changes that record in Feishu after the submission; the decision's event is lost.
+      sandbox.state.payrollStore(SOURCE).get(`${people[0]!.employment_id}|2030-11`)!.values.set('commission_amount__c', '2.00')
+      await setKnobs(sandbox.url, { approvalEvents: { drop: true } })
+      await decide(job.approval!.instance_code, 'approve')
+      const mine = () => [...sandbox.state.approval.instances.values()].filter((x) => x.form.includes(job.id))
+      expect(mine()).toHaveLength(1)
+      // Both instances poll at the same moment and both see the approval and the drift.
+      await Promise.all([a.approvals.refresh(job.approval!.instance_code), b.approvals.refresh(job.approval!.instance_code)])
+      await Promise.all([a.approvals.idle(), b.approvals.idle()])
+      await Promise.all([a.approvals.poll(), b.approvals.poll()])
+      await Promise.all([a.approvals.idle(), b.approvals.idle()])
+      expect(mine()).toHaveLength(2)
+      const now = (await c.request('GET', `/api/jobs/${job.id}`)).json.job as JobSummary
+      expect(now).toMatchObject({ status: 'awaiting_approval', approval: { state: 'pending', drift: { total: 1 } } })
+      const fresh = mine().find((x) => x.status === 'PENDING')!
+      expect(now.approval!.instance_code).toBe(fresh.instance_code)
+      await Promise.all([a.notify.drain(), b.notify.drain()])
+      expect((await notifyRepo(a.db).ofJob(job.id)).filter((n) => n.kind === 'approval_drift')).toHaveLength(1)
+
+      const before = await saves()
+      await decide(fresh.instance_code, 'approve')
+      await Promise.all([a.approvals.poll(), b.approvals.poll()])
+      const done = await waitForJob(c, job.id)
+      expect(done.job).toMatchObject({ status: 'succeeded', counts: { succeeded: 2 } })
+      expect(await saves()).toBe(before + 1)
+    } finally {
+      await setKnobs(sandbox.url, { approvalEvents: { drop: false } })
+      await b.close()
+      await a.stop()
+    }
   })
 })
 
