@@ -247,6 +247,25 @@ export function approvalService(deps: ApprovalDeps): ApprovalService {
     await deps.onChanged(job.id)
   }
 
+  /**
+   * A job still waiting whose latest instance went stale (its drift was claimed, then the process
+   * died before the job moved to submitting): it is submitted again, with what moved if it was kept.
+   */
+  async function resubmitStale() {
+    for (const job of await repo.withStatus(['awaiting_approval'])) {
+      const latest = await approvals.latestForJob(job.id)
+      // A lease's length after it went stale: the process that claimed it has had all the time it needs.
+      if (latest?.state !== 'stale' || Number(latest.decided_at ?? 0) > clock.now() - leaseMs) continue
+      // Claimed once more on the instance row (stale → superseded), so two pollers never both resubmit.
+      if (!(await approvals.decide(latest.instance_code, 'superseded', clock.now(), 'stale'))) continue
+      const sub: Submission = { approval_code: latest.approval_code, uuid: null, form: null, drift: viewOf(job)?.drift ?? null, waiting: null }
+      if (await repo.setSubmission(job.id, JSON.stringify(sub), clock.now(), { status: 'submitting', onlyIf: ['awaiting_approval'] })) {
+        logger.info('a waiting job whose approval went stale is submitted again', { jobId: job.id })
+        kick(job.id)
+      }
+    }
+  }
+
   function kick(jobId: string, force = false) {
     if (submitting.has(jobId)) return
     const p = submitJob(jobId, force)
@@ -337,11 +356,13 @@ export function approvalService(deps: ApprovalDeps): ApprovalService {
         return 'done'
       }
       if (moved.length) {
-        // Claim once (a conditional UPDATE of the job row): of several processes noticing the drift,
-        // only the one that moves the job from awaiting_approval to submitting asks for the new approval.
+        // Claim once: of several processes noticing the drift, only the one whose conditional UPDATE
+        // marks this instance stale (pending → stale, once per instance, so a job that went back to
+        // waiting on a newer instance cannot be claimed again) moves the job to submitting.
         const sub: Submission = { approval_code: rec.approval_code, uuid: null, form: null, drift: { items: moved.slice(0, 200), total: moved.length, noticed_at: clock.now() }, waiting: null }
+        if (!(await approvals.decide(code, 'stale', clock.now()))) return 'done'
+        // A crash right here leaves the job waiting on a stale instance: poll() resubmits it (resubmitStale).
         if (!(await repo.setSubmission(job.id, JSON.stringify(sub), clock.now(), { status: 'submitting', onlyIf: ['awaiting_approval'] }))) return 'done'
-        await approvals.decide(code, 'stale', clock.now())
         await saveView(job.id, { ...decided, state: 'approved', signin_needed: null, drift: sub.drift })
         logger.info('approved job drifted in Feishu; a new approval is asked for', { jobId: job.id, moved: moved.length })
         await deps.onChanged(job.id)
@@ -399,6 +420,7 @@ export function approvalService(deps: ApprovalDeps): ApprovalService {
       }
     },
     async poll() {
+      await resubmitStale()
       await service.resumeSubmissions()
       for (const rec of await approvals.pending(200)) {
         await refresh(rec.instance_code).catch((e: unknown) => logger.warn('approval poll failed for an instance', { instanceCode: rec.instance_code, error: e }))

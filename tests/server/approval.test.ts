@@ -10,6 +10,7 @@ import { wireRequest } from '../../server/sandbox/approval/events'
 import { SANDBOX_APP_ID, SANDBOX_EVENT_ENCRYPT_KEY, SANDBOX_EVENT_VERIFICATION_TOKEN } from '../../server/sandbox/credentials'
 import { startSandbox } from '../../server/sandbox/index'
 import { notifyRepo } from '../../server/notify/repo'
+import { approvalsRepo } from '../../server/store/approvals-repo'
 import { sandboxCalls, sandboxEmployees, setKnobs, startStack, waitForJob, type SandboxEmployee } from './harness'
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>
@@ -425,6 +426,30 @@ describe('four eyes', () => {
 })
 
 describe('a crash while awaiting approval', () => {
+  it('a drift claimed by a process that died before resubmitting is resubmitted once by the next polls', async () => {
+    const stack = await approvalStack()
+    try {
+      const c = await stack.signedIn('wangfang')
+      const job = jobOf(await submit(c, hired.slice(46, 48), '2030-10'))
+      // The dead process's footprint: it marked the instance stale (its claim) and stopped there.
+      expect(await approvalsRepo(stack.db).decide(job.approval!.instance_code, 'stale', stack.clock.now())).toBe(true)
+      const mine = () => [...sandbox.state.approval.instances.values()].filter((x) => x.form.includes(job.id))
+      // Within a lease's length it may still be at work: nothing happens yet.
+      await stack.approvals.poll()
+      await stack.approvals.idle()
+      expect(mine()).toHaveLength(1)
+      stack.clock.advance(61_000)
+      await Promise.all([stack.approvals.poll(), stack.approvals.poll()])
+      await stack.approvals.idle()
+      expect(mine()).toHaveLength(2)
+      const now = (await c.request('GET', `/api/jobs/${job.id}`)).json.job as JobSummary
+      expect(now).toMatchObject({ status: 'awaiting_approval', approval: { state: 'pending' } })
+      expect(now.approval!.instance_code).not.toBe(job.approval!.instance_code)
+    } finally {
+      await stack.stop()
+    }
+  })
+
   it('keeps the job waiting across a restart, and runs it once when the approval is found', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'hr-gadget-approval-'))
     const first = await approvalStack({}, dataDir)
