@@ -71,8 +71,8 @@ export interface JobsRepo {
   /** Replaces the before-values of rows: a new approval is asked for the records as they are now. */
   replaceBefore(jobId: string, rows: Array<{ idx: number; before: unknown }>): Promise<void>
   /**
-   * The submission under way (JSON, or null once done). `onlyIf`: the job moves to `status` only from
-   * one of these (a conditional UPDATE: of several processes noticing the same drift, one resubmits).
+   * The submission under way (JSON, or null once done). `move`: the job moves to `status` only from
+   * one of `onlyIf` (a conditional UPDATE), and its lease is let go in the same statement.
    */
   setSubmission(jobId: string, submissionJson: string | null, now: number, move?: { status: string; onlyIf: string[] }): Promise<boolean>
   /** Forgets a job that was never submitted (its approval could not be asked for): rows, batches and all. */
@@ -260,7 +260,8 @@ export function jobsRepo(db: Kysely<Database>): JobsRepo {
       return db.selectFrom('jobs').selectAll().where('status', 'in', statuses).orderBy('created_at').execute()
     },
     async setSubmission(jobId, submissionJson, now, move) {
-      let q = db.updateTable('jobs').set({ submission_json: submissionJson, updated_at: now, ...(move ? { status: move.status } : {}) }).where('id', '=', jobId)
+      // A move also lets go of the submission's lease in the same UPDATE: the runner may claim the job at once.
+      let q = db.updateTable('jobs').set({ submission_json: submissionJson, updated_at: now, ...(move ? { status: move.status, lease_owner: null, lease_until: null } : {}) }).where('id', '=', jobId)
       if (move) q = q.where('status', 'in', move.onlyIf)
       const res = await q.executeTakeFirst()
       return Number(res.numUpdatedRows) === 1
