@@ -116,7 +116,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
   // Approval in Feishu (issue 15): gated job kinds are submitted instead of queued.
   const approvalStore = approvalsRepo(db)
   const approvals = approvalService({
-    codes: config.approval.codes, pollMs: config.approval.pollMs, link: { mode: config.mode, appId: config.feishu.appId, publicUrl: config.publicUrl },
+    codes: config.approval.codes, pollMs: config.approval.pollMs, link: { mode: config.mode, appId: config.feishu.appId, publicUrl: config.publicUrl, feishuBaseUrl: config.feishu.baseUrl },
     repo: jobs, approvals: approvalStore, feishu, tokens, pacer, clock, logger,
     onApproved: (id) => runner.kick(id),
     onChanged: async (id) => { const p = await runner.progress(id); if (p) bus.publish(p) },

@@ -72,7 +72,7 @@ export interface ApprovalService extends ApprovalGate {
 export interface ApprovalDeps {
   codes: Record<string, string>
   pollMs: number
-  link: { mode: 'sandbox' | 'live'; appId: string; publicUrl: string }
+  link: { mode: 'sandbox' | 'live'; appId: string; publicUrl: string; feishuBaseUrl?: string }
   repo: JobsRepo
   approvals: ApprovalsRepo
   feishu: FeishuClient
