@@ -839,7 +839,7 @@ const enUS = {
   },
   notify: {
     title: 'Message me in Feishu about my jobs',
-    hint: "The app's bot sends you a card when a job is done, ends with rows not written, stops, or needs you to sign in again.",
+    hint: "The app's bot sends you a card when a job is done, ends with rows not written, stops, needs you to sign in again, or is submitted for approval and decided.",
     loadFailed: 'Your message setting could not be loaded.',
     saveFailed: 'Your message setting was not saved.',
     sandboxLink: 'See the cards you received (sandbox)',
