@@ -223,5 +223,6 @@ export function toSummary(j: JobRow, counts: JobSummary['counts']): JobSummary {
     started_at: j.started_at == null ? null : Number(j.started_at),
     finished_at: j.finished_at == null ? null : Number(j.finished_at),
     approval: j.approval_json ? (JSON.parse(j.approval_json) as JobSummary['approval']) : null,
+    submission_waiting: j.status === 'submitting' && j.submission_json ? ((JSON.parse(j.submission_json) as { waiting?: JobSummary['submission_waiting'] }).waiting ?? null) : null,
   }
 }

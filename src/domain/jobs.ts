@@ -124,6 +124,8 @@ export interface JobSummary {
   source: { file_name?: string; sheet?: string; reverts_job_id?: string; file_sha256?: string; controls?: unknown; excluded?: number } | null
   /** The job's approval in Feishu, when its kind waits for one (src/domain/approval.ts). */
   approval?: JobApproval | null
+  /** While `submitting`: what the submission waits on before it is retried (Feishu unreachable, or the owner's sign-in). */
+  submission_waiting?: 'feishu_unavailable' | 'needs_signin' | null
   created_at: number
   updated_at: number
   started_at: number | null

@@ -848,6 +848,7 @@ const enUS = {
   approvalSteps: {
     signinNeeded: 'Approved by {who} — waiting for {preparer} to sign in again, then it is written.',
     preparer: 'the preparer',
+    submissionRetried: 'Feishu could not be reached; the submission is retried by itself.',
     notWritten: {
       removed: '{count} rows you removed while importing (skipped hidden rows included) are not sent.',
       totals: '{count} rows left out as totals or group labels are not sent.',

@@ -848,6 +848,7 @@ const zhCN: Messages = {
   approvalSteps: {
     signinNeeded: '{who} 已批准 —— 等待 {preparer} 重新登录后写入。',
     preparer: '提交人',
+    submissionRetried: '暂时无法连接飞书，会自动重试提交。',
     notWritten: {
       removed: '你在导入时移除的 {count} 行（包括跳过的隐藏行）不会写入。',
       totals: '被识别为合计或分组标题而略过的 {count} 行不会写入。',

@@ -328,6 +328,25 @@ describe('payroll approval in Feishu', () => {
     expect(JSON.stringify(cards[1]!.card.i18n_elements.en_us)).toContain('Approver: Sun Li · Comment: 可以')
   })
 
+  it('the preparer\'s sign-in ends while the records are read for the submission → it waits, saying so, and goes on after sign-in', async () => {
+    const c = await stack.signedIn('chenjing')
+    // Her token is refused at the first record read of the submission; her refresh is refused too (20074).
+    await setKnobs(sandbox.url, { failNext: [{ api: 'datasource_record.query', kind: 'tokenExpired' }] })
+    const res = await c.request('POST', '/api/jobs', {
+      idempotency_key: key(), kind: 'payroll_save', target: { type: 'payroll', source_code: SOURCE, payroll_period: '2030-09' }, rows: rowsFor(hired.slice(56, 58), () => '4.00'),
+    })
+    expect(res.status).toBe(201)
+    const id = (res.json.job as JobSummary).id
+    await stack.approvals.idle()
+    const waiting = (await c.request('GET', `/api/jobs/${id}`)).json.job as JobSummary
+    expect(waiting).toMatchObject({ status: 'submitting', submission_waiting: 'needs_signin' })
+    expect([...sandbox.state.approval.instances.values()].filter((x) => x.form.includes(id))).toHaveLength(0)
+    await stack.signedIn('chenjing')
+    const done = await waitForJob(c, id, ['awaiting_approval', 'cancelled'])
+    expect(done.job).toMatchObject({ status: 'awaiting_approval', submission_waiting: null, approval: { state: 'pending' } })
+    expect([...sandbox.state.approval.instances.values()].filter((x) => x.form.includes(id))).toHaveLength(1)
+  })
+
   it('answers the console\'s url_verification challenge', async () => {
     const res = await fetch(`${sandbox.url}/sandbox/approval/verify-url`, { method: 'POST' })
     expect(await res.json()).toMatchObject({ ok: true, status: 200 })
