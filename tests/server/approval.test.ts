@@ -347,6 +347,27 @@ describe('payroll approval in Feishu', () => {
     expect([...sandbox.state.approval.instances.values()].filter((x) => x.form.includes(id))).toHaveLength(1)
   })
 
+  it('a job sent in parts is submitted in the background when it starts, with all its parts in the form', async () => {
+    const c = await stack.signedIn('wangfang')
+    const people = hired.slice(60, 64)
+    const draft = await c.request('POST', '/api/jobs', {
+      idempotency_key: key(), kind: 'payroll_save', target: { type: 'payroll', source_code: SOURCE, payroll_period: '2030-08' }, rows: rowsFor(people.slice(0, 2), () => '1.50'), draft: true,
+      source: { file_name: 'parts.xlsx', excluded: 3 },
+    })
+    expect(draft.status).toBe(201)
+    const id = (draft.json.job as JobSummary).id
+    const rest = rowsFor(people, () => '1.50').slice(2)
+    expect((await c.request('POST', `/api/jobs/${id}/rows`, { offset: 2, rows: rest })).status).toBe(200)
+    const started = await c.request('POST', `/api/jobs/${id}/start`, {})
+    expect(started.status).toBe(200)
+    expect((started.json.job as JobSummary).status).toBe('submitting')
+    const waiting = (await waitForJob(c, id, ['awaiting_approval', 'cancelled'])).job
+    expect(waiting.status).toBe('awaiting_approval')
+    const form = Object.fromEntries((JSON.parse(sandbox.state.approval.instances.get(waiting.approval!.instance_code)!.form) as Array<{ id: string; value: string }>).map((w) => [w.id, w.value]))
+    expect(form.hr_import_counts).toContain('New 4 · Changed 0 · Unchanged 0 · Excluded 3')
+    expect(form.hr_import_totals).toContain('0 → 6.00')
+  })
+
   it('answers the console\'s url_verification challenge', async () => {
     const res = await fetch(`${sandbox.url}/sandbox/approval/verify-url`, { method: 'POST' })
     expect(await res.json()).toMatchObject({ ok: true, status: 200 })
