@@ -223,9 +223,11 @@ export function approvalService(deps: ApprovalDeps): ApprovalService {
     }
     // Who Feishu asks, shown as soon as the job waits (a failed read leaves it to the refresh below).
     const approvers = await feishu.getApprovalInstance(instanceCode).then((i) => people(job.tenant_key, i.task_list ?? []), () => [])
-    await saveView(job.id, { state: 'pending', instance_code: instanceCode, submitted_at: now, approvers, decided_by: null, decided_at: null, comment: null, drift: sub.drift })
+    const view: JobApproval = { state: 'pending', instance_code: instanceCode, submitted_at: now, approvers, decided_by: null, decided_at: null, comment: null, drift: sub.drift }
+    await saveView(job.id, view)
     if (!(await repo.setSubmission(job.id, null, now, { status: 'awaiting_approval', onlyIf: ['submitting'] }))) {
       // Cancelled while it was being submitted: nobody may approve a job that will not run.
+      await saveView(job.id, { ...view, state: 'canceled', decided_at: now })
       await approvals.decide(instanceCode, 'canceled', now)
       await feishu.cancelApprovalInstance({ approval_code: sub.approval_code, instance_code: instanceCode, user_id: job.owner_open_id })
         .catch((e: unknown) => logger.warn('could not withdraw the approval instance of a job cancelled while submitting', { jobId: job.id, error: e }))

@@ -368,6 +368,28 @@ describe('payroll approval in Feishu', () => {
     expect(form.hr_import_totals).toContain('0 → 6.00')
   })
 
+  it('cancelled while it is being submitted → the instance Feishu makes anyway is withdrawn at once; nothing is written', async () => {
+    const c = await stack.signedIn('wangfang')
+    await setKnobs(sandbox.url, { latencyMsByApi: { 'approval.instance.create': 400 } })
+    try {
+      const res = await c.request('POST', '/api/jobs', {
+        idempotency_key: key(), kind: 'payroll_save', target: { type: 'payroll', source_code: SOURCE, payroll_period: '2030-07' }, rows: rowsFor(hired.slice(64, 66), () => '2.00'),
+      })
+      const id = (res.json.job as JobSummary).id
+      expect((res.json.job as JobSummary).status).toBe('submitting')
+      expect((await c.request('POST', `/api/jobs/${id}/cancel`)).status).toBe(200)
+      await stack.approvals.idle()
+      const job = (await c.request('GET', `/api/jobs/${id}`)).json.job as JobSummary
+      expect(job.status).toBe('cancelled')
+      const mine = [...sandbox.state.approval.instances.values()].filter((x) => x.form.includes(id))
+      expect(mine.map((x) => x.status)).toEqual(['CANCELED'])
+      expect(job.approval).toMatchObject({ state: 'canceled', instance_code: mine[0]!.instance_code })
+      expect(await records('2030-07')).toEqual([])
+    } finally {
+      await setKnobs(sandbox.url, { latencyMsByApi: { 'approval.instance.create': 0 } })
+    }
+  })
+
   it('answers the console\'s url_verification challenge', async () => {
     const res = await fetch(`${sandbox.url}/sandbox/approval/verify-url`, { method: 'POST' })
     expect(await res.json()).toMatchObject({ ok: true, status: 200 })
