@@ -478,10 +478,12 @@ describe('four eyes', () => {
       // Withdrawn in Feishu so it cannot be approved by its preparer afterwards.
       expect(sandbox.state.approval.instances.get(job.approval!.instance_code)!.status).toBe('CANCELED')
       expect(await saves()).toBe(before)
-      // A fresh app instance: the previous one's cards to her may still fill Feishu's 5-a-second window
-      // (230020), so a card can wait for its retry (5 s later on the app's clock).
+      // A fresh app instance (its own pacer): the previous one's cards to her may still fill Feishu's
+      // 5-a-second window (230020), so a card can wait for its retry — 5 s later on the app's clock, once
+      // that real second has passed.
       let cards = await cardsOf(stack, 'wangfang', job.id)
-      for (let i = 0; i < 5 && !titles(cards).includes('Refused: you were named as your own approver'); i++) {
+      for (let i = 0; i < 3 && !titles(cards).includes('Refused: you were named as your own approver'); i++) {
+        await new Promise((ok) => setTimeout(ok, 1100))
         stack.clock.advance(6_000)
         cards = await cardsOf(stack, 'wangfang', job.id)
       }
