@@ -98,9 +98,9 @@ export function buildApp(deps: AppDeps): BuiltApp {
   const cookie = { secure: config.secureCookies }
   // The owner's Feishu messages about their jobs (server/notify) see every stored status change.
   const notifications = notifyRepo(db)
-  const notify = notifier({ repo: notifications, jobs: jobsRepo(db), feishu, clock, logger, app: { appId: config.feishu.appId, feishuBaseUrl: config.feishu.baseUrl }, ...deps.notify })
-  const jobs = notifyingJobsRepo(observedJobsRepo(jobsRepo(db), { logger, metrics }), notify)
   const pacer = metrics ? observedPacer(deps.pacer ?? inProcessPacer(), metrics) : (deps.pacer ?? inProcessPacer())
+  const notify = notifier({ repo: notifications, jobs: jobsRepo(db), feishu, pacer, clock, logger, app: { appId: config.feishu.appId, feishuBaseUrl: config.feishu.baseUrl }, ...deps.notify })
+  const jobs = notifyingJobsRepo(observedJobsRepo(jobsRepo(db), { logger, metrics }), notify)
   const bus = deps.bus ?? inProcessProgressBus()
   const runner = jobRunner({
     repo: jobs, tokens, feishu, bus, clock, logger,
@@ -118,10 +118,12 @@ export function buildApp(deps: AppDeps): BuiltApp {
   // Approval in Feishu (issue 15): gated job kinds are submitted instead of queued.
   const approvalStore = approvalsRepo(db)
   const approvals = approvalService({
-    codes: config.approval.codes, pollMs: config.approval.pollMs, link: { mode: config.mode, appId: config.feishu.appId, publicUrl: config.publicUrl },
+    codes: config.approval.codes, pollMs: config.approval.pollMs, link: { mode: config.mode, appId: config.feishu.appId, publicUrl: config.publicUrl, feishuBaseUrl: config.feishu.baseUrl },
     repo: jobs, approvals: approvalStore, feishu, tokens, pacer, clock, logger,
     onApproved: (id) => runner.kick(id),
     onChanged: async (id) => { const p = await runner.progress(id); if (p) bus.publish(p) },
+    notify: (id, notice, at) => notify.approvalChanged(id, notice, at),
+    shared: deps.shared ?? false, ...(deps.processId ? { processId: deps.processId } : {}), ...(deps.leaseMs ? { leaseMs: deps.leaseMs } : {}),
   })
   const sandboxOrigin = config.mode === 'sandbox' ? [new URL(config.feishu.baseUrl).origin] : []
 
@@ -130,7 +132,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
     .use((c, next) => (c.req.method === 'POST' && /^\/api\/jobs(\/[^/]+\/rows)?$/.test(c.req.path) ? jobBodyLimit(c, next) : bodyLimit(c, next)))
     .use(csrfGuard({ allowedOrigins: [new URL(config.publicUrl).origin] }))
     .route('/', configRoutes({ config, sandboxUsers: deps.sandboxUsers }))
-    .route('/', sessionRoutes({ sessions, tokens, feishu, cookie, redirectUris: [`${config.publicUrl}/auth/callback`], onSignedIn: (owner) => runner.resumeAfterSignIn(owner) }))
+    .route('/', sessionRoutes({ sessions, tokens, feishu, cookie, redirectUris: [`${config.publicUrl}/auth/callback`], onSignedIn: async (owner) => { await runner.resumeAfterSignIn(owner); await approvals.resumeAfterSignIn(owner) } }))
     .route('/mappings', mappingRoutes({ repo: mappingsRepo(db), sessions, cookie, clock }))
     .route('/payroll', payrollRoutes({ sessions, cookie, tokens, feishu, pacer, clock, jobs }))
     .route('/attendance', attendanceRoutes({ sessions, cookie, tokens, feishu, pacer }))

@@ -1,4 +1,5 @@
 import type { ApprovalSummary } from '../../src/domain/approval'
+import { webAppLink } from '../notify/card'
 
 /**
  * The approval form (审批表单) the app fills: `form` of `POST /open-apis/approval/v4/instances` is a
@@ -25,12 +26,13 @@ export function approvalForm(summary: ApprovalSummary, source: { file_name?: str
 }
 
 /**
- * Where the approver opens the job's read-only diff. Inside Feishu: an AppLink that opens the web
- * app at that path (applink.feishu.cn/client/web_app/open, `appId` + `path`; UNCONFIRMED that every
- * client version honours `path` — the page also names the job id). Sandbox: the app's own URL.
+ * Where the approver opens the job's read-only diff. Inside Feishu: the AppLink "打开网页应用"
+ * (`client/web_app/open`, `appId` + `path`; `path` is documented since client 3.20 and is put in the
+ * place of the homepage URL's path — it must hold no `?` or `#`, which `/review/<id>` never does),
+ * the same link the job cards use (notify/card.ts). Sandbox: the app's own URL.
  */
-export function reviewLink(opts: { mode: 'sandbox' | 'live'; appId: string; publicUrl: string }, jobId: string): string {
+export function reviewLink(opts: { mode: 'sandbox' | 'live'; appId: string; publicUrl: string; feishuBaseUrl?: string }, jobId: string): string {
   const path = `/review/${jobId}`
   if (opts.mode === 'sandbox') return `${opts.publicUrl}${path}`
-  return `https://applink.feishu.cn/client/web_app/open?appId=${encodeURIComponent(opts.appId)}&path=${encodeURIComponent(path)}`
+  return webAppLink(opts.appId, path, opts.feishuBaseUrl ?? 'https://open.feishu.cn')
 }

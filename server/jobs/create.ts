@@ -128,20 +128,14 @@ export async function startDraft(deps: CreateDeps, job: JobRow): Promise<void> {
   }
   const fields = JSON.parse(job.fields_json) as string[]
   const kind = job.kind as JobKind
-  // An approval is asked for before the job leaves draft: if Feishu refuses it, nothing was submitted.
-  const submitted = deps.approvals?.gated(kind)
-    ? await deps.approvals.submit({
-      jobId: job.id, kind, target: JSON.parse(job.target_json) as JobTarget, fields,
-      owner: { tenantKey: job.tenant_key, openId: job.owner_open_id, userId: job.owner_user_id },
-      source: job.source_json ? (JSON.parse(job.source_json) as JobSummary['source']) : null,
-      rows: (await deps.repo.rowsInRange(job.id, 0, Number(job.row_count))).map((r) => ({ idx: r.idx, input: JSON.parse(r.input_json) as JobRowInput })),
-    })
-    : null
-  if (!(await deps.repo.startDraft(job.id, planBatches(kind, Number(job.row_count), fields.length), deps.clock.now(), submitted ? 'awaiting_approval' : 'queued'))) {
-    if (submitted) await deps.approvals!.abandon(submitted, { tenantKey: job.tenant_key, openId: job.owner_open_id })
+  // A kind that waits for an approval is submitted in the background (the records are read then);
+  // an approval Feishu cannot take at all (not configured, scope missing) refuses the start now.
+  const gated = deps.approvals?.gated(kind) ?? false
+  if (gated) await deps.approvals!.precheck(kind)
+  if (!(await deps.repo.startDraft(job.id, planBatches(kind, Number(job.row_count), fields.length), deps.clock.now(), gated ? 'submitting' : 'queued'))) {
     throw new AppError(409, 'job_state_conflict', 'This job has already started.')
   }
-  if (submitted) await deps.approvals!.commit((await deps.repo.get(job.id))!, submitted)
+  if (gated) deps.approvals!.kick(job.id)
 }
 
 /** Stores a checked job with its rows and planned batches; a raced duplicate key answers the other job. */
@@ -152,10 +146,10 @@ export async function insertJob(
   const owner = { tenantKey: session.user.tenantKey, openId: session.user.openId }
   const { rows, fields } = j
   const id = randomUUID()
-  // A kind that waits for an approval: the approval is asked for first, so a refusal stores nothing.
-  const submitted = !j.draft && deps.approvals?.gated(j.kind)
-    ? await deps.approvals.submit({ jobId: id, kind: j.kind, target: j.target, owner: { ...owner, userId: session.user.userId }, fields, source: j.source, rows: rows.map((input, idx) => ({ idx, input })) })
-    : null
+  // A kind that waits for an approval: one cheap call first, so an approval Feishu cannot take at all
+  // stores nothing; the submission itself (reading every record) runs in the background.
+  const submitted = !j.draft && (deps.approvals?.gated(j.kind) ?? false)
+  if (submitted) await deps.approvals!.precheck(j.kind)
   const now = deps.clock.now()
   const job: JobRow = {
     id,
@@ -168,7 +162,7 @@ export async function insertJob(
     target_json: JSON.stringify(j.target),
     fields_json: JSON.stringify(fields),
     source_json: j.source ? JSON.stringify(j.source) : null,
-    status: j.draft ? 'draft' : submitted ? 'awaiting_approval' : 'queued',
+    status: j.draft ? 'draft' : submitted ? 'submitting' : 'queued',
     pause_reason: null,
     error_json: null,
     affect_count: 0,
@@ -181,20 +175,17 @@ export async function insertJob(
     started_at: null,
     finished_at: null,
     approval_json: null,
+    submission_json: null,
   }
   try {
     await deps.repo.insert(job, stored(j.kind, rows), j.draft ? [] : planBatches(j.kind, rows.length, fields.length))
   } catch (e) {
-    if (submitted) await deps.approvals!.abandon(submitted, owner)
     // Two requests with the same key raced: the other one won; answer its job.
     const raced = await deps.repo.byIdempotencyKey(owner, j.key)
     if (raced) return { job: raced, created: false }
     throw e
   }
-  if (submitted) {
-    await deps.approvals!.commit(job, submitted)
-    return { job: (await deps.repo.get(job.id))!, created: true }
-  }
+  if (submitted) deps.approvals!.kick(job.id)
   return { job, created: true }
 }
 
@@ -232,5 +223,6 @@ export function toSummary(j: JobRow, counts: JobSummary['counts']): JobSummary {
     started_at: j.started_at == null ? null : Number(j.started_at),
     finished_at: j.finished_at == null ? null : Number(j.finished_at),
     approval: j.approval_json ? (JSON.parse(j.approval_json) as JobSummary['approval']) : null,
+    submission_waiting: j.status === 'submitting' && j.submission_json ? ((JSON.parse(j.submission_json) as { waiting?: JobSummary['submission_waiting'] }).waiting ?? null) : null,
   }
 }

@@ -21,9 +21,10 @@ export function observedJobsRepo(repo: JobsRepo, deps: { logger: Logger; metrics
       await repo.insert(job, rows, batches)
       logger.info('job created', { jobId: job.id, kind: job.kind, status: job.status, rows: rows.length, batches: batches.length, userId: job.owner_open_id })
     },
-    async startDraft(jobId, batches, now) {
-      const ok = await repo.startDraft(jobId, batches, now)
-      if (ok) logger.info('job queued', { jobId, batches: batches.length })
+    async startDraft(jobId, batches, now, status) {
+      // The status is passed on: a draft of a kind that waits for an approval must not be queued.
+      const ok = await repo.startDraft(jobId, batches, now, status)
+      if (ok) logger.info(status === 'submitting' ? 'job submitting for approval' : 'job queued', { jobId, batches: batches.length })
       return ok
     },
     async setStatus(jobId, patch, now, onlyIf) {

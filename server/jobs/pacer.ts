@@ -7,7 +7,8 @@ import { sendClock } from '../feishu/send-clock'
  * windows below at the moment a call starts — the same algorithm as the Redis pacer of scale-out.
  */
 export interface Pacer {
-  schedule<T>(api: FeishuApi, call: () => Promise<T>): Promise<T>
+  /** `key`: a limit Feishu counts per something inside the app (e.g. per message recipient): one log per key. */
+  schedule<T>(api: FeishuApi, call: () => Promise<T>, key?: string): Promise<T>
 }
 
 /**
@@ -38,7 +39,7 @@ export function pacingWindows(limit: number, windowMs: number): Array<[limit: nu
 interface Start { t: number }
 
 export function inProcessPacer(limits: Partial<Record<FeishuApi, { limit: number; windowMs: number }>> = {}, now: () => number = () => Date.now()): Pacer {
-  const logs = new Map<FeishuApi, { starts: Start[]; tail: Promise<Start> }>()
+  const logs = new Map<string, { starts: Start[]; tail: Promise<Start> }>()
   /** A call written `at`: if that is later than the lag a call may have, it counts from then. */
   const redate = (starts: Start[], start: Start, at: number) => {
     if (at - TOLERATED_LAG_MS <= start.t) return
@@ -46,9 +47,10 @@ export function inProcessPacer(limits: Partial<Record<FeishuApi, { limit: number
     starts.sort((a, b) => a.t - b.t)
   }
   return {
-    schedule(api, call) {
-      let log = logs.get(api)
-      if (!log) { log = { starts: [], tail: Promise.resolve({ t: 0 }) }; logs.set(api, log) }
+    schedule(api, call, key) {
+      const name = key === undefined ? api : `${api}:${key}`
+      let log = logs.get(name)
+      if (!log) { log = { starts: [], tail: Promise.resolve({ t: 0 }) }; logs.set(name, log) }
       const { limit, windowMs } = limits[api] ?? FEISHU_RATE_LIMITS[api]
       const windows = pacingWindows(limit, windowMs)
       const l = log

@@ -350,7 +350,7 @@ export function jobRunner(deps: JobRunnerDeps): JobRunner {
       return ok
     },
     cancel(jobId) {
-      return cancelFrom(jobId, ['draft', 'awaiting_approval', 'queued', 'running', 'paused', 'needs_signin', 'failed'])
+      return cancelFrom(jobId, ['draft', 'submitting', 'awaiting_approval', 'queued', 'running', 'paused', 'needs_signin', 'failed'])
     },
     async resumeAfterSignIn(owner) {
       for (const j of await repo.ownedWithStatus(owner, ['needs_signin'])) await runner.resume(j.id)

@@ -1,5 +1,6 @@
+import type { ApprovalPerson, JobApproval } from '../../src/domain/approval'
 import type { JobCounts } from '../../src/domain/jobs'
-import { NOTIFY_EVENTS, type NotifyEventKind } from './events'
+import { NOTIFY_EVENTS, type NotifyEventKind, type NotifyEventSpec } from './events'
 
 /**
  * AppLink that opens our web app inside the Feishu client at a path (AppLink protocol "打开网页应用":
@@ -16,7 +17,24 @@ function safeHost(url: string): string {
   try { return new URL(url).hostname } catch { return '' }
 }
 
-export interface CardJob { id: string; fileName: string | null; counts: JobCounts; createdAt: number }
+export interface CardJob { id: string; fileName: string | null; counts: JobCounts; createdAt: number; approval?: JobApproval | null }
+
+const who = (p: ApprovalPerson | null | undefined, lang: 'zh' | 'en') => (p ? (lang === 'en' && p.en_name) || p.name || p.user_id || p.open_id : null)
+
+/** An approval card's own line: who is asked, who decided and what they said, or how much moved. */
+function approvalLine(kind: NotifyEventKind, a: JobApproval, lang: 'zh' | 'en'): string | null {
+  const zh = lang === 'zh'
+  if (kind === 'approval_submitted') {
+    const asked = a.approvers.map((p) => who(p, lang)).filter(Boolean).join(zh ? '、' : ', ')
+    return asked ? `${zh ? '审批人' : 'Approver'}: ${asked}` : null
+  }
+  if (kind === 'approval_drift') return a.drift ? (zh ? `变化的字段：${a.drift.total} 处` : `Fields that moved: ${a.drift.total}`) : null
+  const parts: string[] = []
+  const decider = who(a.decided_by, lang)
+  if (decider && kind !== 'approval_self_approved') parts.push(`${zh ? '审批人' : 'Approver'}: ${decider}`)
+  if (a.comment) parts.push(`${zh ? '意见' : 'Comment'}: ${clip(a.comment)}`)
+  return parts.length ? parts.join(zh ? '；' : ' · ') : null
+}
 
 const MAX_NAME = 80
 const clip = (s: string) => (s.length > MAX_NAME ? `${s.slice(0, MAX_NAME - 1)}…` : s)
@@ -27,7 +45,7 @@ const clip = (s: string) => (s.length > MAX_NAME ? `${s.slice(0, MAX_NAME - 1)}�
  * that opens the job. Far below the 30 KB card limit: no row data, only counts.
  */
 export function jobCard(kind: NotifyEventKind, job: CardJob, link: string): Record<string, unknown> {
-  const spec = NOTIFY_EVENTS[kind]
+  const spec: NotifyEventSpec = NOTIFY_EVENTS[kind]
   const c = job.counts
   const block = (lang: 'zh' | 'en') => {
     const L = lang === 'zh'
@@ -46,6 +64,8 @@ export function jobCard(kind: NotifyEventKind, job: CardJob, link: string): Reco
         fields: [
           // plain_text: a file name is shown as typed, never read as markup.
           ...(job.fileName ? [{ is_short: false, text: { tag: 'plain_text', content: `${L.file}: ${clip(job.fileName)}` } }] : []),
+          // plain_text: a name or an approver's comment is shown as typed, never read as markup.
+          ...(spec.approval && job.approval && approvalLine(kind, job.approval, lang) ? [{ is_short: false, text: { tag: 'plain_text', content: approvalLine(kind, job.approval, lang)! } }] : []),
           { is_short: false, text: { tag: 'lark_md', content: `**${L.counts}**\n${countsLine}` } },
         ],
       },

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto'
+import type { JobApproval } from '../../src/domain/approval'
 import type { Clock } from '../clock'
 import type { FeishuClient } from '../feishu/client'
 import { FeishuError } from '../feishu/http'
 import type { Logger } from '../logger'
 import type { JobsRepo } from '../store/jobs-repo'
+import type { Pacer } from '../jobs/pacer'
 import { jobCard, webAppLink } from './card'
 import { eventKey, eventOf, NOTIFY_EVENTS, type NotifyEventKind } from './events'
 import type { NotificationRow, NotifyRepo } from './repo'
@@ -13,6 +15,11 @@ export interface NotifierDeps {
   /** The plain job store (not the observed one): reads only. */
   jobs: Pick<JobsRepo, 'get' | 'counts'>
   feishu: Pick<FeishuClient, 'sendMessage'>
+  /**
+   * The app's pacer (shared through Redis in scale-out): every send keeps im's documented limits —
+   * 1000/min and 50/s per app, 5/s to one person — so a burst of job endings draws no 429 / 230020.
+   */
+  pacer?: Pacer
   clock: Clock
   logger: Logger
   app: { appId: string; feishuBaseUrl: string }
@@ -29,6 +36,8 @@ export interface NotifierDeps {
 export interface Notifier {
   /** A job's status changed (after it was stored): records the card its event calls for, then sends it in the background. Never throws. */
   jobChanged(jobId: string, status: string, pauseReason: string | null | undefined, at: number): Promise<void>
+  /** An approval event of a job (events.ts entries with `approval`): recorded once per job and event, then sent. Never throws. */
+  approvalChanged(jobId: string, kind: NotifyEventKind, at: number): Promise<void>
   /** Sends every card that is due now; resolves when done (tests call it after moving their clock). */
   drain(): Promise<void>
   start(): void
@@ -91,8 +100,14 @@ export function notifier(deps: NotifierDeps): Notifier {
       const counts = await jobs.counts(n.jobId)
       const source = job.source_json ? (JSON.parse(job.source_json) as { file_name?: string }) : null
       const link = webAppLink(deps.app.appId, `/jobs/${n.jobId}`, deps.app.feishuBaseUrl)
-      const card = jobCard(n.kind as NotifyEventKind, { id: n.jobId, fileName: source?.file_name ?? null, counts, createdAt: Number(job.created_at) }, link)
-      const { messageId } = await feishu.sendMessage({ receiveId: n.openId, msgType: 'interactive', content: JSON.stringify(card), uuid: n.id })
+      const approval = job.approval_json ? (JSON.parse(job.approval_json) as JobApproval) : null
+      const card = jobCard(n.kind as NotifyEventKind, { id: n.jobId, fileName: source?.file_name ?? null, counts, createdAt: Number(job.created_at), approval }, link)
+      const send = () => feishu.sendMessage({ receiveId: n.openId, msgType: 'interactive', content: JSON.stringify(card), uuid: n.id })
+      // App-wide windows first, the recipient's own last (closest to the call), so sends to one person stay 5/s apart.
+      const pacer = deps.pacer
+      const { messageId } = pacer
+        ? await pacer.schedule('im.message.create.minute', () => pacer.schedule('im.message.create', () => pacer.schedule('im.message.user', send, n.openId)))
+        : await send()
       await repo.sent(n.id, messageId, clock.now())
       logger.info('job message sent', { jobId: n.jobId, event: n.event, attempts: attempt })
     } catch (e) {
@@ -145,18 +160,24 @@ export function notifier(deps: NotifierDeps): Notifier {
     return running
   }
 
+  async function record(jobId: string, kind: NotifyEventKind, at: number) {
+    try {
+      const job = await jobs.get(jobId)
+      if (!job) return
+      const added = await repo.add({ id: randomUUID(), tenantKey: job.tenant_key, openId: job.owner_open_id, jobId, event: eventKey(kind, at), kind }, clock.now())
+      if (added) void drain()
+    } catch (e) {
+      logger.warn('job message not recorded', { jobId, event: kind, error: e })
+    }
+  }
+
   return {
+    async approvalChanged(jobId, kind, at) {
+      await record(jobId, kind, at)
+    },
     async jobChanged(jobId, status, pauseReason, at) {
       const kind = eventOf(status, pauseReason)
-      if (!kind) return
-      try {
-        const job = await jobs.get(jobId)
-        if (!job) return
-        const added = await repo.add({ id: randomUUID(), tenantKey: job.tenant_key, openId: job.owner_open_id, jobId, event: eventKey(kind, at), kind }, clock.now())
-        if (added) void drain()
-      } catch (e) {
-        logger.warn('job message not recorded', { jobId, event: kind, error: e })
-      }
+      if (kind) await record(jobId, kind, at)
     },
     drain,
     start() {

@@ -55,19 +55,19 @@ export function redisPacer(redis: Redis, prefix: string, sleep = (ms: number) =>
    * This process's callers of an API queue here and only the first asks Redis: a hundred workers
    * waiting for the same window would otherwise all wake and ask at once, each time a call may go.
    */
-  const tails = new Map<FeishuApi, Promise<unknown>>()
+  const tails = new Map<string, Promise<unknown>>()
   return {
-    async schedule(api: FeishuApi, call) {
+    async schedule(api: FeishuApi, call, by?: string) {
       const { limit, windowMs } = FEISHU_RATE_LIMITS[api]
       const windows = pacingWindows(limit, windowMs)
-      const key = `${prefix}:rate:${api}`
+      const key = by === undefined ? `${prefix}:rate:${api}` : `${prefix}:rate:${api}:${by}`
       const member = randomUUID()
       // When the call was let through, on this process's clock: the moment the script that let it
       // through was sent (Redis logged it between then and its answer). Taken before the answer is
       // awaited, so a stall of this process between Redis's answer and the request being written
       // counts as lag too, and re-dates the call (send-clock.ts).
       let granted = 0
-      const turn = (tails.get(api) ?? Promise.resolve()).catch(() => undefined).then(async () => {
+      const turn = (tails.get(key) ?? Promise.resolve()).catch(() => undefined).then(async () => {
         for (;;) {
           granted = Date.now()
           const wait = Number(await guarded(() => redis.eval(SCRIPT, 1, key, member, windows.length, ...windows.flat())))
@@ -75,8 +75,8 @@ export function redisPacer(redis: Redis, prefix: string, sleep = (ms: number) =>
           await sleep(Math.min(wait, 1000))
         }
       })
-      tails.set(api, turn)
-      void turn.finally(() => { if (tails.get(api) === turn) tails.delete(api) }).catch(() => undefined)
+      tails.set(key, turn)
+      void turn.finally(() => { if (tails.get(key) === turn) tails.delete(key) }).catch(() => undefined)
       await turn
       // Written much later than let through (a blocked event loop): counted from then (send-clock.ts).
       // Best effort: if Redis is away, the next calls wait for it anyway.

@@ -10,8 +10,8 @@ export interface ApprovalsRepo {
   latestForJob(jobId: string): Promise<ApprovalInstanceRow | undefined>
   /** Instances still waiting for a decision, oldest first. */
   pending(limit: number): Promise<ApprovalInstanceRow[]>
-  /** Records the decision once: false when another caller already did. */
-  decide(instanceCode: string, state: string, now: number): Promise<boolean>
+  /** Records the decision once (from `from`, 'pending' unless told): false when another caller already did. */
+  decide(instanceCode: string, state: string, now: number, from?: string): Promise<boolean>
   /** True the first time an event id is seen (Feishu may deliver an event more than once). */
   firstSighting(eventId: string, now: number): Promise<boolean>
   /** The name a person signed in with, when they ever signed in to the app (to show who approved). */
@@ -32,8 +32,8 @@ export function approvalsRepo(db: Kysely<Database>): ApprovalsRepo {
     async pending(limit) {
       return db.selectFrom('approval_instances').selectAll().where('state', '=', 'pending').orderBy('created_at').limit(limit).execute()
     },
-    async decide(instanceCode, state, now) {
-      const res = await db.updateTable('approval_instances').set({ state, decided_at: now }).where('instance_code', '=', instanceCode).where('state', '=', 'pending').executeTakeFirst()
+    async decide(instanceCode, state, now, from = 'pending') {
+      const res = await db.updateTable('approval_instances').set({ state, decided_at: now }).where('instance_code', '=', instanceCode).where('state', '=', from).executeTakeFirst()
       return Number(res.numUpdatedRows) === 1
     },
     async firstSighting(eventId, now) {

@@ -27,7 +27,7 @@ export interface JobsRepo {
   /** Keys that appear on more than one row of the job, with those rows' file row numbers. */
   duplicateKeys(jobId: string, limit: number): Promise<Array<{ key: string; row: number }>>
   /** Plans a draft job's batches and queues it (or leaves it awaiting approval), in one transaction. */
-  startDraft(jobId: string, batches: Array<Pick<BatchRow, 'idx_from' | 'idx_to' | 'field_from' | 'field_to'>>, now: number, status?: 'queued' | 'awaiting_approval'): Promise<boolean>
+  startDraft(jobId: string, batches: Array<Pick<BatchRow, 'idx_from' | 'idx_to' | 'field_from' | 'field_to'>>, now: number, status?: 'queued' | 'submitting'): Promise<boolean>
   byIdempotencyKey(owner: Owner, key: string): Promise<JobRow | undefined>
   get(id: string): Promise<JobRow | undefined>
   listOwned(owner: Owner, before: { createdAt: number; id: string } | null, limit: number): Promise<JobRow[]>
@@ -75,6 +75,11 @@ export interface JobsRepo {
   setApproval(jobId: string, approvalJson: string, now: number): Promise<void>
   /** Replaces the before-values of rows: a new approval is asked for the records as they are now. */
   replaceBefore(jobId: string, rows: Array<{ idx: number; before: unknown }>): Promise<void>
+  /**
+   * The submission under way (JSON, or null once done). `move`: the job moves to `status` only from
+   * one of `onlyIf` (a conditional UPDATE), and its lease is let go in the same statement.
+   */
+  setSubmission(jobId: string, submissionJson: string | null, now: number, move?: { status: string; onlyIf: string[] }): Promise<boolean>
   /** Forgets a job that was never submitted (its approval could not be asked for): rows, batches and all. */
   remove(jobId: string): Promise<void>
 }
@@ -266,6 +271,13 @@ export function jobsRepo(db: Kysely<Database>): JobsRepo {
     },
     async withStatus(statuses) {
       return db.selectFrom('jobs').selectAll().where('status', 'in', statuses).orderBy('created_at').execute()
+    },
+    async setSubmission(jobId, submissionJson, now, move) {
+      // A move also lets go of the submission's lease in the same UPDATE: the runner may claim the job at once.
+      let q = db.updateTable('jobs').set({ submission_json: submissionJson, updated_at: now, ...(move ? { status: move.status, lease_owner: null, lease_until: null } : {}) }).where('id', '=', jobId)
+      if (move) q = q.where('status', 'in', move.onlyIf)
+      const res = await q.executeTakeFirst()
+      return Number(res.numUpdatedRows) === 1
     },
     async setApproval(jobId, approvalJson, now) {
       await db.updateTable('jobs').set({ approval_json: approvalJson, updated_at: now }).where('id', '=', jobId).execute()

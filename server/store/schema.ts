@@ -66,6 +66,8 @@ export interface JobsTable {
   finished_at: Millis | null
   /** The job's approval as its page shows it (src/domain/approval.ts JobApproval), or null. */
   approval_json: string | null
+  /** A submission for approval under way (migration 008; server/approval/service.ts Submission), or null. */
+  submission_json: string | null
 }
 
 export interface JobRowsTable {

@@ -34,6 +34,11 @@ export interface JobApproval {
   comment: string | null
   /** Set when an earlier approval went stale: what moved in Feishu, and when it was noticed. */
   drift: { items: DriftItem[]; total: number; noticed_at: number } | null
+  /**
+   * Approved, but the preparer's Feishu sign-in has ended (their token is refused): the job runs with
+   * their token once they sign in again. Their name as they signed in, for the approver's page.
+   */
+  signin_needed?: { name: string | null; en_name: string | null; since: number } | null
 }
 
 /** Feishu's instance statuses that end a job without writing anything. */

@@ -29,6 +29,10 @@ export type FeishuApi =
   | 'wiki.node.get'
   | 'bitable.field.list'
   | 'bitable.record.search'
+  | 'approval.instance.create'
+  | 'im.message.create'
+  | 'im.message.create.minute'
+  | 'im.message.user'
 
 /** Calls allowed per window, per API, per app and tenant (§1.4: payroll 10/s, archive rule 50/s, corehr 100/min). */
 export const FEISHU_RATE_LIMITS: Record<FeishuApi, { limit: number; windowMs: number }> = {
@@ -51,6 +55,13 @@ export const FEISHU_RATE_LIMITS: Record<FeishuApi, { limit: number; windowMs: nu
   'wiki.node.get': { limit: 100, windowMs: 60_000 },
   'bitable.field.list': { limit: 20, windowMs: 1000 },
   'bitable.record.search': { limit: 20, windowMs: 1000 },
+  // approval-v4 instance create: 100/min (server/sandbox/README.md).
+  'approval.instance.create': { limit: 100, windowMs: 60_000 },
+  // im-v1 message create: 1000/min and 50/s per app (both must hold), and 5/s to one person (230020);
+  // the last is paced per recipient (the pacer's key: their open_id). See server/notify/README.md.
+  'im.message.create': { limit: 50, windowMs: 1000 },
+  'im.message.create.minute': { limit: 1000, windowMs: 60_000 },
+  'im.message.user': { limit: 5, windowMs: 1000 },
 }
 
 /** v2 读取单个范围: "返回数据限制为10M" — one answer holds at most 10 MB. */

@@ -42,11 +42,12 @@ export interface AttendanceTarget {
 export type JobTarget = TargetTypes[TargetKind]
 
 /**
- * (draft: rows still arriving in parts →) (awaiting_approval: a kind whose spec names an approval,
- * in a deployment that configured it, waits for the decision in Feishu →) queued → running → (paused | needs_signin)* → succeeded | finished_with_errors | cancelled | failed.
+ * (draft: rows still arriving in parts →) (submitting → awaiting_approval: a kind whose spec names an
+ * approval, in a deployment that configured it, is submitted in the background — the records read,
+ * the instance created — then waits for the decision in Feishu →) queued → running → (paused | needs_signin)* → succeeded | finished_with_errors | cancelled | failed.
  * `needs_signin`: the owner's Feishu authorization is gone; it continues after they sign in again.
  */
-export type JobStatus = 'draft' | 'awaiting_approval' | 'queued' | 'running' | 'paused' | 'needs_signin' | 'succeeded' | 'finished_with_errors' | 'cancelled' | 'failed'
+export type JobStatus = 'draft' | 'submitting' | 'awaiting_approval' | 'queued' | 'running' | 'paused' | 'needs_signin' | 'succeeded' | 'finished_with_errors' | 'cancelled' | 'failed'
 
 export const FINAL_JOB_STATUSES: readonly JobStatus[] = ['succeeded', 'finished_with_errors', 'cancelled', 'failed']
 
@@ -123,6 +124,8 @@ export interface JobSummary {
   source: { file_name?: string; sheet?: string; reverts_job_id?: string; file_sha256?: string; controls?: unknown; excluded?: number } | null
   /** The job's approval in Feishu, when its kind waits for one (src/domain/approval.ts). */
   approval?: JobApproval | null
+  /** While `submitting`: what the submission waits on before it is retried (Feishu unreachable, or the owner's sign-in). */
+  submission_waiting?: 'feishu_unavailable' | 'needs_signin' | null
   created_at: number
   updated_at: number
   started_at: number | null

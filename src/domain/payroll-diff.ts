@@ -54,11 +54,18 @@ const ACTIVE_STATUS: TargetField = {
  * (one period per import).
  */
 /**
- * Rows of the file that will not be written: those left out here (not found, ambiguous, …) plus
- * those with errors in the file. The diff's header and its filter chip both show this one number.
+ * Rows of the file the import step leaves out before the comparison: rows with errors, rows the
+ * person removed (by hand, or hidden rows skipped in one go) and total/label rows left out.
  */
-export function notWrittenCount(excluded: number, fileErrorRows: number): number {
-  return excluded + fileErrorRows
+export interface FileLeftOut { errors: number; removed: number; totals: number }
+
+/**
+ * Every row of the file that will not be written: those the comparison leaves out (not found,
+ * ambiguous, …) plus those the import step left out. The diff's header, its filter chip, the job's
+ * `source.excluded` and the approval form's "excluded" all show this one number (issue 15).
+ */
+export function notWrittenCount(excluded: number, file: FileLeftOut): number {
+  return excluded + file.errors + file.removed + file.totals
 }
 
 export function fileSchema(target: TargetSchema, by: IdentifyBy): TargetSchema {

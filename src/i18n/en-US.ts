@@ -130,6 +130,7 @@ const enUS = {
       attendance: 'Archive rule {rule} · month {month}',
     },
     status: {
+      submitting: 'Submitting for approval…',
       awaiting_approval: 'Awaiting approval',
       draft: 'Uploading rows',
       queued: 'Waiting',
@@ -142,6 +143,7 @@ const enUS = {
       failed: 'Stopped',
     },
     statusHint: {
+      submitting: 'Reading the records as Feishu holds them now and submitting the change for approval in Feishu. Nothing is written until it is approved.',
       awaiting_approval: 'Submitted for approval in Feishu. Nothing is written until the approver approves this exact change.',
       draft: 'The rows are still being uploaded; the job starts when the last part has arrived.',
       queued: 'Waiting for its turn. It starts by itself.',
@@ -853,7 +855,7 @@ const enUS = {
   },
   notify: {
     title: 'Message me in Feishu about my jobs',
-    hint: "The app's bot sends you a card when a job is done, ends with rows not written, stops, or needs you to sign in again.",
+    hint: "The app's bot sends you a card when a job is done, ends with rows not written, stops, needs you to sign in again, or is submitted for approval and decided.",
     loadFailed: 'Your message setting could not be loaded.',
     saveFailed: 'Your message setting was not saved.',
     sandboxLink: 'See the cards you received (sandbox)',
@@ -894,6 +896,16 @@ const enUS = {
       failed: 'The pre-filled template could not be made.',
       tooManyRecords: 'More than {max} records in this period: choose "People from a list" and list the people you need.',
       fileName: '{source}-{period}-feishu',
+      },
+    },
+  // Approval steps (issue 15 gaps: rows not written, submitting, waiting for the preparer's sign-in).
+  approvalSteps: {
+    signinNeeded: 'Approved by {who} — waiting for {preparer} to sign in again, then it is written.',
+    preparer: 'the preparer',
+    submissionRetried: 'Feishu could not be reached; the submission is retried by itself.',
+    notWritten: {
+      removed: '{count} rows you removed while importing (skipped hidden rows included) are not sent.',
+      totals: '{count} rows left out as totals or group labels are not sent.',
     },
   },
 }

@@ -130,6 +130,7 @@ const zhCN: Messages = {
       attendance: '归档规则 {rule} · 月份 {month}',
     },
     status: {
+      submitting: '正在提交审批…',
       awaiting_approval: '等待审批',
       draft: '正在上传行',
       queued: '排队中',
@@ -142,6 +143,7 @@ const zhCN: Messages = {
       failed: '已中止',
     },
     statusHint: {
+      submitting: '正在读取飞书中的现有记录，并在飞书提交审批。批准之前不会写入任何数据。',
       awaiting_approval: '已在飞书提交审批。审批人批准这份变更之前，不会写入任何数据。',
       draft: '正在分批上传各行，最后一批到达后任务开始。',
       queued: '正在排队，轮到时会自动开始。',
@@ -853,7 +855,7 @@ const zhCN: Messages = {
   },
   notify: {
     title: '在飞书里通知我任务进展',
-    hint: '任务完成、有行未写入、被停止或需要你重新登录时，应用机器人会给你发一张消息卡片。',
+    hint: '任务完成、有行未写入、被停止、需要你重新登录，或提交审批及审批有结果时，应用机器人会给你发一张消息卡片。',
     loadFailed: '无法读取你的通知设置。',
     saveFailed: '通知设置没有保存。',
     sandboxLink: '查看你收到的消息卡片（沙箱）',
@@ -894,6 +896,16 @@ const zhCN: Messages = {
       failed: '无法生成带当前值的模板。',
       tooManyRecords: '该期间的记录超过 {max} 条：请选择「名单中的人」，列出需要的人。',
       fileName: '{source}-{period}-飞书当前值',
+      },
+    },
+  // Approval steps (issue 15 gaps: rows not written, submitting, waiting for the preparer's sign-in).
+  approvalSteps: {
+    signinNeeded: '{who} 已批准 —— 等待 {preparer} 重新登录后写入。',
+    preparer: '提交人',
+    submissionRetried: '暂时无法连接飞书，会自动重试提交。',
+    notWritten: {
+      removed: '你在导入时移除的 {count} 行（包括跳过的隐藏行）不会写入。',
+      totals: '被识别为合计或分组标题而略过的 {count} 行不会写入。',
     },
   },
 }

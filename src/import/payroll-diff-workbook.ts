@@ -5,7 +5,7 @@
  * that begins with = + - @ is escaped as in every workbook the app hands out (design.md §6).
  * The words come from the caller's i18n: the workbook is in the person's language.
  */
-import type { ExcludedRow, RecordDiff } from '../domain/payroll-diff'
+import type { ExcludedRow, FileLeftOut, RecordDiff } from '../domain/payroll-diff'
 import type { VarianceFlag, VarianceThreshold } from '../domain/payroll-checks'
 import { CellStyle, type WriteCell, type WriteRow, type WriteSheet } from './xlsx-write'
 
@@ -14,8 +14,8 @@ export type Translate = (key: string, params?: Record<string, unknown>) => strin
 export interface DiffWorkbookInput {
   diffs: readonly RecordDiff[]
   excluded: readonly ExcludedRow[]
-  /** Rows the file check refused: not written, counted in one line. */
-  fileErrorRows: number
+  /** Rows the import step left out (file errors, removed by hand or as hidden, totals): a line each kind. */
+  fileLeftOut: FileLeftOut
   /** null: the previous period was not compared (nothing to list). */
   variance: readonly VarianceFlag[] | null
   threshold: VarianceThreshold
@@ -52,7 +52,10 @@ function* recordRows(input: DiffWorkbookInput): Generator<WriteRow> {
     const candidates = (e.candidates ?? []).map((c) => `${c.name} (${c.employment_id})`).join(', ')
     yield [e.row, e.identifier, '', e.employment_id ?? '', notWritten, '', '', '', candidates ? `${why} ${candidates}` : why]
   }
-  if (input.fileErrorRows > 0) yield ['', '', '', '', notWritten, '', '', '', t('payroll.diff.noteFileErrors', { count: input.fileErrorRows })]
+  const left = input.fileLeftOut
+  if (left.errors > 0) yield ['', '', '', '', notWritten, '', '', '', t('payroll.diff.noteFileErrors', { count: left.errors })]
+  if (left.removed > 0) yield ['', '', '', '', notWritten, '', '', '', t('approvalSteps.notWritten.removed', { count: left.removed })]
+  if (left.totals > 0) yield ['', '', '', '', notWritten, '', '', '', t('approvalSteps.notWritten.totals', { count: left.totals })]
 }
 
 function* varianceRows(input: DiffWorkbookInput): Generator<WriteRow> {

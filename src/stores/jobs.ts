@@ -180,7 +180,7 @@ export const useJobsStore = defineStore('jobs', (): JobsStore => {
         attempts = 0
         stream.value = 'live'
         // While a job waits for its approval, progress means the approval moved: read who and what.
-        if (job.state.data?.status === 'awaiting_approval') void loadDetail('job').catch(() => undefined)
+        if (job.state.data?.status === 'awaiting_approval' || job.state.data?.status === 'submitting') void loadDetail('job').catch(() => undefined)
         applyProgress(progress)
       },
       onEnd: () => {

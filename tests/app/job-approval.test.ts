@@ -35,4 +35,12 @@ describe('a job\'s approval as its pages show it', () => {
     expect(show(drift, 'en-US')).toContain('7041 · commission_amount__c: approved 5.00, now 7.77')
     expect(show(drift, 'zh-CN')).toContain('审批时 5.00，现在 7.77')
   })
+
+  it('says an approved job waits for its preparer to sign in again, naming them, in both languages (page and list)', () => {
+    const waiting = { ...base, state: 'approved' as const, decided_by: sunli, decided_at: T0, signin_needed: { name: '陈静', en_name: 'Chen Jing', since: T0 } }
+    expect(show(waiting, 'en-US')).toContain('Approved by Sun Li — waiting for Chen Jing to sign in again, then it is written.')
+    expect(show(waiting, 'zh-CN')).toContain('孙丽 已批准 —— 等待 陈静 重新登录后写入。')
+    expect(show(waiting, 'en-US', true)).toContain('waiting for Chen Jing to sign in again')
+    expect(show({ ...waiting, signin_needed: { name: null, en_name: null, since: T0 } }, 'en-US')).toContain('waiting for the preparer to sign in again')
+  })
 })

@@ -100,11 +100,11 @@ const CSV = [
   'FS5,abc,',
 ].join('\n')
 
-async function uploadAndCompare(wrapper: VueWrapper) {
+async function uploadAndCompare(wrapper: VueWrapper, csv = CSV) {
   await waitFor(() => expect(wrapper.find('[data-testid="payroll-import"]').exists()).toBe(true))
   await wrapper.get('[data-testid="payroll-period"]').setValue('2025-06')
   const input = wrapper.get('[data-test="file"]').element as HTMLInputElement
-  Object.defineProperty(input, 'files', { value: [new File([CSV], 'june.csv', { type: 'text/csv' })] })
+  Object.defineProperty(input, 'files', { value: [new File([csv], 'june.csv', { type: 'text/csv' })] })
   await wrapper.get('[data-test="file"]').trigger('change')
   await waitFor(() => expect(wrapper.find('[data-testid="payroll-ready"]').exists()).toBe(true))
   expect(wrapper.get('[data-testid="payroll-ready"]').text()).toContain('5 rows are ready to compare with Feishu.')
@@ -183,7 +183,8 @@ describe('importing a spreadsheet into a datasource', () => {
       expect(body).toMatchObject({
         kind: 'payroll_save',
         target: { type: 'payroll', source_code: 'bonus__c', payroll_period: '2025-06' },
-        source: { file_name: 'june.csv' },
+        // The job's (and an approval form's) "excluded" is the diff's "not written" number.
+        source: { file_name: 'june.csv', excluded: 3 },
         rows: [
           { row: 2, employment_id: '701', active_status: 1, values: { amount__c: '1200.01' } },
           { row: 4, employment_id: '703', active_status: 1, values: { amount__c: '50.00' } },
@@ -211,6 +212,28 @@ describe('importing a spreadsheet into a datasource', () => {
     await waitFor(() => expect(wrapper.find('[data-testid="job-row"][data-row="4"]').exists()).toBe(true))
     expect(wrapper.get('[data-testid="job-row"][data-row="4"]').text()).toContain('You have no data permission for this employee')
     expect(wrapper.find('[data-testid="payroll-revert-open"]').exists()).toBe(true)
+  })
+
+  it('counts a total row the import left out as not written, in the diff and in the job it starts', async () => {
+    vi.mocked(payrollApi.listDatasources).mockResolvedValue([bonus])
+    answerComparison()
+    const { wrapper } = await open('/payroll/bonus__c')
+    await uploadAndCompare(wrapper, `${CSV}\nTotal,1570,`)
+
+    // Two unresolved employees, the row with a file error and the total row.
+    expect(wrapper.get('[data-testid="diff-count-excluded"]').text()).toContain('4')
+    expect(wrapper.get('[data-testid="diff-filter-excluded"]').text()).toMatch(/\b4$/)
+    await wrapper.get('[data-testid="diff-filter-excluded"]').trigger('click')
+    expect(wrapper.get('[data-testid="diff-excluded-totals"]').text()).toContain('1 rows left out as totals or group labels are not sent.')
+
+    vi.mocked(jobsApi.createJob).mockImplementation(async (body) => {
+      expect(body.source).toMatchObject({ excluded: 4 })
+      return job()
+    })
+    const done = job({ status: 'succeeded', counts: { total: 2, pending: 0, succeeded: 2, partial: 0, failed: 0, cancelled: 0 }, affect_count: 2, finished_at: T0 + 5000 })
+    vi.mocked(jobsApi.getJob).mockResolvedValue({ job: done, rows: [], next_cursor: null })
+    await wrapper.get('[data-testid="diff-submit"]').trigger('click')
+    await waitFor(() => expect(vi.mocked(jobsApi.createJob)).toHaveBeenCalledTimes(1))
   })
 
   it('explains when Feishu counted fewer changes than the records written', async () => {

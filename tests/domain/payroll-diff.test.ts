@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { payrollTarget, type FeishuDatasource } from '../../src/domain/payroll'
 import {
+  notWrittenCount,
   diffRecords, fileSchema, identifiersToResolve, jobRows, prepareRecords, reconcile, sameValue,
   type ExportedRow, type PreparedRecord,
 } from '../../src/domain/payroll-diff'
@@ -158,5 +159,12 @@ describe('reconciling Feishu’s affect_counts', () => {
   it('reports how many changes Feishu did not count', () => {
     expect(reconcile(10, counts, 6, 0).gap).toBe(3)
     expect(reconcile(10, counts, 11, 0).gap).toBe(-2)
+  })
+})
+
+describe('rows of the file that are not written', () => {
+  it('counts the comparison\'s exclusions and every row the import step left out: errors, removed by hand or as hidden, totals and labels', () => {
+    expect(notWrittenCount(2, { errors: 1, removed: 3, totals: 2 })).toBe(8)
+    expect(notWrittenCount(0, { errors: 0, removed: 0, totals: 0 })).toBe(0)
   })
 })

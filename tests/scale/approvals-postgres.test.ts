@@ -23,7 +23,7 @@ afterAll(async () => {
 const job = (id: string): JobRow => ({
   id, tenant_key: 't', owner_open_id: 'ou_w', owner_user_id: 'wangfang', owner_employee_no: null, idempotency_key: `k-${id}`, kind: 'k', target_json: '{}', fields_json: '[]',
   source_json: null, status: 'awaiting_approval', pause_reason: null, error_json: null, affect_count: 0, calls: 0, row_count: 1, lease_owner: null, lease_until: null,
-  created_at: 1, updated_at: 1, started_at: null, finished_at: null, approval_json: null,
+  created_at: 1, updated_at: 1, started_at: null, finished_at: null, approval_json: null, submission_json: null,
 })
 
 describe('approvals on PostgreSQL', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { notifyRepo } from '../../server/notify/repo'
-import { sandboxEmployees, setKnobs, startStack, waitForJob, type SandboxEmployee } from './harness'
+import { sandboxCalls, sandboxEmployees, setKnobs, startStack, waitForJob, type SandboxEmployee } from './harness'
 
 /**
  * The app's bot messages a job's owner in Feishu (the sandbox's im/v1/messages) when the job
@@ -178,5 +178,18 @@ describe('job messages in Feishu', () => {
     for (let i = 0; i < 3; i++) { stack.clock.advance(BACKOFF); await stack.notify.drain() }
     expect((await notifications(off.id))[0]).toMatchObject({ state: 'given_up', attempts: 3 })
     expect((await (await stack.signedIn('wangfang')).request('GET', `/api/jobs/${off.id}`)).json.job).toMatchObject({ status: 'succeeded' })
+  })
+
+  it('keeps a burst of cards to one person under Feishu\'s 5 a second to a person: every card goes on its first try', async () => {
+    const { id } = await runJob('wangfang', rowsOf(hired.slice(60, 61)), '2023-10')
+    await until('the done card', async () => (await notifications(id)).find((x) => x.state === 'sent'))
+    const sinceSeq = Math.max(0, ...(await sandboxCalls(stack.sandbox.url)).map((c) => c.seq))
+    // Twelve cards at once (a drift card is one per occurrence): unpaced, the sixth within a second draws 230020.
+    await Promise.all(Array.from({ length: 12 }, (_, i) => stack.notify.approvalChanged(id, 'approval_drift', 1_000 + i)))
+    await until('all sent', async () => (await notifications(id)).filter((x) => x.kind === 'approval_drift' && x.state === 'sent').length === 12)
+    expect((await notifications(id)).filter((x) => x.kind === 'approval_drift').every((x) => x.attempts === 1)).toBe(true)
+    const sends = await sandboxCalls(stack.sandbox.url, { api: 'im.message.create', sinceSeq })
+    expect(sends).toHaveLength(12)
+    expect(sends.every((c) => c.code === 0)).toBe(true)
   })
 })

@@ -15,7 +15,7 @@ export function jobActions(status: JobStatus): JobActionsView {
   return {
     pause: status === 'queued' || status === 'running',
     resume: status === 'paused',
-    cancel: status === 'draft' || status === 'awaiting_approval' || status === 'queued' || status === 'running' || status === 'paused' || status === 'needs_signin',
+    cancel: status === 'draft' || status === 'submitting' || status === 'awaiting_approval' || status === 'queued' || status === 'running' || status === 'paused' || status === 'needs_signin',
   }
 }
 
@@ -35,6 +35,7 @@ export function statusColor(status: JobStatus): string {
     case 'paused':
     case 'needs_signin':
       return 'orange'
+    case 'submitting':
     case 'awaiting_approval':
       return 'purple'
     case 'cancelled':

@@ -1,5 +1,6 @@
 import { useI18n } from 'vue-i18n'
 import { payrollKeyText } from '../../domain/payroll'
+import type { FileLeftOut } from '../../domain/payroll-diff'
 import { saveBlob } from '../../import/download'
 import { payrollDiffSheets } from '../../import/payroll-diff-workbook'
 import { concatChunks, writeXlsx } from '../../import/xlsx-write'
@@ -15,10 +16,10 @@ export function useDiffWorkbook() {
   const { t } = useI18n()
   const checks = usePayrollChecksStore()
 
-  return function saveDiffWorkbook(comparison: ComparisonResult, fileErrorRows: number, label: (field: string) => string, shown: (field: string, value: string | null) => string): void {
+  return function saveDiffWorkbook(comparison: ComparisonResult, fileLeftOut: FileLeftOut, label: (field: string) => string, shown: (field: string, value: string | null) => string): void {
     const previousPeriod = payrollKeyText(comparison.previous.key)
     const sheets = payrollDiffSheets({
-      diffs: comparison.diffs, excluded: comparison.excluded, fileErrorRows, variance: checks.variance, threshold: checks.threshold, previousPeriod,
+      diffs: comparison.diffs, excluded: comparison.excluded, fileLeftOut, variance: checks.variance, threshold: checks.threshold, previousPeriod,
       previousEmpty: Object.keys(comparison.previous.records).length === 0,
       t: (key, params) => t(key, params ?? {}), label, shown,
     })
