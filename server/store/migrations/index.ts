@@ -5,7 +5,7 @@ import { m003Jobs } from './003-jobs'
 import { m004RowChecks } from './004-row-checks'
 import { m005Approvals } from './005-approvals'
 import { m006Notifications } from './006-notifications'
-import { m008ApprovalSubmission } from './008-approval-submission'
+import { m007ApprovalSubmission } from './007-approval-submission'
 
 /** Migrations in order. Names never change once shipped; add a new file for every schema change. */
 const migrations: Record<string, Migration> = {
@@ -15,7 +15,7 @@ const migrations: Record<string, Migration> = {
   '004-row-checks': m004RowChecks,
   '005-approvals': m005Approvals,
   '006-notifications': m006Notifications,
-  '008-approval-submission': m008ApprovalSubmission,
+  '007-approval-submission': m007ApprovalSubmission,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -6,7 +6,7 @@ import type { Kysely, Migration } from 'kysely'
  * idempotency key — written before the call, so a process that dies mid-call resumes with the same
  * uuid and never makes a second instance. Cleared once the instance is recorded.
  */
-export const m008ApprovalSubmission: Migration = {
+export const m007ApprovalSubmission: Migration = {
   async up(db: Kysely<unknown>) {
     await db.schema.alterTable('jobs').addColumn('submission_json', 'text').execute()
   },
