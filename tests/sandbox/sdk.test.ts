@@ -139,3 +139,19 @@ describe('@larksuiteoapi/node-sdk: approval v4 and the approval_instance event',
     }
   })
 })
+
+describe('@larksuiteoapi/node-sdk: the approval definition', () => {
+  it('reads a definition with its form widgets and approver, and an unknown code as 1390002', async () => {
+    const { PAYROLL_APPROVAL_CODE, SELF_APPROVAL_CODE, PAYROLL_FORM } = await import('../../server/sandbox/approval/definitions')
+    const def = await client.approval.v4.approval.get({ path: { approval_code: PAYROLL_APPROVAL_CODE }, params: { locale: 'en-US', user_id_type: 'user_id' } })
+    expect(def.code).toBe(0)
+    expect(def.data).toMatchObject({ approval_name: 'Payroll data release', status: 'ACTIVE' })
+    expect((JSON.parse(def.data!.form) as Array<{ id: string; type: string }>).map((w) => [w.id, w.type])).toEqual(PAYROLL_FORM.map((w) => [w.id, w.type]))
+    const approve = def.data!.node_list.find((n) => n.custom_node_id === 'PAYROLL_APPROVE')!
+    expect(approve.approver_chosen_range?.[0]?.approver_range_ids).toEqual(['sunli'])
+    const self = await client.approval.v4.approval.get({ path: { approval_code: SELF_APPROVAL_CODE } })
+    expect(self.data!.node_list.find((n) => n.custom_node_id === 'PAYROLL_APPROVE')!.need_approver).toBe(true)
+    const missing = await client.approval.v4.approval.get({ path: { approval_code: '00000000-0000-0000-0000-000000000000' } }).then(() => null, (e: unknown) => e as AxiosLike)
+    expect([missing?.response?.status, missing?.response?.data.code]).toEqual([400, 1390002])
+  })
+})

@@ -25,6 +25,7 @@ export const API_IDS = [
   'approval.instance.get',
   'approval.instance.cancel',
   'approval.subscribe',
+  'approval.definition.get',
   'contact.user.get',
   'im.message.create',
   'sheets.spreadsheet.get',
@@ -101,6 +102,13 @@ const APPROVAL_APIS = {
   'approval.subscribe': {
     id: 'approval.subscribe', method: 'POST', path: '/open-apis/approval/v4/approvals/:approval_code/subscribe',
     auth: { mode: 'token', tokens: ['tenant'], scopes: ['approval:approval', 'approval:approval:readonly'] },
+    rate: [perMinute(100)], style: 'envelope', paramInvalid: APPROVAL_PARAM, internal: GENERIC_INTERNAL,
+  },
+  // 查看指定审批定义: GET …/approvals/:approval_code, tenant token, 100/min, any of approval:approval,
+  // approval:approval:readonly, approval:definition (what the SDK's approval.v4.approval.get calls).
+  'approval.definition.get': {
+    id: 'approval.definition.get', method: 'GET', path: '/open-apis/approval/v4/approvals/:approval_code',
+    auth: { mode: 'token', tokens: ['tenant'], scopes: ['approval:approval', 'approval:approval:readonly', 'approval:definition'] },
     rate: [perMinute(100)], style: 'envelope', paramInvalid: APPROVAL_PARAM, internal: GENERIC_INTERNAL,
   },
   // Contact v3: one user by id, to name an approver (tenant token; base fields need contact:user.base:readonly).

@@ -118,6 +118,32 @@ export function mountApprovalRoutes(app: SandboxApp, state: SandboxState): void 
     return ok({})
   })
 
+  // 查看指定审批定义: name, status, the form's widgets (a JSON string), its nodes (one approval node
+  // with who approves) and who may see the definition; an unknown code answers 1390002.
+  mountApi(app, state, APIS['approval.definition.get'], (ctx) => {
+    const code = ctx.c.req.param('approval_code') ?? ''
+    const def = store.definitions.get(code)
+    if (!def) throw NO_DEFINITION()
+    const en = (ctx.c.req.query('locale') ?? 'zh-CN').startsWith('en')
+    const idType = ctx.c.req.query('user_id_type') ?? 'open_id'
+    const idOf = (userId: string) => (idType === 'user_id' ? userId : idType === 'union_id' ? state.byUserId.get(userId)?.union_id : state.byUserId.get(userId)?.open_id) ?? ''
+    const initiatorApproves = def.approvers.includes('initiator')
+    return ok({
+      approval_name: en ? def.name['en-US'] : def.name['zh-CN'],
+      status: 'ACTIVE',
+      form: JSON.stringify(def.form.map((w) => ({ id: w.id, name: en ? w.name['en-US'] : w.name['zh-CN'], type: w.type, required: true }))),
+      node_list: [
+        { name: en ? 'Start' : '提交', need_approver: false, node_id: 'b078ffd28db767c502ac367053f6e0ac', custom_node_id: 'START', node_type: 'AND', approver_chosen_multi: false },
+        {
+          name: en ? 'Approval' : '审批', need_approver: initiatorApproves, node_id: 'e0b3d2a9c8f7a6b5c4d3e2f1a0b9c8d7', custom_node_id: 'PAYROLL_APPROVE', node_type: 'OR', approver_chosen_multi: false,
+          ...(initiatorApproves ? {} : { approver_chosen_range: [{ approver_range_type: 2, approver_range_ids: def.approvers.map(idOf) }] }),
+        },
+        { name: en ? 'End' : '结束', need_approver: false, node_id: 'b1a326c06d88bf042f73d70f50197905', custom_node_id: 'END', node_type: 'AND', approver_chosen_multi: false },
+      ],
+      viewers: [{ type: 'TENANT' }],
+    })
+  })
+
   // Contact v3 user get (as far as the app needs it: name, en_name, ids). Unknown → 41050 "no user
   // authority" would be Feishu's answer for users outside the app's contact range; the sandbox
   // answers 40010 "user not found" (UNCONFIRMED) for an id it does not know.
