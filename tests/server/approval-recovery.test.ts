@@ -1,13 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { requestedScopes } from '../../server/auth/capabilities'
 import { PAYROLL_APPROVAL_CODE } from '../../server/sandbox/approval/definitions'
-import { SANDBOX_APP_ID, SANDBOX_APP_SECRET } from '../../server/sandbox/credentials'
 import { startSandbox } from '../../server/sandbox/index'
-import { freePort, sandboxCalls, sandboxEmployees, setKnobs } from './harness'
+import { sandboxCalls, sandboxEmployees, setKnobs } from './harness'
+import { childServer, type Call, type ChildServer } from './child-server'
 
 /**
  * Submitting for approval runs in the background (issue 15). The real server as a separate process,
@@ -16,55 +11,21 @@ import { freePort, sandboxCalls, sandboxEmployees, setKnobs } from './harness'
  * already made — one instance for the job, never two — and the job waits for it, then runs once.
  */
 let sandbox: Awaited<ReturnType<typeof startSandbox>>
-let child: ChildProcess | null = null
-const dataDir = mkdtempSync(join(tmpdir(), 'hr-approval-crash-'))
-let port = 0
+let server: ChildServer
 
 beforeAll(async () => {
   sandbox = await startSandbox({ port: 0 })
-  port = await freePort()
+  server = await childServer(sandbox.url, { PAYROLL_APPROVAL_CODE, APPROVAL_POLL_MS: '1000' })
   await setKnobs(sandbox.url, { appScopes: [...new Set([...sandbox.state.knobs.appScopes, 'approval:approval', 'approval:instance'])] })
 })
 afterAll(async () => {
-  child?.kill('SIGKILL')
+  await server.kill()
   await sandbox.close()
 })
 
-async function startChild(): Promise<void> {
-  child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-    env: {
-      ...process.env, FEISHU_APP_ID: SANDBOX_APP_ID, FEISHU_APP_SECRET: SANDBOX_APP_SECRET, FEISHU_BASE_URL: sandbox.url,
-      SESSION_SECRET: 'approval-crash-session-secret-0123456789ab', PUBLIC_URL: `http://localhost:${port}`, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn',
-      PAYROLL_APPROVAL_CODE, APPROVAL_POLL_MS: '1000',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
-  for (let i = 0; i < 200; i++) {
-    try { if ((await fetch(`http://127.0.0.1:${port}/api/config`)).ok) return } catch { /* not yet */ }
-    await new Promise((ok) => setTimeout(ok, 100))
-  }
-  throw new Error('the server did not start')
-}
-
-async function kill() {
-  child!.kill('SIGKILL')
-  await new Promise((ok) => child!.once('exit', ok))
-}
-
-const api = (cookie: string) => async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`http://127.0.0.1:${port}${path}`, { method, headers: { Cookie: cookie, 'X-Requested-With': 'XMLHttpRequest', ...(body ? { 'Content-Type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined })
-  return { status: res.status, json: (await res.json()) as Record<string, unknown> }
-}
-
-async function signedIn(userId: string) {
-  const { code } = (await (await fetch(`${sandbox.url}/sandbox/codes`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user_id: userId, kind: 'request_access', scopes: requestedScopes }) })).json()) as { code: string }
-  const signIn = await fetch(`http://127.0.0.1:${port}/api/session`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest' }, body: JSON.stringify({ code, source: 'request_access' }) })
-  return api(signIn.headers.get('set-cookie')!.split(';')[0]!)
-}
-
 type Job = { id: string; status: string; approval: { instance_code: string } | null; counts: { succeeded: number } }
 
-async function until(call: Awaited<ReturnType<typeof signedIn>>, id: string, statuses: string[]): Promise<Job> {
+async function until(call: Call, id: string, statuses: string[]): Promise<Job> {
   for (let i = 0; i < 400; i++) {
     const job = (await call('GET', `/api/jobs/${id}`)).json.job as Job
     if (statuses.includes(job.status)) return job
@@ -75,8 +36,8 @@ async function until(call: Awaited<ReturnType<typeof signedIn>>, id: string, sta
 
 describe('a crash while submitting for approval', () => {
   it('resumes after SIGKILL mid-create: one Feishu instance for the job, which then waits, is approved and written once', async () => {
-    await startChild()
-    const call = await signedIn('wangfang')
+    await server.start()
+    const call = await server.signedIn('wangfang')
     const people = (await sandboxEmployees(sandbox.url, { department: 'SAL', status: 'hired', limit: 40 })).filter((e) => e.user_id !== 'lina').slice(0, 20)
     // Feishu takes 1.5 s to create the instance: the kill lands while the create is under way.
     await setKnobs(sandbox.url, { latencyMsByApi: { 'approval.instance.create': 1500 } })
@@ -96,14 +57,14 @@ describe('a crash while submitting for approval', () => {
     for (let i = 0; i < 200 && !(await sandboxCalls(sandbox.url, { api: 'approval.subscribe', sinceSeq })).length; i++) await new Promise((ok) => setTimeout(ok, 50))
     await new Promise((ok) => setTimeout(ok, 400))
     expect(((await call('GET', `/api/jobs/${id}`)).json.job as Job).status).toBe('submitting')
-    await kill()
+    await server.kill()
     // Feishu finishes the create the dead process asked for: it exists, but the app never heard of it.
     for (let i = 0; i < 100 && ![...sandbox.state.approval.instances.values()].some((x) => x.form.includes(id)); i++) await new Promise((ok) => setTimeout(ok, 50))
     expect([...sandbox.state.approval.instances.values()].filter((x) => x.form.includes(id))).toHaveLength(1)
 
     await setKnobs(sandbox.url, { latencyMsByApi: { 'approval.instance.create': 0 } })
-    await startChild()
-    const call2 = await signedIn('wangfang')
+    await server.start()
+    const call2 = await server.signedIn('wangfang')
     const waiting = await until(call2, id, ['awaiting_approval', 'cancelled', 'failed'])
     expect(waiting.status).toBe('awaiting_approval')
     // The create was sent again with the stored uuid and form; Feishu answered the same instance.

@@ -1,63 +1,30 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startSandbox } from '../../server/sandbox/index'
-import { SANDBOX_APP_ID, SANDBOX_APP_SECRET } from '../../server/sandbox/credentials'
-import { requestedScopes } from '../../server/auth/capabilities'
-import Database from 'better-sqlite3'
-import { freePort, sandboxCalls, sandboxEmployees, setKnobs } from './harness'
+import { childServer, type ChildServer } from './child-server'
+import { sandboxCalls, sandboxEmployees, setKnobs } from './harness'
 
 /**
  * The real server as a separate process (as in production, pointed at the sandbox as its Feishu),
  * killed with SIGKILL in the middle of a job and started again on the same data directory.
  */
 let sandbox: Awaited<ReturnType<typeof startSandbox>>
-let child: ChildProcess | null = null
-const dataDir = mkdtempSync(join(tmpdir(), 'hr-crash-'))
-let port = 0
+let server: ChildServer
 
 beforeAll(async () => {
   sandbox = await startSandbox({ port: 0 })
-  port = await freePort()
+  server = await childServer(sandbox.url)
 })
 afterAll(async () => {
-  child?.kill('SIGKILL')
+  await server.kill()
   await sandbox.close()
 })
 
-async function startChild(): Promise<void> {
-  child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-    env: {
-      ...process.env, FEISHU_APP_ID: SANDBOX_APP_ID, FEISHU_APP_SECRET: SANDBOX_APP_SECRET, FEISHU_BASE_URL: sandbox.url,
-      SESSION_SECRET: 'crash-test-session-secret-0123456789abcdef', PUBLIC_URL: `http://localhost:${port}`, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
-  for (let i = 0; i < 200; i++) {
-    try { if ((await fetch(`http://127.0.0.1:${port}/api/config`)).ok) return } catch { /* not yet */ }
-    await new Promise((ok) => setTimeout(ok, 100))
-  }
-  throw new Error('the server did not start')
-}
-
-const api = (cookie: string) => async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`http://127.0.0.1:${port}${path}`, { method, headers: { Cookie: cookie, 'X-Requested-With': 'XMLHttpRequest', ...(body ? { 'Content-Type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined })
-  return { status: res.status, json: (await res.json()) as Record<string, unknown> }
-}
-
-/** Signs the person in through the sandbox's client code, as the app does; calls carry their cookie. */
-async function signedIn(userId: string) {
-  const { code } = (await (await fetch(`${sandbox.url}/sandbox/codes`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user_id: userId, kind: 'request_access', scopes: requestedScopes }) })).json()) as { code: string }
-  const signIn = await fetch(`http://127.0.0.1:${port}/api/session`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest' }, body: JSON.stringify({ code, source: 'request_access' }) })
-  return api(signIn.headers.get('set-cookie')!.split(';')[0]!)
-}
-
 describe('a crash in the middle of a job', () => {
   it('loses nothing: after SIGKILL and a restart the job finishes with exact counts', async () => {
-    await startChild()
-    const call = await signedIn('wangfang')
+    await server.start()
+    const call = await server.signedIn('wangfang')
 
     await setKnobs(sandbox.url, { latencyMs: 250 })
     const people = await sandboxEmployees(sandbox.url, { status: 'hired', limit: 500 })
@@ -75,12 +42,11 @@ describe('a crash in the middle of a job', () => {
       await new Promise((ok) => setTimeout(ok, 50))
     }
     await new Promise((ok) => setTimeout(ok, 120))
-    child!.kill('SIGKILL')
-    await new Promise((ok) => child!.once('exit', ok))
+    await server.kill()
     const afterKill = (await sandboxCalls(sandbox.url, { api: 'datasource_record.save' })).length
 
     await setKnobs(sandbox.url, { latencyMs: 0 })
-    await startChild()
+    await server.start()
     let job: { status: string; counts: Record<string, number>; affect_count: number } | undefined
     for (let i = 0; i < 300; i++) {
       job = (await call('GET', `/api/jobs/${id}`)).json.job as typeof job
@@ -104,9 +70,9 @@ describe('a crash in the middle of a job', () => {
     // A seeded generator: the "random" moments are the same on every run, so a failure reproduces.
     let seed = 20261122
     const rand = () => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31 }
-    if (child && child.exitCode === null && child.signalCode === null) { child.kill('SIGKILL'); await new Promise((ok) => child!.once('exit', ok)) }
-    await startChild()
-    const call = await signedIn('wangfang')
+    await server.kill()
+    await server.start()
+    const call = await server.signedIn('wangfang')
     // 2,000 rows at 200 ms a save: ≥ 8 s of saves, far more than the five waits below add up to,
     // so every kill lands while the job still has rows to write (asserted before each kill).
     await setKnobs(sandbox.url, { latencyMs: 200 })
@@ -126,9 +92,8 @@ describe('a crash in the middle of a job', () => {
       await new Promise((ok) => setTimeout(ok, 150 + Math.floor(rand() * 900)))
       const j = (await call('GET', `/api/jobs/${id}`)).json.job as { status: string; counts: { pending: number } }
       atKill.push({ status: j.status, pending: j.counts.pending })
-      child!.kill('SIGKILL')
-      await new Promise((ok) => child!.once('exit', ok))
-      await startChild()
+      await server.kill()
+      await server.start()
     }
     expect(atKill).toHaveLength(5)
     for (const k of atKill) {
@@ -150,9 +115,9 @@ describe('a crash in the middle of a job', () => {
   }, 180_000)
 
   it('reads back, after the restart, a batch that was saved before the kill but never read back', async () => {
-    if (child && child.exitCode === null && child.signalCode === null) { child.kill('SIGKILL'); await new Promise((ok) => child!.once('exit', ok)) }
-    await startChild()
-    const call = await signedIn('wangfang')
+    await server.kill()
+    await server.start()
+    const call = await server.signedIn('wangfang')
     // Read-back queries two saved batches at a time (≤ 100 employments): killed after the first
     // save of 50 and before the second, the first batch is saved and not yet read back.
     await setKnobs(sandbox.url, { latencyMs: 300 })
@@ -168,18 +133,17 @@ describe('a crash in the middle of a job', () => {
       if (j.counts.succeeded >= 50) break
       await new Promise((ok) => setTimeout(ok, 10))
     }
-    child!.kill('SIGKILL')
-    await new Promise((ok) => child!.once('exit', ok))
+    await server.kill()
 
     // What the killed process left: written rows without a read-back (the case under test).
-    const db = new Database(join(dataDir, 'app.db'), { readonly: true })
+    const db = new Database(join(server.dataDir, 'app.db'), { readonly: true })
     const unchecked = (db.prepare("SELECT COUNT(*) AS n FROM job_rows WHERE job_id = ? AND status = 'succeeded' AND check_state IS NULL").get(id) as { n: number }).n
     db.close()
     expect(unchecked).toBeGreaterThanOrEqual(50)
 
     await setKnobs(sandbox.url, { latencyMs: 0 })
     const since = Math.max(0, ...(await sandboxCalls(sandbox.url)).map((c) => c.seq))
-    await startChild()
+    await server.start()
     let job: { status: string; counts: Record<string, number>; checks?: Record<string, number> } | undefined
     for (let i = 0; i < 300; i++) {
       job = (await call('GET', `/api/jobs/${id}`)).json.job as typeof job
