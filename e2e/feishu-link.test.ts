@@ -41,6 +41,7 @@ describe('a Feishu Sheet link as the rows of a payroll import, in a real browser
       await page.locator('[data-test="feishu-link"]').fill('https://example.com/some/sheet')
       await page.locator('[data-test="feishu-link-read"]').click()
       expect(await page.locator('[data-test="file-error"]').innerText()).toContain(c.locale === 'zh-CN' ? '这不是飞书链接' : 'This is not a Feishu link')
+      expect(await page.locator('[data-test="file-error"]').innerText()).toContain(c.locale === 'zh-CN' ? '无法读取这个链接' : 'This link cannot be read')
 
       await page.locator('[data-test="feishu-link"]').fill(LINK)
       await noSidewaysScroll(page, 'import step with the link')

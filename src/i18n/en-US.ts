@@ -394,6 +394,7 @@ const enUS = {
     },
     fileError: {
       title: 'This file cannot be imported',
+      linkTitle: 'This link cannot be read',
       empty_file: 'The file is empty.',
       password_protected: 'The workbook is protected with a password. Open it in Excel or WPS, remove the password (File › Info › Protect Workbook), save, and choose it again.',
       legacy_xls: 'This is an Excel 2003 XML spreadsheet or another old format that cannot be read directly. Open it in Excel or WPS and save it as “Excel Workbook (.xlsx)”, then choose the new file.',

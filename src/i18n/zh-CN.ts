@@ -394,6 +394,7 @@ const zhCN: Messages = {
     },
     fileError: {
       title: '这个文件无法导入',
+      linkTitle: '无法读取这个链接',
       empty_file: '文件是空的。',
       password_protected: '工作簿设置了密码。请在 Excel 或 WPS 中打开，取消密码（文件 › 信息 › 保护工作簿）后保存，再重新选择。',
       legacy_xls: '这是 Excel 2003 XML 表格或其他旧格式，无法直接读取。请在 Excel 或 WPS 中打开，另存为「Excel 工作簿（.xlsx）」，再选择新文件。',
