@@ -48,7 +48,8 @@ export const FEISHU_RATE_LIMITS: Record<FeishuApi, { limit: number; windowMs: nu
   'corehr.employee.search': { limit: 100, windowMs: 60_000 },
   // Document reading (issue 17; contracts in server/sandbox/README.md "Documents"): wiki get_node
   // 100/min, Base fields and records search 20/s (their docs' 接口频率限制); the sheets v3 metadata
-  // and v2 value reads are UNCONFIRMED here (100/min and 100/s), the values read's 10 MB answer cap is documented.
+  // and v2 value reads are UNCONFIRMED here (100/min and 100/s: the sibling 读取多个范围 page documents
+  // 100 次/秒, the single-range page as we found it names no rate), the values read's 10 MB answer cap is documented.
   'sheets.spreadsheet.get': { limit: 100, windowMs: 60_000 },
   'sheets.sheet.query': { limit: 100, windowMs: 60_000 },
   'sheets.values.get': { limit: 100, windowMs: 1000 },
