@@ -30,7 +30,15 @@ export interface FeishuRequest {
 export interface FeishuHttp {
   /** Resolves with the parsed body on success; rejects with a FeishuError otherwise. */
   call<T>(req: FeishuRequest): Promise<{ data: T; logId: string | null }>
+  /**
+   * As `call`, but resolves with the answer's JSON text, unparsed: for large answers passed on
+   * as they are (a sheet's values). A failure is parsed and classified as for `call`.
+   */
+  callText(req: FeishuRequest): Promise<{ text: string; logId: string | null }>
 }
+
+/** A successful answer as Feishu writes it starts so; anything else is parsed and classified. */
+const PLAIN_SUCCESS = '{"code":0,'
 
 /**
  * The one place that talks HTTP to Feishu (or the sandbox: only the base URL differs). It never
@@ -42,30 +50,48 @@ export function feishuHttp(baseUrl: string, instance?: AxiosInstance): FeishuHtt
     // Kept-alive connections; each request tells its pacer when it really went out (send-clock.ts).
     httpAgent: reportSends(new HttpAgent({ keepAlive: true })), httpsAgent: reportSends(new HttpsAgent({ keepAlive: true })),
   })
+  async function send(req: FeishuRequest, text: boolean): Promise<{ status: number; headers: Record<string, string | undefined>; data: unknown }> {
+    try {
+      const res = await http.request({
+        method: req.method,
+        url: req.path,
+        params: req.query,
+        data: req.body,
+        timeout: req.timeoutMs ?? 30_000,
+        headers: {
+          'Content-Type': 'application/json; charset=utf-8',
+          ...(req.token ? { Authorization: `Bearer ${req.token}` } : {}),
+        },
+        ...(text ? { responseType: 'text' as const, transformResponse: [(d: unknown) => d] } : {}),
+      })
+      return { status: res.status, headers: lowerHeaders(res.headers as Record<string, unknown>), data: res.data }
+    } catch (e) {
+      const cause = axios.isAxiosError(e) ? (e.code ?? e.message) : String(e)
+      throw new FeishuError({ kind: 'network', cause }, 0, null, cause, null)
+    }
+  }
+
+  function check(answer: FeishuAnswer): string | null {
+    const logId = answer.headers['x-tt-logid'] ?? null
+    const failure = classify(answer)
+    if (failure) throw new FeishuError(failure, answer.status, bodyCode(answer.body), bodyMessage(answer.body), logId)
+    return logId
+  }
+
   return {
     async call<T>(req: FeishuRequest) {
-      let answer: FeishuAnswer
-      try {
-        const res = await http.request({
-          method: req.method,
-          url: req.path,
-          params: req.query,
-          data: req.body,
-          timeout: req.timeoutMs ?? 30_000,
-          headers: {
-            'Content-Type': 'application/json; charset=utf-8',
-            ...(req.token ? { Authorization: `Bearer ${req.token}` } : {}),
-          },
-        })
-        answer = { status: res.status, headers: lowerHeaders(res.headers as Record<string, unknown>), body: res.data }
-      } catch (e) {
-        const cause = axios.isAxiosError(e) ? (e.code ?? e.message) : String(e)
-        throw new FeishuError({ kind: 'network', cause }, 0, null, cause, null)
-      }
-      const logId = answer.headers['x-tt-logid'] ?? null
-      const failure = classify(answer)
-      if (failure) throw new FeishuError(failure, answer.status, bodyCode(answer.body), bodyMessage(answer.body), logId)
-      return { data: answer.body as T, logId }
+      const res = await send(req, false)
+      const answer: FeishuAnswer = { status: res.status, headers: res.headers, body: res.data }
+      return { data: answer.body as T, logId: check(answer) }
+    },
+    async callText(req: FeishuRequest) {
+      const res = await send(req, true)
+      const text = typeof res.data === 'string' ? res.data : String(res.data ?? '')
+      if (res.status === 200 && text.startsWith(PLAIN_SUCCESS)) return { text, logId: res.headers['x-tt-logid'] ?? null }
+      // Anything else (an error, or a success written another way) is parsed and judged as `call` does.
+      let body: unknown = text
+      try { body = JSON.parse(text) } catch { /* not JSON: classify says what it is */ }
+      return { text, logId: check({ status: res.status, headers: res.headers, body }) }
     },
   }
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '../logger'
 import type { Metrics } from '../metrics'
-import { FeishuError, type FeishuHttp } from './http'
+import { FeishuError, type FeishuHttp, type FeishuRequest } from './http'
 
 /** `/open-apis/payroll/v1/datasource_records/save` → `payroll/v1/datasource_records/save`; ids never become labels. */
 export function apiLabel(path: string): string {
@@ -17,23 +17,25 @@ const ID_AFTER = new Set(['spreadsheets', 'values', 'apps', 'tables'])
  * are. The request (token, body) is never logged; only the classified answer is.
  */
 export function observedFeishuHttp(http: FeishuHttp, deps: { logger: Logger; metrics?: Metrics }): FeishuHttp {
-  return {
-    async call(req) {
-      const api = apiLabel(req.path)
-      try {
-        const answer = await http.call<never>(req)
-        deps.metrics?.feishuCalls.inc({ api, outcome: 'ok' })
-        return answer
-      } catch (e) {
-        if (e instanceof FeishuError) {
-          deps.metrics?.feishuCalls.inc({ api, outcome: e.failure.kind })
-          if (e.failure.kind === 'rate_limited') deps.metrics?.feishuRateLimited.inc({ api })
-          // Rate limits and lock waits are routine (paced and retried): info; the rest: warn.
-          const routine = e.failure.kind === 'rate_limited' || e.failure.kind === 'lock_busy'
-          deps.logger[routine ? 'info' : 'warn']('feishu call failed', { api, kind: e.failure.kind, httpStatus: e.httpStatus, code: e.code, logId: e.logId, feishuMessage: e.feishuMessage })
-        }
-        throw e
+  async function observed<R>(req: FeishuRequest, send: () => Promise<R>): Promise<R> {
+    const api = apiLabel(req.path)
+    try {
+      const answer = await send()
+      deps.metrics?.feishuCalls.inc({ api, outcome: 'ok' })
+      return answer
+    } catch (e) {
+      if (e instanceof FeishuError) {
+        deps.metrics?.feishuCalls.inc({ api, outcome: e.failure.kind })
+        if (e.failure.kind === 'rate_limited') deps.metrics?.feishuRateLimited.inc({ api })
+        // Rate limits and lock waits are routine (paced and retried): info; the rest: warn.
+        const routine = e.failure.kind === 'rate_limited' || e.failure.kind === 'lock_busy'
+        deps.logger[routine ? 'info' : 'warn']('feishu call failed', { api, kind: e.failure.kind, httpStatus: e.httpStatus, code: e.code, logId: e.logId, feishuMessage: e.feishuMessage })
       }
-    },
+      throw e
+    }
+  }
+  return {
+    call: (req) => observed(req, () => http.call<never>(req)),
+    callText: (req) => observed(req, () => http.callText(req)),
   }
 }

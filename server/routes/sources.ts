@@ -1,7 +1,6 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { FEISHU_LINK_MAX, parseFeishuLink } from '../../src/domain/feishu-link'
-import type { SourceLine } from '../../src/domain/feishu-source'
 import { ownerOf, type SessionService } from '../auth/sessions'
 import type { UserTokens } from '../auth/user-tokens'
 import { AppError } from '../errors'
@@ -11,7 +10,7 @@ import type { Logger } from '../logger'
 import { requireSession, type CookieOptions } from '../middleware/session'
 import { bodyOf, validateJson } from '../middleware/validate'
 import { feishuDocApi } from '../sources/feishu-doc-api'
-import { documentReader, SourceError, sourceErrorOf } from '../sources/feishu-doc'
+import { documentReader, SourceError, sourceErrorOf, type ReaderLine } from '../sources/feishu-doc'
 
 // The link travels in the body, never in a URL (it names a document; URLs end up in logs).
 const readBody = z.strictObject({ link: z.string().trim().min(1).max(FEISHU_LINK_MAX) })
@@ -38,7 +37,11 @@ export function sourceRoutes(deps: { sessions: SessionService; cookie: CookieOpt
       const reader = documentReader({ api, pacer: deps.pacer, token: () => deps.tokens.get(owner), expire: () => deps.tokens.expire(owner) })
       const lines = reader.read(parsed.link)
       const encoder = new TextEncoder()
-      const line = (l: SourceLine) => encoder.encode(`${JSON.stringify(l)}\n`)
+      // Rows passed on as Feishu's JSON text become a `rows` line without being parsed and written
+      // again; a line break in that text can only be white space between tokens (JSON strings escape
+      // theirs), so it is made a space and the line stays one line.
+      const oneLine = (json: string) => (json.indexOf('\n') >= 0 || json.indexOf('\r') >= 0 ? json.replace(/[\r\n]/g, ' ') : json)
+      const line = (l: ReaderLine) => encoder.encode(l.type === 'rows-text' ? `{"type":"rows","start":${l.start},"rows":${oneLine(l.rows)}}\n` : `${JSON.stringify(l)}\n`)
       let finished = false
       const stream = new ReadableStream<Uint8Array>({
         async pull(controller) {

@@ -1,6 +1,7 @@
 // The Feishu document-reading calls, typed as their docs answer (server/sandbox/README.md "Documents").
 // Every call takes the person's user token; nothing here is called with the app's identity.
 import type { FeishuHttp } from '../feishu/http'
+import { arrayTextAt } from './json-slice'
 
 interface Wrapped<T> { code: number; msg: string; data: T }
 
@@ -30,6 +31,11 @@ export interface FeishuDocApi {
    * every cell as the person sees it (FormattedValue), for numbers displayed through a format.
    */
   values(token: string, spreadsheetToken: string, range: string, shown?: boolean): Promise<unknown[][]>
+  /**
+   * The same read (computed values, dates as shown), answered as the JSON text of the values array,
+   * unparsed, to be passed on as it is: a big sheet's answers are then never parsed and written again.
+   */
+  valuesText(token: string, spreadsheetToken: string, range: string): Promise<string>
   fields(token: string, appToken: string, tableId: string, viewId: string | null, pageToken?: string): Promise<Paged<BaseField>>
   records(token: string, appToken: string, tableId: string, viewId: string | null, pageSize: number, pageToken?: string): Promise<Paged<BaseRecord>>
 }
@@ -56,6 +62,14 @@ export function feishuDocApi(http: FeishuHttp): FeishuDocApi {
         valueRenderOption: shown ? 'FormattedValue' : 'UnformattedValue', dateTimeRenderOption: 'FormattedString',
       })
       return data.valueRange?.values ?? []
+    },
+    async valuesText(token, s, range) {
+      const { text } = await http.callText({
+        method: 'GET', path: `/open-apis/sheets/v2/spreadsheets/${enc(s)}/values/${enc(range)}`, token,
+        query: { valueRenderOption: 'UnformattedValue', dateTimeRenderOption: 'FormattedString' },
+      })
+      // A range with nothing in it may come without `values`.
+      return arrayTextAt(text, ['data', 'valueRange', 'values']) ?? JSON.stringify((JSON.parse(text) as Wrapped<{ valueRange?: { values?: unknown[][] } }>).data?.valueRange?.values ?? [])
     },
     fields(token, appToken, tableId, viewId, pageToken) {
       return get<Paged<BaseField>>(token, `/open-apis/bitable/v1/apps/${enc(appToken)}/tables/${enc(tableId)}/fields`, {

@@ -2,7 +2,8 @@
 // limits, as SourceLines (src/domain/feishu-source.ts). The route streams them; when the browser
 // goes away the consumer stops pulling and no further slice is asked for.
 import type { FeishuDocLink } from '../../src/domain/feishu-link'
-import type { SourceCell, SourceErrorCode, SourceLine, SourceMerge } from '../../src/domain/feishu-source'
+import { sourceCellOf, type SourceCell, type SourceErrorCode, type SourceLine, type SourceMerge } from '../../src/domain/feishu-source'
+import { joinArrayTexts } from './json-slice'
 import { BITABLE_SEARCH_MAX_PAGE, SHEET_SLICE_ROWS, type FeishuApi } from '../../src/domain/feishu-limits'
 import { LIMITS } from '../../src/import/errors'
 import { AppError } from '../errors'
@@ -12,6 +13,12 @@ import { backoffMs, DEFAULT_RETRY } from '../jobs/call'
 import type { Pacer } from '../jobs/pacer'
 import { baseCell } from './base-values'
 import type { BaseField, FeishuDocApi, SheetMeta } from './feishu-doc-api'
+
+/**
+ * What the reader yields: SourceLines, and a sheet's rows as the JSON text of Feishu's answer
+ * (the route writes them as a `rows` line, unparsed; the worker reads cells with sourceCellOf).
+ */
+export type ReaderLine = SourceLine | { type: 'rows-text'; start: number; rows: string }
 
 export class SourceError extends Error {
   constructor(readonly code: SourceErrorCode, readonly feishuCode?: number, readonly scopes?: string[]) {
@@ -61,19 +68,6 @@ export function sourceErrorOf(e: unknown): unknown {
 
 const colLetters = (i: number): string => { let s = ''; for (let n = i + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s; return s }
 
-function cellOf(v: unknown): SourceCell {
-  if (v === null || v === undefined || v === '') return null
-  const t = typeof v
-  if (t === 'number' || t === 'string' || t === 'boolean') return v as SourceCell
-  // Rich text / mentions / links come as segment lists: the text a person reads.
-  if (Array.isArray(v)) return v.map((s) => (s && typeof s === 'object' ? String((s as { text?: unknown }).text ?? (s as { link?: unknown }).link ?? '') : String(s ?? ''))).join('') || null
-  if (typeof v === 'object') {
-    const o = v as { text?: unknown; link?: unknown }
-    return typeof o.text === 'string' ? o.text : typeof o.link === 'string' ? o.link : null
-  }
-  return null
-}
-
 const isEmpty = (v: unknown) => v === null || v === undefined || v === ''
 
 /**
@@ -90,7 +84,7 @@ function trimRow(values: unknown[]): SourceCell[] {
   }
   if (plain) return values as SourceCell[]
   const row: SourceCell[] = new Array<SourceCell>(end)
-  for (let i = 0; i < end; i++) row[i] = cellOf(values[i])
+  for (let i = 0; i < end; i++) row[i] = sourceCellOf(values[i])
   return row
 }
 
@@ -156,7 +150,7 @@ export function documentReader(deps: ReadDeps) {
     }
   }
 
-  async function* readSheet(spreadsheet: string, sheetId: string | null): AsyncGenerator<SourceLine> {
+  async function* readSheet(spreadsheet: string, sheetId: string | null): AsyncGenerator<ReaderLine> {
     const [book, sheets] = await Promise.all([
       call('sheets.spreadsheet.get', (t) => deps.api.spreadsheet(t, spreadsheet)),
       call('sheets.sheet.query', (t) => deps.api.sheets(t, spreadsheet)),
@@ -177,16 +171,17 @@ export function documentReader(deps: ReadDeps) {
 
     let size = deps.sliceRows ?? Math.max(50, Math.min(SHEET_SLICE_ROWS, Math.floor(200_000 / cols)))
     const lastCol = colLetters(cols - 1)
-    // A slice over the 10 MB answer cap is read again in halves; later slices keep the smaller size.
-    const readRange = async (r0: number, r1: number): Promise<unknown[][]> => {
+    // A slice's rows as the JSON text Feishu wrote, passed on unparsed (parsing and writing ~1 MB a
+    // slice again was most of the server's work). A slice over the 10 MB answer cap is read again in
+    // halves; later slices keep the smaller size.
+    const readRange = async (r0: number, r1: number): Promise<string> => {
       try {
-        const values = await call('sheets.values.get', (t) => deps.api.values(t, spreadsheet, `${sheet.sheet_id}!A${r0 + 1}:${lastCol}${r1 + 1}`))
-        return values
+        return await call('sheets.values.get', (t) => deps.api.valuesText(t, spreadsheet, `${sheet.sheet_id}!A${r0 + 1}:${lastCol}${r1 + 1}`))
       } catch (e) {
         if (!(e instanceof SourceError) || e.code !== 'too_large' || r0 === r1) throw e
         const mid = r0 + Math.floor((r1 - r0) / 2)
         size = Math.min(size, mid - r0 + 1)
-        return [...(await readRange(r0, mid)), ...(await readRange(mid + 1, r1))]
+        return joinArrayTexts(await readRange(r0, mid), await readRange(mid + 1, r1))
       }
     }
     // Up to 8 slices in flight (each ≤ 5,000 rows, ~1 MB here): Feishu's 100 reads/s, not one
@@ -200,7 +195,7 @@ export function documentReader(deps: ReadDeps) {
     const head = shownRange(0, Math.min(rows - 1, PADDED_PROBE_ROWS - 1), 0, cols - 1)
     head.catch(() => undefined)
     let padded: { c0: number; c1: number; cols: number[] } | null | undefined
-    const pending: Array<{ r0: number; r1: number; read: Promise<unknown[][]>; shown?: Promise<unknown[][]> }> = []
+    const pending: Array<{ r0: number; r1: number; read: Promise<string>; shown?: Promise<unknown[][]> }> = []
     const withShown = (p: (typeof pending)[number]) => {
       if (!padded || p.shown) return
       p.shown = shownRange(p.r0, p.r1, padded.c0, padded.c1)
@@ -224,16 +219,20 @@ export function documentReader(deps: ReadDeps) {
       while (pending.length) {
         const entry = pending.shift()!
         const { r0, r1 } = entry
-        const values = await entry.read
+        const text = await entry.read
         if (padded === undefined) {
           // A first read too large to show whole is no reason to fail the import: no padding is then found.
-          padded = paddedColumns(values, await head.catch((e: unknown) => { if (e instanceof SourceError && e.code === 'too_large') return []; throw e }))
+          padded = paddedColumns(JSON.parse(text) as unknown[][], await head.catch((e: unknown) => { if (e instanceof SourceError && e.code === 'too_large') return []; throw e }))
           withShown(entry)
           for (const p of pending) withShown(p)
         }
-        if (padded && entry.shown) overlay(values, await entry.shown, padded.cols, padded.c0)
         fill()
-        yield { type: 'rows', start: r0 + 1, rows: values.map((r) => (Array.isArray(r) ? trimRow(r) : [])) }
+        if (padded && entry.shown) {
+          // Only a slice with zero-padded IDs is parsed, to put the shown IDs in.
+          const values = JSON.parse(text) as unknown[][]
+          overlay(values, await entry.shown, padded.cols, padded.c0)
+          yield { type: 'rows', start: r0 + 1, rows: values.map((r) => (Array.isArray(r) ? trimRow(r) : [])) }
+        } else yield { type: 'rows-text', start: r0 + 1, rows: text }
         yield { type: 'progress', rowsRead: r1 + 1, totalRows: rows }
       }
     } finally {
@@ -279,7 +278,7 @@ export function documentReader(deps: ReadDeps) {
   }
 
   /** Every line of the document the link names; failures are thrown as SourceError. */
-  async function* read(link: FeishuDocLink): AsyncGenerator<SourceLine> {
+  async function* read(link: FeishuDocLink): AsyncGenerator<ReaderLine> {
     if (link.kind === 'sheet') { yield* readSheet(link.token, link.sheetId); return }
     if (link.kind === 'base') { yield* readBase(link.token, link.tableId, link.viewId); return }
     const node = await call('wiki.node.get', (t) => deps.api.wikiNode(t, link.token))

@@ -6,6 +6,23 @@
  */
 export type SourceCell = string | number | boolean | null
 
+/**
+ * A cell of a sheet's values answer as the person reads it: numbers, text and booleans as they are;
+ * rich text, mentions and links (segment lists or objects) as their text. Used by the server on the
+ * answers it parses and by the import worker on those passed on unparsed.
+ */
+export function sourceCellOf(v: unknown): SourceCell {
+  if (v === null || v === undefined || v === '') return null
+  const t = typeof v
+  if (t === 'number' || t === 'string' || t === 'boolean') return v as SourceCell
+  if (Array.isArray(v)) return v.map((s) => (s && typeof s === 'object' ? String((s as { text?: unknown }).text ?? (s as { link?: unknown }).link ?? '') : String(s ?? ''))).join('') || null
+  if (typeof v === 'object') {
+    const o = v as { text?: unknown; link?: unknown }
+    return typeof o.text === 'string' ? o.text : typeof o.link === 'string' ? o.link : null
+  }
+  return null
+}
+
 /** A merged range, 1-based sheet rows and 0-based columns (as the file readers' merges). */
 export interface SourceMerge { top: number; left: number; bottom: number; right: number }
 
@@ -39,7 +56,10 @@ export const SOURCE_ERROR_CODES: readonly SourceErrorCode[] = [
 
 export type SourceLine =
   | { type: 'meta'; kind: 'sheet' | 'base'; title: string; part: string; totalRows: number; columns: number; merges: SourceMerge[] }
-  /** `start`: the 1-based sheet row of rows[0] (Base: row 1 is the field names). */
+  /**
+   * `start`: the 1-based sheet row of rows[0] (Base: row 1 is the field names). A sheet's rows may
+   * come as Feishu wrote them (trailing empty cells, rich text as objects): read each with sourceCellOf.
+   */
   | { type: 'rows'; start: number; rows: SourceCell[][] }
   | { type: 'progress'; rowsRead: number; totalRows: number }
   | { type: 'error'; code: SourceErrorCode; feishuCode?: number; scopes?: string[] }

@@ -4,7 +4,7 @@
  * text as text (007123 stays text), dates Feishu shows (yyyy/MM/dd) as date cells, merged ranges as
  * merges. Everything after reading (header, mapping, validation, fixes) is the file's code.
  */
-import { SOURCE_ERROR_CODES, type SourceCell, type SourceErrorCode, type SourceLine } from '../domain/feishu-source'
+import { SOURCE_ERROR_CODES, sourceCellOf, type SourceCell, type SourceErrorCode, type SourceLine } from '../domain/feishu-source'
 import { CellStore, Tag, UNKNOWN_PLACES } from './cells'
 import { Cancelled, FileError, LIMITS, type FileErrorCode } from './errors'
 import type { Merge } from './xlsx-read'
@@ -135,11 +135,15 @@ export async function readFeishuDoc(opts: FeishuReadOptions): Promise<FeishuRead
           break
         case 'rows':
           l.rows.forEach((cells, i) => {
-            if (cells.length === 0) return
+            if (!Array.isArray(cells) || cells.length === 0) return
             if (cells.length > LIMITS.maxColumns) throw new FileError('too_many_columns', { limit: LIMITS.maxColumns })
             const row = store.addRow(l.start + i)
             let any = false
-            for (let c = 0; c < cells.length; c++) if (put(store, row, c, cells[c] ?? null)) any = true
+            for (let c = 0; c < cells.length; c++) {
+              // Rows come as Feishu wrote them: rich text, mentions and links as objects.
+              const v = cells[c] as unknown
+              if (put(store, row, c, v !== null && typeof v === 'object' ? sourceCellOf(v) : (v as SourceCell | undefined) ?? null)) any = true
+            }
             if (!any) store.dropLastRow()
             else if (store.rowCount > LIMITS.maxRows) throw new FileError('too_many_rows', { limit: LIMITS.maxRows })
           })

@@ -69,10 +69,12 @@ describe('pasting a Feishu link on the import step', () => {
 
   it('reads the rows the server streams into the same review grid a file gives, sending the link in the body only', async () => {
     const calls = fakeReader([
-      { type: 'meta', kind: 'sheet', title: '九月加班', part: '明细', totalRows: 3, columns: 5, merges: [] },
+      { type: 'meta', kind: 'sheet', title: '九月加班', part: '明细', totalRows: 4, columns: 5, merges: [] },
       { type: 'rows', start: 1, rows: [['Employee No.', 'Payroll period', 'Overtime pay', 'Paid on', 'Remark'], ['000123', '2024-01', 100.5, '2024/02/05', 'ok'], ['000124', '2024-01', 'abc']] },
-      { type: 'progress', rowsRead: 3, totalRows: 3 },
-      { type: 'done', rowsRead: 3 },
+      // A row as Feishu writes it and the server passes it on: rich text as segments, empty cells kept.
+      { type: 'rows', start: 4, rows: [['000125', '2024-01', 7, null, [{ type: 'text', text: '见 ' }, { type: 'url', text: 'https://x.cn', link: 'https://x.cn' }], null]] as never },
+      { type: 'progress', rowsRead: 4, totalRows: 4 },
+      { type: 'done', rowsRead: 4 },
     ])
     const wrapper = mountFlow('en-US')
     await paste(wrapper, LINK)
@@ -81,7 +83,8 @@ describe('pasting a Feishu link on the import step', () => {
     expect(calls).toHaveLength(1)
     expect(JSON.parse(calls[0]!.body)).toEqual({ link: LINK })
     expect(useImportStore().file?.name).toBe('九月加班 · 明细')
-    await waitFor(() => expect(wrapper.findAll('[data-test="row"]')).toHaveLength(2))
+    await waitFor(() => expect(wrapper.findAll('[data-test="row"]')).toHaveLength(3))
+    expect(wrapper.get('[data-row="2"] [data-field="remark"]').text()).toBe('见 https://x.cn')
     // 000123 stays text, the date Feishu shows is a date, "abc" is not money.
     expect(wrapper.get('[data-row="0"] [data-field="employee_no"]').text()).toBe('000123')
     expect(wrapper.get('[data-row="0"] [data-field="paid_on"]').text()).toBe('2024-02-05')
