@@ -12,7 +12,10 @@ export function arrayTextAt(text: string, path: readonly string[]): string | nul
   let key: string | null = null
   let start = -1
   const n = text.length
-  for (let i = 0; i < n; i++) {
+  // Only quotes and brackets matter; the regex engine skips numbers, commas and colons natively.
+  const structural = /["[\]{}]/g
+  for (let m = structural.exec(text); m; m = structural.exec(text)) {
+    const i = m.index
     const c = text.charCodeAt(i)
     if (c === 34 /* " */) {
       const end = stringEnd(text, i)
@@ -23,13 +26,13 @@ export function arrayTextAt(text: string, path: readonly string[]): string | nul
         while (j < n && isSpace(text.charCodeAt(j))) j++
         if (text.charCodeAt(j) === 58 /* : */) key = text.slice(i + 1, end)
       }
-      i = end
+      structural.lastIndex = end + 1
     } else if (c === 123 /* { */ || c === 91 /* [ */) {
       keys.push(kinds[kinds.length - 1] === 123 ? key : null)
       kinds.push(c)
       key = null
       if (c === 91 && start < 0 && keys.length === path.length + 1 && matches(keys, path)) start = i
-    } else if (c === 125 /* } */ || c === 93 /* ] */) {
+    } else {
       kinds.pop()
       keys.pop()
       if (c === 93 && start >= 0 && keys.length === path.length) return text.slice(start, i + 1)
