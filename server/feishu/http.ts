@@ -31,14 +31,14 @@ export interface FeishuHttp {
   /** Resolves with the parsed body on success; rejects with a FeishuError otherwise. */
   call<T>(req: FeishuRequest): Promise<{ data: T; logId: string | null }>
   /**
-   * As `call`, but resolves with the answer's JSON text, unparsed: for large answers passed on
-   * as they are (a sheet's values). A failure is parsed and classified as for `call`.
+   * As `call`, but resolves with the answer's bytes, neither decoded nor parsed: for large answers
+   * passed on as they are (a sheet's values). A failure is parsed and classified as for `call`.
    */
-  callText(req: FeishuRequest): Promise<{ text: string; logId: string | null }>
+  callBytes(req: FeishuRequest): Promise<{ bytes: Uint8Array; logId: string | null }>
 }
 
 /** A successful answer as Feishu writes it starts so; anything else is parsed and classified. */
-const PLAIN_SUCCESS = '{"code":0,'
+const PLAIN_SUCCESS = new TextEncoder().encode('{"code":0,')
 
 /**
  * The one place that talks HTTP to Feishu (or the sandbox: only the base URL differs). It never
@@ -50,7 +50,7 @@ export function feishuHttp(baseUrl: string, instance?: AxiosInstance): FeishuHtt
     // Kept-alive connections; each request tells its pacer when it really went out (send-clock.ts).
     httpAgent: reportSends(new HttpAgent({ keepAlive: true })), httpsAgent: reportSends(new HttpsAgent({ keepAlive: true })),
   })
-  async function send(req: FeishuRequest, text: boolean): Promise<{ status: number; headers: Record<string, string | undefined>; data: unknown }> {
+  async function send(req: FeishuRequest, raw: boolean): Promise<{ status: number; headers: Record<string, string | undefined>; data: unknown }> {
     try {
       const res = await http.request({
         method: req.method,
@@ -62,7 +62,7 @@ export function feishuHttp(baseUrl: string, instance?: AxiosInstance): FeishuHtt
           'Content-Type': 'application/json; charset=utf-8',
           ...(req.token ? { Authorization: `Bearer ${req.token}` } : {}),
         },
-        ...(text ? { responseType: 'text' as const, transformResponse: [(d: unknown) => d] } : {}),
+        ...(raw ? { responseType: 'arraybuffer' as const, transformResponse: [(d: unknown) => d] } : {}),
       })
       return { status: res.status, headers: lowerHeaders(res.headers as Record<string, unknown>), data: res.data }
     } catch (e) {
@@ -84,14 +84,16 @@ export function feishuHttp(baseUrl: string, instance?: AxiosInstance): FeishuHtt
       const answer: FeishuAnswer = { status: res.status, headers: res.headers, body: res.data }
       return { data: answer.body as T, logId: check(answer) }
     },
-    async callText(req: FeishuRequest) {
+    async callBytes(req: FeishuRequest) {
       const res = await send(req, true)
-      const text = typeof res.data === 'string' ? res.data : String(res.data ?? '')
-      if (res.status === 200 && text.startsWith(PLAIN_SUCCESS)) return { text, logId: res.headers['x-tt-logid'] ?? null }
+      const data = res.data
+      const bytes = data instanceof Uint8Array ? data : data instanceof ArrayBuffer ? new Uint8Array(data) : new TextEncoder().encode(String(data ?? ''))
+      if (res.status === 200 && PLAIN_SUCCESS.every((b, i) => bytes[i] === b)) return { bytes, logId: res.headers['x-tt-logid'] ?? null }
       // Anything else (an error, or a success written another way) is parsed and judged as `call` does.
+      const text = new TextDecoder().decode(bytes)
       let body: unknown = text
       try { body = JSON.parse(text) } catch { /* not JSON: classify says what it is */ }
-      return { text, logId: check({ status: res.status, headers: res.headers, body }) }
+      return { bytes, logId: check({ status: res.status, headers: res.headers, body }) }
     },
   }
 }

@@ -36,6 +36,6 @@ export function observedFeishuHttp(http: FeishuHttp, deps: { logger: Logger; met
   }
   return {
     call: (req) => observed(req, () => http.call<never>(req)),
-    callText: (req) => observed(req, () => http.callText(req)),
+    callBytes: (req) => observed(req, () => http.callBytes(req)),
   }
 }

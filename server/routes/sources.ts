@@ -16,6 +16,24 @@ import { documentReader, SourceError, sourceErrorOf, type ReaderLine } from '../
 const readBody = z.strictObject({ link: z.string().trim().min(1).max(FEISHU_LINK_MAX) })
 
 /**
+ * A `rows` line carrying Feishu's values answer as it came (`answer`; the worker takes the rows out
+ * of it): the bytes are neither decoded nor parsed here. A line break in them can only be white space
+ * between JSON tokens (strings escape theirs), so it becomes a space and the line stays one line.
+ */
+function answerLine(encoder: TextEncoder, start: number, answer: Uint8Array): Uint8Array {
+  const head = encoder.encode(`{"type":"rows","start":${start},"answer":`)
+  const out = new Uint8Array(head.length + answer.length + 2)
+  out.set(head, 0)
+  out.set(answer, head.length)
+  if (answer.includes(10) || answer.includes(13)) {
+    for (let i = head.length; i < head.length + answer.length; i++) if (out[i] === 10 || out[i] === 13) out[i] = 32
+  }
+  out[out.length - 2] = 125 // }
+  out[out.length - 1] = 10 // \n
+  return out
+}
+
+/**
  * Mounted at /api/sources: `POST /feishu/read` reads a pasted Sheet / Base link with the person's
  * own token and answers NDJSON lines (src/domain/feishu-source.ts) as the slices arrive: rows read
  * so far, then the cells. A link that names nothing readable is refused at once (400); a failure
@@ -37,11 +55,7 @@ export function sourceRoutes(deps: { sessions: SessionService; cookie: CookieOpt
       const reader = documentReader({ api, pacer: deps.pacer, token: () => deps.tokens.get(owner), expire: () => deps.tokens.expire(owner) })
       const lines = reader.read(parsed.link)
       const encoder = new TextEncoder()
-      // Rows passed on as Feishu's JSON text become a `rows` line without being parsed and written
-      // again; a line break in that text can only be white space between tokens (JSON strings escape
-      // theirs), so it is made a space and the line stays one line.
-      const oneLine = (json: string) => (json.indexOf('\n') >= 0 || json.indexOf('\r') >= 0 ? json.replace(/[\r\n]/g, ' ') : json)
-      const line = (l: ReaderLine) => encoder.encode(l.type === 'rows-text' ? `{"type":"rows","start":${l.start},"rows":${oneLine(l.rows)}}\n` : `${JSON.stringify(l)}\n`)
+      const line = (l: ReaderLine) => (l.type === 'rows-answer' ? answerLine(encoder, l.start, l.answer) : encoder.encode(`${JSON.stringify(l)}\n`))
       let finished = false
       const stream = new ReadableStream<Uint8Array>({
         async pull(controller) {

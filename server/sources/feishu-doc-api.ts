@@ -1,7 +1,6 @@
 // The Feishu document-reading calls, typed as their docs answer (server/sandbox/README.md "Documents").
 // Every call takes the person's user token; nothing here is called with the app's identity.
 import type { FeishuHttp } from '../feishu/http'
-import { arrayTextAt } from './json-slice'
 
 interface Wrapped<T> { code: number; msg: string; data: T }
 
@@ -32,10 +31,10 @@ export interface FeishuDocApi {
    */
   values(token: string, spreadsheetToken: string, range: string, shown?: boolean): Promise<unknown[][]>
   /**
-   * The same read (computed values, dates as shown), answered as the JSON text of the values array,
-   * unparsed, to be passed on as it is: a big sheet's answers are then never parsed and written again.
+   * The same read (computed values, dates as shown), answered as Feishu's answer bytes, unparsed,
+   * to be passed on as they are: a big sheet's answers are then never decoded, parsed or written again.
    */
-  valuesText(token: string, spreadsheetToken: string, range: string): Promise<string>
+  valuesAnswer(token: string, spreadsheetToken: string, range: string): Promise<Uint8Array>
   fields(token: string, appToken: string, tableId: string, viewId: string | null, pageToken?: string): Promise<Paged<BaseField>>
   records(token: string, appToken: string, tableId: string, viewId: string | null, pageSize: number, pageToken?: string): Promise<Paged<BaseRecord>>
 }
@@ -63,13 +62,12 @@ export function feishuDocApi(http: FeishuHttp): FeishuDocApi {
       })
       return data.valueRange?.values ?? []
     },
-    async valuesText(token, s, range) {
-      const { text } = await http.callText({
+    async valuesAnswer(token, s, range) {
+      const { bytes } = await http.callBytes({
         method: 'GET', path: `/open-apis/sheets/v2/spreadsheets/${enc(s)}/values/${enc(range)}`, token,
         query: { valueRenderOption: 'UnformattedValue', dateTimeRenderOption: 'FormattedString' },
       })
-      // A range with nothing in it may come without `values`.
-      return arrayTextAt(text, ['data', 'valueRange', 'values']) ?? JSON.stringify((JSON.parse(text) as Wrapped<{ valueRange?: { values?: unknown[][] } }>).data?.valueRange?.values ?? [])
+      return bytes
     },
     fields(token, appToken, tableId, viewId, pageToken) {
       return get<Paged<BaseField>>(token, `/open-apis/bitable/v1/apps/${enc(appToken)}/tables/${enc(tableId)}/fields`, {

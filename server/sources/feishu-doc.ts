@@ -3,7 +3,6 @@
 // goes away the consumer stops pulling and no further slice is asked for.
 import type { FeishuDocLink } from '../../src/domain/feishu-link'
 import { sourceCellOf, type SourceCell, type SourceErrorCode, type SourceLine, type SourceMerge } from '../../src/domain/feishu-source'
-import { joinArrayTexts } from './json-slice'
 import { BITABLE_SEARCH_MAX_PAGE, SHEET_SLICE_ROWS, type FeishuApi } from '../../src/domain/feishu-limits'
 import { LIMITS } from '../../src/import/errors'
 import { AppError } from '../errors'
@@ -15,10 +14,19 @@ import { baseCell } from './base-values'
 import type { BaseField, FeishuDocApi, SheetMeta } from './feishu-doc-api'
 
 /**
- * What the reader yields: SourceLines, and a sheet's rows as the JSON text of Feishu's answer
- * (the route writes them as a `rows` line, unparsed; the worker reads cells with sourceCellOf).
+ * What the reader yields: SourceLines, and a sheet's rows as Feishu's answer bytes (the route writes
+ * them into a `rows` line as they are; the worker takes the rows out and reads cells with sourceCellOf).
  */
-export type ReaderLine = SourceLine | { type: 'rows-text'; start: number; rows: string }
+export type ReaderLine = SourceLine | { type: 'rows-answer'; start: number; answer: Uint8Array }
+
+/** A part of a sheet read by one values call: its first row (0-based) and Feishu's answer bytes. */
+interface AnswerPart { r0: number; answer: Uint8Array }
+
+/** The rows of a values answer (a range with nothing in it may come without `values`). */
+function valuesOf(answer: Uint8Array): unknown[][] {
+  const body = JSON.parse(new TextDecoder().decode(answer)) as { data?: { valueRange?: { values?: unknown[][] } } }
+  return body.data?.valueRange?.values ?? []
+}
 
 export class SourceError extends Error {
   constructor(readonly code: SourceErrorCode, readonly feishuCode?: number, readonly scopes?: string[]) {
@@ -171,17 +179,17 @@ export function documentReader(deps: ReadDeps) {
 
     let size = deps.sliceRows ?? Math.max(50, Math.min(SHEET_SLICE_ROWS, Math.floor(200_000 / cols)))
     const lastCol = colLetters(cols - 1)
-    // A slice's rows as the JSON text Feishu wrote, passed on unparsed (parsing and writing ~1 MB a
-    // slice again was most of the server's work). A slice over the 10 MB answer cap is read again in
-    // halves; later slices keep the smaller size.
-    const readRange = async (r0: number, r1: number): Promise<string> => {
+    // A slice's rows as Feishu's answer bytes, passed on undecoded and unparsed (decoding, parsing and
+    // writing ~1 MB a slice again was most of the server's work). A slice over the 10 MB answer cap
+    // is read again in halves (two parts); later slices keep the smaller size.
+    const readRange = async (r0: number, r1: number): Promise<AnswerPart[]> => {
       try {
-        return await call('sheets.values.get', (t) => deps.api.valuesText(t, spreadsheet, `${sheet.sheet_id}!A${r0 + 1}:${lastCol}${r1 + 1}`))
+        return [{ r0, answer: await call('sheets.values.get', (t) => deps.api.valuesAnswer(t, spreadsheet, `${sheet.sheet_id}!A${r0 + 1}:${lastCol}${r1 + 1}`)) }]
       } catch (e) {
         if (!(e instanceof SourceError) || e.code !== 'too_large' || r0 === r1) throw e
         const mid = r0 + Math.floor((r1 - r0) / 2)
         size = Math.min(size, mid - r0 + 1)
-        return joinArrayTexts(await readRange(r0, mid), await readRange(mid + 1, r1))
+        return [...(await readRange(r0, mid)), ...(await readRange(mid + 1, r1))]
       }
     }
     // Up to 8 slices in flight (each ≤ 5,000 rows, ~1 MB here): Feishu's 100 reads/s, not one
@@ -195,7 +203,7 @@ export function documentReader(deps: ReadDeps) {
     const head = shownRange(0, Math.min(rows - 1, PADDED_PROBE_ROWS - 1), 0, cols - 1)
     head.catch(() => undefined)
     let padded: { c0: number; c1: number; cols: number[] } | null | undefined
-    const pending: Array<{ r0: number; r1: number; read: Promise<string>; shown?: Promise<unknown[][]> }> = []
+    const pending: Array<{ r0: number; r1: number; read: Promise<AnswerPart[]>; shown?: Promise<unknown[][]> }> = []
     const withShown = (p: (typeof pending)[number]) => {
       if (!padded || p.shown) return
       p.shown = shownRange(p.r0, p.r1, padded.c0, padded.c1)
@@ -219,20 +227,23 @@ export function documentReader(deps: ReadDeps) {
       while (pending.length) {
         const entry = pending.shift()!
         const { r0, r1 } = entry
-        const text = await entry.read
+        const parts = await entry.read
         if (padded === undefined) {
           // A first read too large to show whole is no reason to fail the import: no padding is then found.
-          padded = paddedColumns(JSON.parse(text) as unknown[][], await head.catch((e: unknown) => { if (e instanceof SourceError && e.code === 'too_large') return []; throw e }))
+          padded = paddedColumns(parts.flatMap((p) => valuesOf(p.answer)), await head.catch((e: unknown) => { if (e instanceof SourceError && e.code === 'too_large') return []; throw e }))
           withShown(entry)
           for (const p of pending) withShown(p)
         }
         fill()
-        if (padded && entry.shown) {
-          // Only a slice with zero-padded IDs is parsed, to put the shown IDs in.
-          const values = JSON.parse(text) as unknown[][]
-          overlay(values, await entry.shown, padded.cols, padded.c0)
-          yield { type: 'rows', start: r0 + 1, rows: values.map((r) => (Array.isArray(r) ? trimRow(r) : [])) }
-        } else yield { type: 'rows-text', start: r0 + 1, rows: text }
+        const shown = padded && entry.shown ? await entry.shown : null
+        for (const part of parts) {
+          if (padded && shown) {
+            // Only a slice with zero-padded IDs is parsed, to put the shown IDs in.
+            const values = valuesOf(part.answer)
+            overlay(values, shown.slice(part.r0 - r0), padded.cols, padded.c0)
+            yield { type: 'rows', start: part.r0 + 1, rows: values.map((r) => (Array.isArray(r) ? trimRow(r) : [])) }
+          } else yield { type: 'rows-answer', start: part.r0 + 1, answer: part.answer }
+        }
         yield { type: 'progress', rowsRead: r1 + 1, totalRows: rows }
       }
     } finally {

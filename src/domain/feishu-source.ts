@@ -61,6 +61,8 @@ export type SourceLine =
    * come as Feishu wrote them (trailing empty cells, rich text as objects): read each with sourceCellOf.
    */
   | { type: 'rows'; start: number; rows: SourceCell[][] }
+  /** A sheet's rows inside Feishu's values answer, passed on by the server as it came. */
+  | { type: 'rows'; start: number; answer: { data?: { valueRange?: { values?: unknown[][] } } } }
   | { type: 'progress'; rowsRead: number; totalRows: number }
   | { type: 'error'; code: SourceErrorCode; feishuCode?: number; scopes?: string[] }
   | { type: 'done'; rowsRead: number }

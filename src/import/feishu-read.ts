@@ -134,7 +134,7 @@ export async function readFeishuDoc(opts: FeishuReadOptions): Promise<FeishuRead
           store.reserve(Math.min(l.totalRows, LIMITS.maxRows))
           break
         case 'rows':
-          l.rows.forEach((cells, i) => {
+          ('rows' in l ? l.rows : l.answer.data?.valueRange?.values ?? []).forEach((cells, i) => {
             if (!Array.isArray(cells) || cells.length === 0) return
             if (cells.length > LIMITS.maxColumns) throw new FileError('too_many_columns', { limit: LIMITS.maxColumns })
             const row = store.addRow(l.start + i)
