@@ -69,7 +69,14 @@ const prefillBody = z.strictObject({
   locale: z.enum(['zh-CN', 'en-US']),
 }).superRefine(checkKey)
 
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+/** A workbook download: `ascii` for old clients, `name` (any script) in filename*; never cached. */
+function xlsxDownload(book: Uint8Array, ascii: string, name = ascii): Response {
+  return new Response(Buffer.from(book), { headers: {
+    'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    'cache-control': 'no-store',
+  } })
+}
 
 /** Mounted at /api/payroll: reads the person may make before a payroll import. */
 export function payrollRoutes(deps: { sessions: SessionService; cookie: CookieOptions; tokens: UserTokens; feishu: FeishuClient; pacer: Pacer; clock: Clock; jobs?: JobsRepo }) {
@@ -106,12 +113,7 @@ export function payrollRoutes(deps: { sessions: SessionService; cookie: CookieOp
       const session = c.get('session')
       const locale = c.req.query('locale') === 'zh-CN' ? 'zh-CN' : 'en-US'
       const book = await payrollAuditWorkbook(deps.jobs, ownerOf(session), session.user, locale)
-      const name = locale === 'zh-CN' ? '薪酬任务审计.xlsx' : 'payroll-audit.xlsx'
-      return new Response(Buffer.from(book), { headers: {
-        'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-        'content-disposition': `attachment; filename="payroll-audit.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`,
-        'cache-control': 'no-store',
-      } })
+      return xlsxDownload(book, 'payroll-audit.xlsx', locale === 'zh-CN' ? '薪酬任务审计.xlsx' : 'payroll-audit.xlsx')
     })
     // The template filled with Feishu's current values, read with the person's own token.
     .post('/prefilled.xlsx', validateJson(prefillBody), async (c) => {
@@ -121,10 +123,7 @@ export function payrollRoutes(deps: { sessions: SessionService; cookie: CookieOp
       const book = await asPerson(async () => prefilledTemplate({ feishu, pacer, resolve: (by, values) => resolve(tenant, by, values) }, await token(c), {
         sourceCode: body.source_code, key, by: body.by, people: body.people ?? null, locale: body.locale,
       }))
-      const name = prefillFileName(body.source_code, key)
-      return new Response(Buffer.from(book), { headers: {
-        'content-type': XLSX_TYPE, 'content-disposition': `attachment; filename="${name}"`, 'cache-control': 'no-store',
-      } })
+      return xlsxDownload(book, prefillFileName(body.source_code, key))
     })
     .post('/records', validateJson(recordsBody), async (c) => {
       const body = bodyOf(c, recordsBody)

@@ -48,8 +48,8 @@ export interface ReadDeps {
   sliceRows?: number
 }
 
-// Codes by what they mean to the person. Sheets answer the cloud-docs table's 902xx (older) or
-// 13102xx; the api gateway's 914xx; Base 1254xxx; wiki 131xxx (server/sandbox/README.md "Documents").
+// Codes by what they mean to the person. Sheets answer the cloud-docs table's 902.. codes (older) or
+// 13102.. (current); the api gateway 914..; Base 1254...; wiki 1310.. (server/sandbox/README.md "Documents").
 const NO_ACCESS = new Set([90213, 1310213, 91403, 1254302, 131006, 99991676])
 const NOT_FOUND = new Set([90214, 1310214, 91402, 1254040, 131005, 1310249])
 const PART_NOT_FOUND = new Set([90215, 1310215, 1254041, 1254042])

@@ -9,6 +9,7 @@ import { JOB_CALLS, PAYROLL_CALLS } from './loud-fakes'
 import { usePageHarness } from './page-harness'
 import { wangfang } from './fixtures'
 import { waitFor } from './mount-app'
+import { JUNE_CSV, uploadAndCompare } from './payroll-upload'
 import { bonus, periodPart } from './payroll-fixtures'
 import { saveBlob } from '../../src/import/download'
 import { readAll } from './import/harness'
@@ -33,26 +34,7 @@ const queued: JobSummary = {
   affect_count: 0, calls: 0, source: { file_name: 'june.csv' }, created_at: T0, updated_at: T0, started_at: null, finished_at: null,
 }
 
-const CSV = [
-  'Employee number,Bonus amount,Note',
-  'FS1,1200.005,',
-  'FS2,300,same',
-  'FS3,50,',
-  'FS404,10,',
-  'FS10086,10,',
-  'FS5,abc,',
-].join('\n')
-
-async function uploadAndCompare(wrapper: VueWrapper, csv = CSV) {
-  await waitFor(() => expect(wrapper.find('[data-testid="payroll-import"]').exists()).toBe(true))
-  await wrapper.get('[data-testid="payroll-period"]').setValue('2025-06')
-  const input = wrapper.get('[data-test="file"]').element as HTMLInputElement
-  Object.defineProperty(input, 'files', { value: [new File([csv], 'june.csv', { type: 'text/csv' })] })
-  await wrapper.get('[data-test="file"]').trigger('change')
-  await waitFor(() => expect(wrapper.find('[data-testid="payroll-ready"]').exists()).toBe(true))
-  await wrapper.get('[data-testid="payroll-compare"]').trigger('click')
-  await waitFor(() => expect(wrapper.find('[data-testid="payroll-diff"]').exists()).toBe(true))
-}
+const CSV = JUNE_CSV
 
 const CURRENT = {
   701: { active_status: 1, values: { amount__c: '1000.00', note__c: 'kept' } },

@@ -8,6 +8,7 @@ import { JOB_CALLS, PAYROLL_CALLS } from './loud-fakes'
 import { usePageHarness } from './page-harness'
 import { jobSummary, wangfang } from './fixtures'
 import { waitFor } from './mount-app'
+import { JUNE_CSV, uploadAndCompare as uploadFile } from './payroll-upload'
 import { bonus, periodPart, stopped } from './payroll-fixtures'
 
 vi.mock('../../src/api', async (importOriginal) => (await import('./fake-api')).fakeApiModule(await importOriginal()))
@@ -90,27 +91,13 @@ describe('the datasource page', () => {
   })
 })
 
-const CSV = [
-  'Employee number,Bonus amount,Note',
-  'FS1,1200.005,',
-  'FS2,300,same',
-  'FS3,50,',
-  'FS404,10,',
-  'FS10086,10,',
-  'FS5,abc,',
-].join('\n')
+const CSV = JUNE_CSV
 
 async function uploadAndCompare(wrapper: VueWrapper, csv = CSV) {
-  await waitFor(() => expect(wrapper.find('[data-testid="payroll-import"]').exists()).toBe(true))
-  await wrapper.get('[data-testid="payroll-period"]').setValue('2025-06')
-  const input = wrapper.get('[data-test="file"]').element as HTMLInputElement
-  Object.defineProperty(input, 'files', { value: [new File([csv], 'june.csv', { type: 'text/csv' })] })
-  await wrapper.get('[data-test="file"]').trigger('change')
-  await waitFor(() => expect(wrapper.find('[data-testid="payroll-ready"]').exists()).toBe(true))
-  expect(wrapper.get('[data-testid="payroll-ready"]').text()).toContain('5 rows are ready to compare with Feishu.')
-  expect(wrapper.get('[data-testid="payroll-ready"]').text()).toContain('1 rows with errors will not be sent')
-  await wrapper.get('[data-testid="payroll-compare"]').trigger('click')
-  await waitFor(() => expect(wrapper.find('[data-testid="payroll-diff"]').exists()).toBe(true))
+  await uploadFile(wrapper, csv, (w) => {
+    expect(w.get('[data-testid="payroll-ready"]').text()).toContain('5 rows are ready to compare with Feishu.')
+    expect(w.get('[data-testid="payroll-ready"]').text()).toContain('1 rows with errors will not be sent')
+  })
 }
 
 function answerComparison() {

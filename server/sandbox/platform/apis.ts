@@ -121,8 +121,9 @@ const APPROVAL_APIS = {
 } as const satisfies Partial<Record<ApiId, ApiSpec>>
 
 // Documents (issue 17; server/sandbox/README.md "Documents"). Any one of the listed scopes calls
-// each API (their docs' 权限要求). Sheets errors are the 1310xxx family (params 1310202 WrongRange);
-// Base 1254xxx; wiki 131xxx. Rates: wiki 100/min and Base 20/s documented; sheets UNCONFIRMED.
+// each API (their docs' 权限要求). Sheets errors are numbered from 1310000 (1310202 WrongRange,
+// 1310213 no permission …), Base from 1254000, wiki from 131000. Rates: wiki 100/min and Base 20/s
+// documented; sheets values 100/s as the sibling 读取多个范围 page documents (single range UNCONFIRMED).
 const SHEET_READ_SCOPES = ['sheets:spreadsheet:readonly', 'sheets:spreadsheet', 'drive:drive', 'drive:drive:readonly']
 const SHEET_PARAM: ErrorSpec = { status: 400, code: 1310202, msg: 'wrong range' }
 const BITABLE_READ_SCOPES = ['bitable:app:readonly', 'bitable:app', 'base:record:retrieve', 'base:field:read']

@@ -3,7 +3,7 @@
 import { ApiError } from '../../api'
 import { detectMemberType, looksLikeFieldCode, memberTypeFromHeader, MEMBER_FIELD, type MemberTypeGuess } from '../../domain/attendance'
 import { feishuErrorText } from '../../domain/feishu-errors'
-import type { JobRowResult } from '../../domain/jobs'
+import type { EmployeeType, JobRowResult } from '../../domain/jobs'
 import { fieldFullTitle, type Locale, type TargetSchema } from '../../domain/target'
 import type { ColumnMatch } from '../../import/mapping'
 import type { RowResult, SheetResult } from '../../import/protocol'
@@ -176,3 +176,12 @@ export function workbookResults(
 }
 
 export { MEMBER_FIELD }
+
+/**
+ * Rejected employee numbers with lower-case letters: Feishu matches employee numbers exactly, and
+ * a tenant that writes them in capitals rejects "fs10013". Said to the person, never changed silently.
+ */
+export function lowerCaseRejectedNumbers(views: readonly ResultRowView[], employeeType: EmployeeType): string[] {
+  if (employeeType !== 'employee_no') return []
+  return views.filter((v) => v.memberError && v.member !== v.member.toUpperCase()).map((v) => v.member)
+}
