@@ -25,6 +25,7 @@ import { openSqlite } from '../server/store/sqlite'
 import { FEISHU_RATE_LIMITS, SHEET_SLICE_ROWS } from '../src/domain/feishu-limits'
 import type { TargetSchema } from '../src/domain/target'
 import { ImportSession } from '../src/import/session'
+import { columnName } from '../src/import/xml'
 
 const DOC_APIS = ['sheets.spreadsheet.get', 'sheets.sheet.query', 'sheets.values.get'] as const
 
@@ -62,7 +63,7 @@ async function sandboxProcess(): Promise<{ url: string; close(): Promise<void> }
 async function feishuBoundMs(sandboxUrl: string, rows: number, cols: number): Promise<number> {
   const { code } = (await (await fetch(`${sandboxUrl}/sandbox/codes`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user_id: 'wangfang', kind: 'request_access', scopes: requestedScopes }) })).json()) as { code: string }
   const tokenRes = (await (await fetch(`${sandboxUrl}/open-apis/authen/v2/oauth/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ grant_type: 'authorization_code', client_id: SANDBOX_APP_ID, client_secret: SANDBOX_APP_SECRET, code }) })).json()) as { access_token: string }
-  const lastCol = String.fromCharCode(64 + Math.floor((cols - 1) / 26)).replace('@', '') + String.fromCharCode(65 + ((cols - 1) % 26))
+  const lastCol = columnName(cols - 1)
   const slices: Array<[number, number]> = []
   for (let r0 = 0; r0 < rows; r0 += SHEET_SLICE_ROWS) slices.push([r0, Math.min(rows - 1, r0 + SHEET_SLICE_ROWS - 1)])
   const rate = FEISHU_RATE_LIMITS['sheets.values.get']

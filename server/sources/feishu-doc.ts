@@ -5,10 +5,11 @@ import type { FeishuDocLink } from '../../src/domain/feishu-link'
 import { sourceCellOf, type SourceCell, type SourceErrorCode, type SourceLine, type SourceMerge } from '../../src/domain/feishu-source'
 import { BITABLE_SEARCH_MAX_PAGE, SHEET_SLICE_ROWS, type FeishuApi } from '../../src/domain/feishu-limits'
 import { LIMITS } from '../../src/import/errors'
+import { columnName } from '../../src/import/xml'
 import { AppError } from '../errors'
-import { isTransient, retryWaitMs } from '../feishu/classify'
+import { isTransient } from '../feishu/classify'
 import { FeishuError } from '../feishu/http'
-import { backoffMs, DEFAULT_RETRY } from '../jobs/call'
+import { withRetries } from '../feishu/retry'
 import type { Pacer } from '../jobs/pacer'
 import { baseCell } from './base-values'
 import type { BaseField, FeishuDocApi, SheetMeta } from './feishu-doc-api'
@@ -42,7 +43,6 @@ export interface ReadDeps {
   token(): Promise<string>
   /** Feishu refused the token: the next token() refreshes it. */
   expire(): Promise<void>
-  sleep?: (ms: number) => Promise<void>
   /** Slices of a sheet read at once (a small window keeps Feishu, not our code, the bound). */
   inFlight?: number
   sliceRows?: number
@@ -74,7 +74,6 @@ export function sourceErrorOf(e: unknown): unknown {
   return new SourceError('rejected', code)
 }
 
-const colLetters = (i: number): string => { let s = ''; for (let n = i + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s; return s }
 
 const isEmpty = (v: unknown) => v === null || v === undefined || v === ''
 
@@ -131,30 +130,24 @@ function overlay(values: unknown[][], shown: unknown[][], cols: number[], c0: nu
 }
 
 export function documentReader(deps: ReadDeps) {
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((ok) => setTimeout(ok, ms)))
   /** Set when the browser went away: no further call goes to Feishu (those in flight just end). */
   let stopped = false
 
   /** One Feishu call at the pacer's pace: a passing failure is retried, an ended token refreshed once. */
   async function call<T>(api: FeishuApi, fn: (token: string) => Promise<T>): Promise<T> {
-    let refreshed = false
-    for (let attempt = 0; ; attempt++) {
-      if (stopped) throw new SourceError('unavailable')
+    const stopCheck = () => { if (stopped) throw new SourceError('unavailable') }
+    const once = async () => { const token = await deps.token(); return deps.pacer.schedule(api, () => fn(token)) }
+    try {
       try {
-        const token = await deps.token()
-        return await deps.pacer.schedule(api, () => fn(token))
+        return await withRetries(once, 6, stopCheck)
       } catch (e) {
-        if (e instanceof FeishuError && (e.failure.kind === 'token_expired' || e.failure.kind === 'token_invalid') && !refreshed) {
-          refreshed = true
-          await deps.expire()
-          continue
-        }
-        if (e instanceof FeishuError && isTransient(e.failure) && attempt < 5) {
-          await sleep(Math.min(retryWaitMs(e.failure, attempt, (a) => backoffMs(a, DEFAULT_RETRY)), 5000))
-          continue
-        }
-        throw sourceErrorOf(e)
+        // An ended token is refreshed once, then the read tried again.
+        if (!(e instanceof FeishuError) || (e.failure.kind !== 'token_expired' && e.failure.kind !== 'token_invalid')) throw e
+        await deps.expire()
+        return await withRetries(once, 6, stopCheck)
       }
+    } catch (e) {
+      throw sourceErrorOf(e)
     }
   }
 
@@ -178,7 +171,7 @@ export function documentReader(deps: ReadDeps) {
     if (rows === 0 || cols === 0) { yield { type: 'done', rowsRead: 0 }; return }
 
     let size = deps.sliceRows ?? Math.max(50, Math.min(SHEET_SLICE_ROWS, Math.floor(200_000 / cols)))
-    const lastCol = colLetters(cols - 1)
+    const lastCol = columnName(cols - 1)
     // A slice's rows as Feishu's answer bytes, passed on undecoded and unparsed (decoding, parsing and
     // writing ~1 MB a slice again was most of the server's work). A slice over the 10 MB answer cap
     // is read again in halves (two parts); later slices keep the smaller size.
@@ -199,7 +192,7 @@ export function documentReader(deps: ReadDeps) {
     // found in the first rows read as shown; those columns are then read as shown too, narrowly, so
     // an ID is what the person sees, as the .xlsx reader keeps it (src/import/styles.ts).
     const shownRange = (r0: number, r1: number, c0: number, c1: number) =>
-      call('sheets.values.get', (t) => deps.api.values(t, spreadsheet, `${sheet.sheet_id}!${colLetters(c0)}${r0 + 1}:${colLetters(c1)}${r1 + 1}`, true))
+      call('sheets.values.get', (t) => deps.api.values(t, spreadsheet, `${sheet.sheet_id}!${columnName(c0)}${r0 + 1}:${columnName(c1)}${r1 + 1}`, true))
     const head = shownRange(0, Math.min(rows - 1, PADDED_PROBE_ROWS - 1), 0, cols - 1)
     head.catch(() => undefined)
     let padded: { c0: number; c1: number; cols: number[] } | null | undefined

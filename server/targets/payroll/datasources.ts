@@ -3,9 +3,7 @@ import type { TargetSchema, I18nText } from '../../../src/domain/target'
 import { allPages } from '../../../src/domain/paging'
 import { AppError } from '../../errors'
 import type { Datasource, FeishuClient } from '../../feishu/client'
-import { FeishuError } from '../../feishu/http'
-import { isTransient, retryWaitMs } from '../../feishu/classify'
-import { backoffMs, DEFAULT_RETRY } from '../../jobs/call'
+import { withRetries } from '../../feishu/retry'
 import type { Pacer } from '../../jobs/pacer'
 
 export interface DatasourceView {
@@ -43,16 +41,4 @@ export async function findDatasource(feishu: FeishuClient, pacer: Pacer, token: 
   if (!ds) throw new AppError(400, 'unknown_target', `You have no datasource ${code} in Feishu (or no permission to see it).`)
   if (ds.active_status !== 1) throw new AppError(400, 'target_stopped', `The datasource ${code} is stopped in Feishu and cannot be written.`)
   return ds
-}
-
-/** A read the person waits for rides out a passing rate limit, 5xx or network error, as the jobs do. */
-export async function withRetries<T>(read: () => Promise<T>, attempts = 4): Promise<T> {
-  for (let i = 0; ; i++) {
-    try {
-      return await read()
-    } catch (e) {
-      if (!(e instanceof FeishuError) || !isTransient(e.failure) || i + 1 >= attempts) throw e
-      await new Promise((ok) => setTimeout(ok, Math.min(retryWaitMs(e.failure, i, (a) => backoffMs(a, DEFAULT_RETRY)), 5000)))
-    }
-  }
 }

@@ -6,7 +6,7 @@ import type { FeishuClient, QueriedRecord, RecordQuery } from '../../feishu/clie
 import type { RecordState } from '../../jobs/job-context'
 import type { Pacer } from '../../jobs/pacer'
 import { AppError } from '../../errors'
-import { withRetries } from './datasources'
+import { withRetries } from '../../feishu/retry'
 
 /**
  * The time filter that finds exactly the records of this key (§4.3): payroll_period IsAnyOf [p];
