@@ -203,13 +203,19 @@ export function documentReader(deps: ReadDeps) {
       p.shown.catch(() => undefined)
     }
     let next = 0
+    // Slices in flight, and read but not yet passed on: a new read starts as soon as any read ends
+    // (not only when the oldest was passed on, which let one slow answer hold the window half empty),
+    // with at most 2 × window slices (~1 MB each) held at once.
+    let inFlight = 0
     const fill = () => {
-      while (!stopped && pending.length < window && next < rows) {
+      while (!stopped && inFlight < window && pending.length < window * 2 && next < rows) {
         const r0 = next
         const r1 = Math.min(rows - 1, r0 + size - 1)
         next = r1 + 1
+        inFlight++
         const read = readRange(r0, r1)
-        read.catch(() => undefined) // awaited in order below; a later slice's failure must not go unhandled meanwhile
+        // Awaited in order below; a later slice's failure must not go unhandled meanwhile.
+        read.then(() => { inFlight--; fill() }, () => { inFlight-- })
         const entry = { r0, r1, read }
         withShown(entry)
         pending.push(entry)
@@ -218,9 +224,11 @@ export function documentReader(deps: ReadDeps) {
     try {
       fill()
       while (pending.length) {
-        const entry = pending.shift()!
+        // Held in `pending` until read, so it counts towards the slices held.
+        const entry = pending[0]!
         const { r0, r1 } = entry
         const parts = await entry.read
+        pending.shift()
         if (padded === undefined) {
           // A first read too large to show whole is no reason to fail the import: no padding is then found.
           padded = paddedColumns(parts.flatMap((p) => valuesOf(p.answer)), await head.catch((e: unknown) => { if (e instanceof SourceError && e.code === 'too_large') return []; throw e }))

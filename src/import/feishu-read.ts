@@ -5,8 +5,9 @@
  * merges. Everything after reading (header, mapping, validation, fixes) is the file's code.
  */
 import { SOURCE_ERROR_CODES, sourceCellOf, type SourceCell, type SourceErrorCode, type SourceLine } from '../domain/feishu-source'
-import { CellStore, Tag, UNKNOWN_PLACES } from './cells'
+import { CellStore, Tag } from './cells'
 import { Cancelled, FileError, LIMITS, type FileErrorCode } from './errors'
+import { answerLineHead, placesOf, scanAnswerLine, type ValuesSink } from './values-scan'
 import type { Merge } from './xlsx-read'
 
 export interface FeishuReadOptions {
@@ -39,33 +40,9 @@ export function serialOfShown(text: string): { serial: number; time: boolean } |
   return { serial: day + secs / 86_400, time: true }
 }
 
-const POW10 = [1, 10, 100, 1000, 1e4, 1e5, 1e6]
-
-/** Decimal places of the number's shortest text (as the file readers record them), without building the text in the usual case. */
-function placesOf(n: number): number {
-  if (Number.isInteger(n)) return Math.abs(n) < 1e21 ? 0 : UNKNOWN_PLACES
-  for (let p = 1; p < POW10.length; p++) {
-    const k = POW10[p] as number
-    if (Math.round(n * k) / k === n) return p
-  }
-  const s = String(n)
-  if (/e/i.test(s)) return UNKNOWN_PLACES
-  const dot = s.indexOf('.')
-  return dot < 0 ? 0 : s.length - dot - 1
-}
-
-function put(store: CellStore, row: number, col: number, v: SourceCell): boolean {
-  if (v === null || v === '') return false
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) return false
-    store.set(row, col, Tag.Number, v, placesOf(v))
-    return true
-  }
-  if (typeof v === 'boolean') {
-    store.set(row, col, Tag.Bool, v ? 1 : 0)
-    return true
-  }
-  if (typeof v !== 'string') return false
+/** A text cell: a date when it is one Feishu shows (yyyy/MM/dd), text otherwise. */
+function putText(store: CellStore, row: number, col: number, v: string): boolean {
+  if (v === '') return false
   // Only text starting with four digits can be a date Feishu shows (yyyy/MM/dd): skip the pattern otherwise.
   const c0 = v.charCodeAt(0)
   const date = c0 >= 48 && c0 <= 57 && v.length >= 8 ? serialOfShown(v) : null
@@ -76,6 +53,62 @@ function put(store: CellStore, row: number, col: number, v: SourceCell): boolean
   if (v.length > LIMITS.maxCellChars) throw new FileError('cell_too_large', { cell: `R${store.sheetRows[row]}C${col + 1}`, limit: LIMITS.maxCellChars })
   store.set(row, col, Tag.String, store.addString(v))
   return true
+}
+
+/**
+ * Writes rows into the store as they are read (by values-scan, or from rows already parsed): a row
+ * with no value is dropped again; too many columns or rows end the read with the file's errors.
+ */
+class RowWriter implements ValuesSink {
+  private start = 0
+  private storeRow = -1
+  private any = false
+  constructor(private readonly store: CellStore) {}
+  /** The 1-based sheet row of the next rows' first. */
+  from(start: number): this { this.start = start; return this }
+  row(index: number): void {
+    this.storeRow = this.store.addRow(this.start + index)
+    this.any = false
+  }
+  private column(col: number): void {
+    if (col >= LIMITS.maxColumns) throw new FileError('too_many_columns', { limit: LIMITS.maxColumns })
+  }
+  number(col: number, value: number, places: number): void {
+    this.column(col)
+    if (!Number.isFinite(value)) return
+    this.store.set(this.storeRow, col, Tag.Number, value, places)
+    this.any = true
+  }
+  text(col: number, value: string): void {
+    this.column(col)
+    if (putText(this.store, this.storeRow, col, value)) this.any = true
+  }
+  other(col: number, value: unknown): void {
+    this.column(col)
+    // Rows come as Feishu wrote them: rich text, mentions and links as objects.
+    const v = value !== null && typeof value === 'object' ? sourceCellOf(value) : (value as SourceCell | undefined) ?? null
+    if (typeof v === 'number') this.number(col, v, placesOf(v))
+    else if (typeof v === 'string') this.text(col, v)
+    else if (typeof v === 'boolean') { this.store.set(this.storeRow, col, Tag.Bool, v ? 1 : 0); this.any = true }
+  }
+  endRow(): void {
+    if (!this.any) this.store.dropLastRow()
+    else if (this.store.rowCount > LIMITS.maxRows) throw new FileError('too_many_rows', { limit: LIMITS.maxRows })
+  }
+  /** Rows already parsed (a Base page, or a sheet's rows the server rewrote). */
+  rows(rows: readonly unknown[]): void {
+    rows.forEach((cells, i) => {
+      if (!Array.isArray(cells) || cells.length === 0) return
+      this.row(i)
+      for (let c = 0; c < cells.length; c++) {
+        const v = cells[c] as unknown
+        if (typeof v === 'number') this.number(c, v, placesOf(v))
+        else if (typeof v === 'string') this.text(c, v)
+        else this.other(c, v)
+      }
+      this.endRow()
+    })
+  }
 }
 
 function errorOf(code: string, extra: { feishuCode?: number; scopes?: string[] } = {}): FileError {
@@ -123,7 +156,8 @@ export async function readFeishuDoc(opts: FeishuReadOptions): Promise<FeishuRead
     const decoder = new TextDecoder()
     // A line (one slice, ~1 MB) arrives in many chunks: only each new chunk is searched for the line
     // end, and the pieces are joined once, so a long line is never rescanned or recopied per chunk.
-    let pieces: string[] = []
+    let pieces: Uint8Array[] = []
+    let piecesBytes = 0
     const handle = (l: SourceLine) => {
       switch (l.type) {
         case 'meta':
@@ -134,19 +168,7 @@ export async function readFeishuDoc(opts: FeishuReadOptions): Promise<FeishuRead
           store.reserve(Math.min(l.totalRows, LIMITS.maxRows))
           break
         case 'rows':
-          ('rows' in l ? l.rows : l.answer.data?.valueRange?.values ?? []).forEach((cells, i) => {
-            if (!Array.isArray(cells) || cells.length === 0) return
-            if (cells.length > LIMITS.maxColumns) throw new FileError('too_many_columns', { limit: LIMITS.maxColumns })
-            const row = store.addRow(l.start + i)
-            let any = false
-            for (let c = 0; c < cells.length; c++) {
-              // Rows come as Feishu wrote them: rich text, mentions and links as objects.
-              const v = cells[c] as unknown
-              if (put(store, row, c, v !== null && typeof v === 'object' ? sourceCellOf(v) : (v as SourceCell | undefined) ?? null)) any = true
-            }
-            if (!any) store.dropLastRow()
-            else if (store.rowCount > LIMITS.maxRows) throw new FileError('too_many_rows', { limit: LIMITS.maxRows })
-          })
+          writer.from(l.start).rows('rows' in l ? l.rows : l.answer.data?.valueRange?.values ?? [])
           break
         case 'progress':
           opts.onProgress?.(l.rowsRead, l.totalRows, store.rowCount)
@@ -158,7 +180,24 @@ export async function readFeishuDoc(opts: FeishuReadOptions): Promise<FeishuRead
           break
       }
     }
-    const line = (text: string) => { if (text.trim()) handle(JSON.parse(text) as SourceLine) }
+    const writer = new RowWriter(store)
+    const line = (bytes: Uint8Array) => {
+      // A sheet's slice as Feishu answered it is read straight from its bytes (the bulk of a big sheet).
+      const head = answerLineHead(bytes)
+      if (head) { scanAnswerLine(bytes, head.at, writer.from(head.start)); return }
+      const text = decoder.decode(bytes)
+      if (text.trim()) handle(JSON.parse(text) as SourceLine)
+    }
+    const joined = (last: Uint8Array): Uint8Array => {
+      if (pieces.length === 0) return last
+      const out = new Uint8Array(piecesBytes + last.length)
+      let at = 0
+      for (const p of pieces) { out.set(p, at); at += p.length }
+      out.set(last, at)
+      pieces = []
+      piecesBytes = 0
+      return out
+    }
     for (;;) {
       if (opts.isCancelled()) { abort.abort(); throw new Cancelled() }
       let chunk: ReadableStreamReadResult<Uint8Array>
@@ -168,19 +207,19 @@ export async function readFeishuDoc(opts: FeishuReadOptions): Promise<FeishuRead
         if (opts.isCancelled()) throw new Cancelled()
         throw errorOf('unavailable')
       }
-      let text = chunk.value ? decoder.decode(chunk.value, { stream: !chunk.done }) : ''
-      let nl = text.indexOf('\n')
+      // Lines end at a newline byte (never inside a UTF-8 character).
+      const bytes = chunk.value ?? new Uint8Array(0)
+      let from = 0
+      let nl = bytes.indexOf(10)
       while (nl >= 0) {
-        pieces.push(text.slice(0, nl))
-        line(pieces.length === 1 ? pieces[0] as string : pieces.join(''))
-        pieces = []
-        text = text.slice(nl + 1)
-        nl = text.indexOf('\n')
+        line(joined(bytes.subarray(from, nl)))
+        from = nl + 1
+        nl = bytes.indexOf(10, from)
       }
-      if (text) pieces.push(text)
+      if (from < bytes.length) { pieces.push(bytes.subarray(from)); piecesBytes += bytes.length - from }
       if (chunk.done) break
     }
-    if (pieces.length) line(pieces.join(''))
+    if (pieces.length) line(joined(new Uint8Array(0)))
     // The stream ended without its last line: the connection broke mid-read.
     if (!done) throw errorOf('unavailable')
     return { store, merges, title, part, kind }
