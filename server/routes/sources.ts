@@ -17,20 +17,17 @@ const readBody = z.strictObject({ link: z.string().trim().min(1).max(FEISHU_LINK
 
 /**
  * A `rows` line carrying Feishu's values answer as it came (`answer`; the worker takes the rows out
- * of it): the bytes are neither decoded nor parsed here. A line break in them can only be white space
- * between JSON tokens (strings escape theirs), so it becomes a space and the line stays one line.
+ * of it), as its three parts: the bytes are neither decoded, parsed nor copied here. A line break in
+ * them can only be white space between JSON tokens (strings escape theirs), so it becomes a space
+ * (in a copy) and the line stays one line.
  */
-function answerLine(encoder: TextEncoder, start: number, answer: Uint8Array): Uint8Array {
-  const head = encoder.encode(`{"type":"rows","start":${start},"answer":`)
-  const out = new Uint8Array(head.length + answer.length + 2)
-  out.set(head, 0)
-  out.set(answer, head.length)
+function answerLine(encoder: TextEncoder, start: number, answer: Uint8Array): Uint8Array[] {
+  let body = answer
   if (answer.includes(10) || answer.includes(13)) {
-    for (let i = head.length; i < head.length + answer.length; i++) if (out[i] === 10 || out[i] === 13) out[i] = 32
+    body = answer.slice()
+    for (let i = 0; i < body.length; i++) if (body[i] === 10 || body[i] === 13) body[i] = 32
   }
-  out[out.length - 2] = 125 // }
-  out[out.length - 1] = 10 // \n
-  return out
+  return [encoder.encode(`{"type":"rows","start":${start},"answer":`), body, new Uint8Array([125, 10])] // … }\n
 }
 
 /**
@@ -55,7 +52,7 @@ export function sourceRoutes(deps: { sessions: SessionService; cookie: CookieOpt
       const reader = documentReader({ api, pacer: deps.pacer, token: () => deps.tokens.get(owner), expire: () => deps.tokens.expire(owner) })
       const lines = reader.read(parsed.link)
       const encoder = new TextEncoder()
-      const line = (l: ReaderLine) => (l.type === 'rows-answer' ? answerLine(encoder, l.start, l.answer) : encoder.encode(`${JSON.stringify(l)}\n`))
+      const line = (l: ReaderLine) => (l.type === 'rows-answer' ? answerLine(encoder, l.start, l.answer) : [encoder.encode(`${JSON.stringify(l)}\n`)])
       let finished = false
       const stream = new ReadableStream<Uint8Array>({
         async pull(controller) {
@@ -63,15 +60,15 @@ export function sourceRoutes(deps: { sessions: SessionService; cookie: CookieOpt
           try {
             const next = await lines.next()
             if (next.done) { finished = true; controller.close(); return }
-            controller.enqueue(line(next.value))
+            for (const part of line(next.value)) controller.enqueue(part)
           } catch (e) {
             finished = true
             const err = sourceErrorOf(e)
             if (err instanceof SourceError) {
-              controller.enqueue(line({ type: 'error', code: err.code, ...(err.feishuCode ? { feishuCode: err.feishuCode } : {}), ...(err.scopes?.length ? { scopes: err.scopes } : {}) }))
+              for (const part of line({ type: 'error', code: err.code, ...(err.feishuCode ? { feishuCode: err.feishuCode } : {}), ...(err.scopes?.length ? { scopes: err.scopes } : {}) })) controller.enqueue(part)
             } else {
               deps.logger.error('source_read_failed', { error: String((e as Error)?.message ?? e) })
-              controller.enqueue(line({ type: 'error', code: 'unavailable' }))
+              for (const part of line({ type: 'error', code: 'unavailable' })) controller.enqueue(part)
             }
             controller.close()
           }

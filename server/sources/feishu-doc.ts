@@ -5,6 +5,7 @@ import type { FeishuDocLink } from '../../src/domain/feishu-link'
 import { sourceCellOf, type SourceCell, type SourceErrorCode, type SourceLine, type SourceMerge } from '../../src/domain/feishu-source'
 import { BITABLE_SEARCH_MAX_PAGE, SHEET_SLICE_ROWS, type FeishuApi } from '../../src/domain/feishu-limits'
 import { LIMITS } from '../../src/import/errors'
+import { firstRowsOf } from '../../src/import/values-scan'
 import { columnName } from '../../src/import/xml'
 import { AppError } from '../errors'
 import { isTransient } from '../feishu/classify'
@@ -97,6 +98,17 @@ function trimRow(values: unknown[]): SourceCell[] {
 
 /** Rows read as shown to find zero-padded number columns (IDs are padded in every row, or none). */
 const PADDED_PROBE_ROWS = 200
+
+/** The first rows of a slice (read as one part or, over the answer cap, as several), each at its row. */
+function probeRows(parts: AnswerPart[], r0: number): unknown[][] {
+  const rows: unknown[][] = []
+  for (const p of parts) {
+    const at = p.r0 - r0
+    if (at >= PADDED_PROBE_ROWS) break
+    firstRowsOf(p.answer, PADDED_PROBE_ROWS - at).forEach((row, i) => { rows[at + i] = row })
+  }
+  return rows
+}
 
 /** "007123" shown for 7123: the zero padding a number format (000000) gives an ID. */
 function isPadded(value: unknown, shown: unknown): boolean {
@@ -231,7 +243,7 @@ export function documentReader(deps: ReadDeps) {
         pending.shift()
         if (padded === undefined) {
           // A first read too large to show whole is no reason to fail the import: no padding is then found.
-          padded = paddedColumns(parts.flatMap((p) => valuesOf(p.answer)), await head.catch((e: unknown) => { if (e instanceof SourceError && e.code === 'too_large') return []; throw e }))
+          padded = paddedColumns(probeRows(parts, r0), await head.catch((e: unknown) => { if (e instanceof SourceError && e.code === 'too_large') return []; throw e }))
           withShown(entry)
           for (const p of pending) withShown(p)
         }

@@ -202,8 +202,8 @@ function rows(b: Uint8Array, pos: number, sink: ValuesSink): number {
       else {
         sink.row(index)
         for (let col = 0; ; col++) {
-          pos = ws(b, pos)
-          const c = b[pos] as number
+          let c = b[pos] as number
+          if (c <= 32) { pos = ws(b, pos); c = b[pos] as number }
           if (c === QUOTE) {
             const end = stringEnd(b, pos)
             sink.text(col, stringOf(b, pos, end))
@@ -215,8 +215,11 @@ function rows(b: Uint8Array, pos: number, sink: ValuesSink): number {
             sink.other(col, parsed(b, pos, end))
             pos = end
           }
-          pos = ws(b, pos)
-          const d = b[pos++]
+          let d = b[pos++]
+          if (d === COMMA) continue
+          if (d === CLOSE_BRACKET) break
+          pos = ws(b, pos - 1)
+          d = b[pos++]
           if (d === CLOSE_BRACKET) break
           if (d !== COMMA) fail(b, pos - 1)
         }
@@ -262,14 +265,50 @@ function object(b: Uint8Array, pos: number, onKey: (key: string, at: number) => 
   }
 }
 
+/** The answer object at `at`, its rows given to `sink`; returns where it ends. */
+function answer(b: Uint8Array, at: number, sink: ValuesSink): number {
+  return object(b, at, (key, p) => key !== 'data' ? -1 : object(b, p, (k, q) => k !== 'valueRange' ? -1 : object(b, q, (k2, r) => (k2 !== 'values' ? -1 : rows(b, r, sink)))))
+}
+
 /**
  * Walks a line answerLineHead accepted (`at`: the answer's first byte), giving the answer's rows to
  * `sink`. The rest of the answer (its code, msg, range) is checked for form and passed over.
  */
 export function scanAnswerLine(b: Uint8Array, at: number, sink: ValuesSink): void {
-  let pos = object(b, at, (key, p) => key !== 'data' ? -1 : object(b, p, (k, q) => k !== 'valueRange' ? -1 : object(b, q, (k2, r) => (k2 !== 'values' ? -1 : rows(b, r, sink)))))
-  pos = ws(b, pos)
+  let pos = ws(b, answer(b, at, sink))
   if (b[pos] !== CLOSE_BRACE) fail(b, pos)
   pos = ws(b, pos + 1)
   if (pos !== b.length) fail(b, pos)
+}
+
+/** Ends a walk once enough rows were read (thrown by the sink, caught below). */
+class Enough extends Error {}
+
+/**
+ * The first `limit` rows of a values answer (Feishu's bytes as they came) as JSON.parse reads them,
+ * without reading the rest: rows with no cells are empty lists, as the answer has them.
+ */
+export function firstRowsOf(b: Uint8Array, limit: number): unknown[][] {
+  const out: unknown[][] = []
+  let cells: unknown[] = []
+  const put = (col: number, v: unknown) => { cells[col] = v }
+  const sink: ValuesSink = {
+    row(index) {
+      if (index >= limit) throw new Enough()
+      while (out.length < index) out.push([])
+      cells = []
+      out.push(cells)
+    },
+    number: put,
+    text: put,
+    other: put,
+    endRow() { /* the row is in `out` */ },
+  }
+  try {
+    const pos = ws(b, answer(b, ws(b, 0), sink))
+    if (pos !== b.length) fail(b, pos)
+  } catch (e) {
+    if (!(e instanceof Enough)) throw e
+  }
+  return out
 }

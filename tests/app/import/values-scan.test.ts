@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { SourceLine } from '../../../src/domain/feishu-source'
 import type { CellStore } from '../../../src/import/cells'
 import { readFeishuDoc } from '../../../src/import/feishu-read'
-import { answerLineHead, placesOf, scanAnswerLine, type ValuesSink } from '../../../src/import/values-scan'
+import { answerLineHead, firstRowsOf, placesOf, scanAnswerLine, type ValuesSink } from '../../../src/import/values-scan'
 
 type Event = ['row', number] | ['n', number, number, number] | ['t', number, string] | ['o', number, unknown] | ['end']
 
@@ -121,6 +121,18 @@ describe('reading a values answer from its bytes', () => {
       expect(() => JSON.parse(text), answer).toThrow(SyntaxError)
       expect(() => scanned(text), answer).toThrow(SyntaxError)
     }
+  })
+
+  it('gives the first rows of an answer at their places without reading further (the server’s look for zero-padded IDs)', () => {
+    const enc = (x: string) => new TextEncoder().encode(x)
+    const whole = answerOf([['a', 1], [], ['b', { text: 'c' }], ['d', 2.5]])
+    expect(firstRowsOf(enc(whole), 10)).toEqual([['a', 1], [], ['b', { text: 'c' }], ['d', 2.5]])
+    expect(firstRowsOf(enc(whole), 3)).toEqual([['a', 1], [], ['b', { text: 'c' }]])
+    // Past the rows asked for, nothing is read: a broken tail is never reached.
+    const broken = '{"code":0,"data":{"valueRange":{"values":[[1],[2],[3 oops'
+    expect(firstRowsOf(enc(broken), 2)).toEqual([[1], [2]])
+    expect(() => firstRowsOf(enc(broken), 5)).toThrow(SyntaxError)
+    expect(firstRowsOf(enc('{"code":0,"data":{"valueRange":{"range":"s1!A1:B2"}}}'), 5)).toEqual([])
   })
 
   it('takes only the server’s rows lines: any other line is left to JSON.parse', () => {
