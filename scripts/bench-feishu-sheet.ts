@@ -53,6 +53,19 @@ function busyMs(calls: Call[]): number {
   return total
 }
 
+/**
+ * The time of a read (from `fromMs` to `toMs`, Date.now() clock, as the sandbox stamps calls) when no
+ * Feishu call was in flight: before the first, between calls, and after the last answer.
+ */
+function notWaiting(calls: Call[], fromMs: number, toMs: number): { before: number; between: number; after: number } {
+  const spans = calls.filter((c) => c.endMs !== null).map((c) => [c.startMs, c.endMs as number] as const).sort((a, b) => a[0] - b[0])
+  if (spans.length === 0) return { before: toMs - fromMs, between: 0, after: 0 }
+  let between = 0
+  let end = spans[0]![1]
+  for (const [s, e] of spans) { if (s > end) between += s - end; end = Math.max(end, e) }
+  return { before: spans[0]![0] - fromMs, between, after: Math.max(0, toMs - end) }
+}
+
 /** The sandbox in its own process, as Feishu is: its work must not share the app's event loop. */
 async function sandboxProcess(): Promise<{ url: string; priority: string; close(): Promise<void> }> {
   const { spawn } = await import('node:child_process')
@@ -138,9 +151,11 @@ export async function benchFeishuSheet(): Promise<void> {
     const oneThread = threadWork()
     const oneWork0 = oneThread.ms()
     const t0 = performance.now()
+    const startedAt = Date.now()
     const opened = await session.openFeishu({ link, endpoint: '/api/sources/feishu/read', schema, saved: null })
     const ms = performance.now() - t0
     const oneWork = oneThread.ms() - oneWork0
+    const endedAt = Date.now()
     const rows = opened.sheet?.rowCount ?? 0
     const calls = await callsSince(since)
     const reads = calls.filter((c) => c.api === 'sheets.values.get')
@@ -148,7 +163,8 @@ export async function benchFeishuSheet(): Promise<void> {
     const rate = FEISHU_RATE_LIMITS['sheets.values.get']
     console.info(`\nFeishu sheet: ${rows.toLocaleString()} rows × 30 columns through the sandbox (${sandbox.priority}), ${latency} ms added per call`)
     console.info(`  read in ${(ms / 1000).toFixed(2)} s = ${Math.round(rows / (ms / 1000)).toLocaleString()} rows/s; ${reads.length} value reads (slices of ≤ ${SHEET_SLICE_ROWS.toLocaleString()} rows and one look at the first rows as shown; median ${medianMs(reads).toFixed(0)} ms each), ${calls.length - reads.length} metadata calls`)
-    console.info(`  waiting on Feishu (a call in flight): ${(waiting / 1000).toFixed(2)} s = ${((waiting / ms) * 100).toFixed(0)} % of the time`)
+    const idle = notWaiting(calls, startedAt, endedAt)
+    console.info(`  waiting on Feishu (a call in flight): ${(waiting / 1000).toFixed(2)} s = ${((waiting / ms) * 100).toFixed(0)} % of the time; the rest: ${idle.before} ms before the first call, ${idle.between} ms between calls, ${idle.after} ms after Feishu's last answer (the last slices read into cells)`)
     console.info('  (above: the app server and the reading session share one thread; in use they run on the server and in the browser\'s worker)')
     // As in use: the reading session in a thread of its own.
     const { Worker } = await import('node:worker_threads')
