@@ -22,7 +22,8 @@ export interface FeishuRequest {
   method: 'GET' | 'POST'
   path: string
   token?: string
-  query?: Record<string, string | number | undefined>
+  /** A list is sent as the key repeated (user_ids=a&user_ids=b), as Feishu's list parameters are. */
+  query?: Record<string, string | number | readonly string[] | undefined>
   body?: unknown
   timeoutMs?: number
 }
@@ -47,6 +48,7 @@ const PLAIN_SUCCESS = new TextEncoder().encode('{"code":0,')
 export function feishuHttp(baseUrl: string, instance?: AxiosInstance): FeishuHttp {
   const http = instance ?? axios.create({
     baseURL: baseUrl, timeout: 30_000, validateStatus: () => true, maxRedirects: 0, proxy: false,
+    paramsSerializer: { indexes: null },
     // Kept-alive connections; each request tells its pacer when it really went out (send-clock.ts).
     httpAgent: reportSends(new HttpAgent({ keepAlive: true })), httpsAgent: reportSends(new HttpsAgent({ keepAlive: true })),
   })

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { FEISHU_LINK_MAX, parseFeishuLink } from '../../src/domain/feishu-link'
+import { PERSON_AS, type PersonAs } from '../../src/domain/feishu-source'
 import { ownerOf, type SessionService } from '../auth/sessions'
 import type { UserTokens } from '../auth/user-tokens'
 import { AppError } from '../errors'
@@ -13,7 +14,8 @@ import { feishuDocApi } from '../sources/feishu-doc-api'
 import { documentReader, SourceError, sourceErrorOf, type ReaderLine } from '../sources/feishu-doc'
 
 // The link travels in the body, never in a URL (it names a document; URLs end up in logs).
-const readBody = z.strictObject({ link: z.string().trim().min(1).max(FEISHU_LINK_MAX) })
+// `people`: how a Base person field is written for the import's target (PersonAs; default email).
+const readBody = z.strictObject({ link: z.string().trim().min(1).max(FEISHU_LINK_MAX), people: z.enum(PERSON_AS as [PersonAs, ...PersonAs[]]).optional() })
 
 /**
  * A `rows` line carrying Feishu's values answer as it came (`answer`; the worker takes the rows out
@@ -42,7 +44,8 @@ export function sourceRoutes(deps: { sessions: SessionService; cookie: CookieOpt
   return new Hono()
     .use(requireSession(deps.sessions, deps.cookie))
     .post('/feishu/read', validateJson(readBody), async (c) => {
-      const parsed = parseFeishuLink(bodyOf(c, readBody).link)
+      const body = bodyOf(c, readBody)
+      const parsed = parseFeishuLink(body.link)
       if ('problem' in parsed) {
         throw new AppError(400, parsed.problem === 'not_a_sheet_or_table' ? 'not_a_sheet_or_table' : 'not_a_link', 'Paste the link of a Feishu Sheet or Base table (or of a wiki page holding one).')
       }
@@ -50,7 +53,7 @@ export function sourceRoutes(deps: { sessions: SessionService; cookie: CookieOpt
       // The token is read before the stream starts: an ended authorization answers 401 as anywhere else.
       await deps.tokens.get(owner)
       const reader = documentReader({ api, pacer: deps.pacer, token: () => deps.tokens.get(owner), expire: () => deps.tokens.expire(owner) })
-      const lines = reader.read(parsed.link)
+      const lines = reader.read(parsed.link, body.people)
       const encoder = new TextEncoder()
       const line = (l: ReaderLine) => (l.type === 'rows-answer' ? answerLine(encoder, l.start, l.answer) : [encoder.encode(`${JSON.stringify(l)}\n`)])
       let finished = false

@@ -5,6 +5,7 @@ import { cors } from 'hono/cors'
 import { errorEnvelope } from './platform/envelope'
 import { jsonResponse, knownMethods, type SandboxApp, type SandboxEnv } from './platform/pipeline'
 import { mountApprovalRoutes } from './routes/approval'
+import { mountContactRoutes } from './routes/contact'
 import { mountAppTokenRoutes } from './routes/app-tokens'
 import { mountAttendanceRoutes } from './routes/attendance'
 import { mountCoreHrRoutes } from './routes/corehr'
@@ -44,6 +45,7 @@ export function buildApp(state: SandboxState): SandboxApp {
   mountAttendanceRoutes(app, state)
   mountPayrollRoutes(app, state)
   mountCoreHrRoutes(app, state)
+  mountContactRoutes(app, state)
   mountApprovalRoutes(app, state)
   mountImRoutes(app, state)
   mountDocumentRoutes(app, state)

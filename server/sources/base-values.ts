@@ -27,21 +27,38 @@ function textOf(v: unknown): string {
   return ''
 }
 
+/** A person of a person field as the records search gives them (its id of the user_id_type asked). */
+export interface BasePerson { id?: unknown; name?: unknown; email?: unknown }
+
 /**
- * Person fields (11 人员, 1003 创建人, 1004 修改人) give each person's email, which the payroll
- * resolver matches as a work email (server/targets/payroll/resolve-employees.ts), or the name when
- * Feishu gave no email (the app lacks contact:user.email:readonly): the row then shows an unknown person.
+ * How each person of a person field (11 人员, 1003 创建人, 1004 修改人) is written: by default their
+ * email, which the payroll resolver matches as a work email (server/targets/payroll/resolve-employees.ts),
+ * or the name when Feishu gave no email (the app lacks contact:user.email:readonly): the row then shows
+ * an unknown person. The reader passes its own rule when the target identifies people otherwise.
  */
-function people(v: unknown): string {
+export type PersonText = (p: BasePerson) => string
+
+export const byEmail: PersonText = (p) => (typeof p.email === 'string' && p.email ? p.email : typeof p.name === 'string' ? p.name : '')
+
+function people(v: unknown, person: PersonText): string {
   if (!Array.isArray(v)) return textOf(v)
-  return v.map((p) => {
-    const o = (p ?? {}) as { email?: unknown; name?: unknown }
-    return typeof o.email === 'string' && o.email ? o.email : typeof o.name === 'string' ? o.name : ''
-  }).filter(Boolean).join(', ')
+  return v.map((p) => person((p ?? {}) as BasePerson)).filter(Boolean).join(', ')
+}
+
+/** The ids of the people in a field value (person fields, and formulas or lookups giving people). */
+export function basePeopleIds(type: number, v: unknown): string[] {
+  if (type === 11 || type === 1003 || type === 1004) {
+    return Array.isArray(v) ? v.map((p) => (p as BasePerson | null)?.id).filter((id): id is string => typeof id === 'string' && id !== '') : []
+  }
+  if ((type === 19 || type === 20) && v && typeof v === 'object' && 'value' in v) {
+    const o = v as { type?: number; value?: unknown }
+    return typeof o.type === 'number' && o.type !== type ? basePeopleIds(o.type, o.value) : []
+  }
+  return []
 }
 
 /** One field value of a record by the field's type (1 text, 2 number, 3 single select, 5 date, 7 checkbox, 11 person …). */
-export function baseCell(type: number, v: unknown): SourceCell {
+export function baseCell(type: number, v: unknown, person: PersonText = byEmail): SourceCell {
   if (v === null || v === undefined || v === '') return null
   switch (type) {
     case 2: case 1005: // number (currency, progress, rating), auto number
@@ -51,12 +68,12 @@ export function baseCell(type: number, v: unknown): SourceCell {
     case 7:
       return typeof v === 'boolean' ? v : null
     case 11: case 1003: case 1004:
-      return people(v) || null
+      return people(v, person) || null
     case 20: case 19: { // formula, lookup: { type, value: [...] }
       const o = v as { type?: number; value?: unknown }
       if (o && typeof o === 'object' && 'value' in o) {
         const inner = Array.isArray(o.value) && o.value.length === 1 ? o.value[0] : o.value
-        return baseCell(typeof o.type === 'number' ? o.type : 1, inner)
+        return baseCell(typeof o.type === 'number' ? o.type : 1, inner, person)
       }
       return typeof v === 'number' ? v : textOf(v) || null
     }

@@ -16,6 +16,8 @@ export interface SheetMeta {
 }
 export interface BaseField { field_id: string; field_name: string; type: number; ui_type?: string; property?: Record<string, unknown> | null }
 export interface BaseRecord { record_id: string; fields: Record<string, unknown> }
+/** A contact v3 user, as far as the reader needs one (fields present only with their scopes). */
+export interface ContactUser { user_id?: string; open_id?: string; name?: string; employee_no?: string }
 export interface Paged<T> { items?: T[]; has_more?: boolean; page_token?: string; total?: number }
 
 export interface FeishuDocApi {
@@ -36,11 +38,14 @@ export interface FeishuDocApi {
    */
   valuesAnswer(token: string, spreadsheetToken: string, range: string): Promise<Uint8Array>
   fields(token: string, appToken: string, tableId: string, viewId: string | null, pageToken?: string): Promise<Paged<BaseField>>
-  records(token: string, appToken: string, tableId: string, viewId: string | null, pageSize: number, pageToken?: string): Promise<Paged<BaseRecord>>
+  /** `idType`: how person fields give each person's id (records search's user_id_type). */
+  records(token: string, appToken: string, tableId: string, viewId: string | null, pageSize: number, pageToken?: string, idType?: 'open_id' | 'user_id'): Promise<Paged<BaseRecord>>
+  /** contact-v3 批量获取用户信息: up to 50 users by user ID (people outside the person's contact range are left out). */
+  users(token: string, userIds: readonly string[]): Promise<ContactUser[]>
 }
 
 export function feishuDocApi(http: FeishuHttp): FeishuDocApi {
-  const get = async <T,>(token: string, path: string, query?: Record<string, string | number | undefined>) =>
+  const get = async <T,>(token: string, path: string, query?: Record<string, string | number | readonly string[] | undefined>) =>
     (await http.call<Wrapped<T>>({ method: 'GET', path, token, query })).data.data
   const enc = encodeURIComponent
   return {
@@ -74,13 +79,18 @@ export function feishuDocApi(http: FeishuHttp): FeishuDocApi {
         page_size: 100, page_token: pageToken, view_id: viewId ?? undefined,
       })
     },
-    async records(token, appToken, tableId, viewId, pageSize, pageToken) {
+    async records(token, appToken, tableId, viewId, pageSize, pageToken, idType = 'open_id') {
       const res = await http.call<Wrapped<Paged<BaseRecord>>>({
         method: 'POST', path: `/open-apis/bitable/v1/apps/${enc(appToken)}/tables/${enc(tableId)}/records/search`, token,
-        query: { page_size: pageSize, page_token: pageToken, user_id_type: 'open_id' },
+        query: { page_size: pageSize, page_token: pageToken, user_id_type: idType },
         body: viewId ? { view_id: viewId } : {},
       })
       return res.data.data
+    },
+    async users(token, userIds) {
+      // user_ids is repeated in the query (user_ids=a&user_ids=b), as the API documents it.
+      const data = await get<{ items?: ContactUser[] }>(token, '/open-apis/contact/v3/users/batch', { user_ids: userIds, user_id_type: 'user_id' })
+      return data.items ?? []
     },
   }
 }

@@ -2,8 +2,8 @@
 // limits, as SourceLines (src/domain/feishu-source.ts). The route streams them; when the browser
 // goes away the consumer stops pulling and no further slice is asked for.
 import type { FeishuDocLink } from '../../src/domain/feishu-link'
-import { sourceCellOf, type SourceCell, type SourceErrorCode, type SourceLine, type SourceMerge } from '../../src/domain/feishu-source'
-import { BITABLE_SEARCH_MAX_PAGE, SHEET_SLICE_ROWS, type FeishuApi } from '../../src/domain/feishu-limits'
+import { sourceCellOf, type PersonAs, type SourceCell, type SourceErrorCode, type SourceLine, type SourceMerge } from '../../src/domain/feishu-source'
+import { BITABLE_SEARCH_MAX_PAGE, CONTACT_BATCH_MAX_IDS, SHEET_SLICE_ROWS, type FeishuApi } from '../../src/domain/feishu-limits'
 import { LIMITS } from '../../src/import/errors'
 import { firstRowsOf } from '../../src/import/values-scan'
 import { columnName } from '../../src/import/xml'
@@ -12,7 +12,7 @@ import { isTransient } from '../feishu/classify'
 import { FeishuError } from '../feishu/http'
 import { withRetries } from '../feishu/retry'
 import type { Pacer } from '../jobs/pacer'
-import { baseCell } from './base-values'
+import { baseCell, basePeopleIds, byEmail, type BasePerson, type PersonText } from './base-values'
 import type { BaseField, FeishuDocApi, SheetMeta } from './feishu-doc-api'
 
 /**
@@ -267,8 +267,31 @@ export function documentReader(deps: ReadDeps) {
     yield { type: 'done', rowsRead: rows }
   }
 
-  /** `title`: the wiki page's title when the Base came through one (records search names no Base or table). */
-  async function* readBase(appToken: string, tableId: string | null, viewId: string | null, title = ''): AsyncGenerator<SourceLine> {
+  /**
+   * Employee numbers of the people of these records (by user ID), asked of contact v3 in batches of 50
+   * and kept for the read. A person Feishu does not give (outside the person's contact range, or the
+   * batch refused) keeps no number: the cell then shows their name. A missing scope ends the read
+   * with the scope named (every member would be unknown otherwise).
+   */
+  async function employeeNumbers(known: Map<string, string | null>, ids: Iterable<string>): Promise<void> {
+    const missing = [...new Set(ids)].filter((id) => !known.has(id))
+    for (let i = 0; i < missing.length; i += CONTACT_BATCH_MAX_IDS) {
+      const chunk = missing.slice(i, i + CONTACT_BATCH_MAX_IDS)
+      for (const id of chunk) known.set(id, null)
+      try {
+        const users = await call('contact.user.batch.minute', (t) => deps.pacer.schedule('contact.user.batch', () => deps.api.users(t, chunk)))
+        for (const u of users) if (u.user_id && u.employee_no && known.has(u.user_id)) known.set(u.user_id, u.employee_no)
+      } catch (e) {
+        if (!(e instanceof SourceError) || !['no_access', 'not_found', 'rejected'].includes(e.code)) throw e
+      }
+    }
+  }
+
+  /**
+   * `title`: the wiki page's title when the Base came through one (records search names no Base or
+   * table). `people`: how person fields are written (PersonAs).
+   */
+  async function* readBase(appToken: string, tableId: string | null, viewId: string | null, title = '', people: PersonAs = 'email'): AsyncGenerator<SourceLine> {
     if (!tableId) throw new SourceError('part_not_found')
     const fields: BaseField[] = []
     let pageToken: string | undefined
@@ -279,7 +302,15 @@ export function documentReader(deps: ReadDeps) {
       pageToken = page.page_token
     }
     if (fields.length > LIMITS.maxColumns) throw new SourceError('too_large')
-    const fetchPage = (token?: string) => call('bitable.record.search', (t) => deps.api.records(t, appToken, tableId, viewId, BITABLE_SEARCH_MAX_PAGE, token))
+    // People come by user ID when the target identifies them by user ID or employee number.
+    const idType = people === 'email' ? 'open_id' : 'user_id'
+    const fetchPage = (token?: string) => call('bitable.record.search', (t) => deps.api.records(t, appToken, tableId, viewId, BITABLE_SEARCH_MAX_PAGE, token, idType))
+    const numbers = new Map<string, string | null>()
+    const nameOf = (p: BasePerson) => (typeof p.name === 'string' ? p.name : '')
+    const idOf = (p: BasePerson) => (typeof p.id === 'string' ? p.id : '')
+    const person: PersonText = people === 'email' ? byEmail
+      : people === 'user_id' ? (p) => idOf(p) || nameOf(p)
+      : (p) => numbers.get(idOf(p)) || nameOf(p)
     let page = await fetchPage()
     const total = page.total ?? page.items?.length ?? 0
     if (total > LIMITS.maxRows) throw new SourceError('too_large')
@@ -291,7 +322,8 @@ export function documentReader(deps: ReadDeps) {
       const items = page.items ?? []
       const more = page.has_more && page.page_token ? fetchPage(page.page_token) : null
       more?.catch(() => undefined)
-      const rows = items.map((r) => fields.map((f) => baseCell(f.type, r.fields[f.field_name])))
+      if (people === 'employee_no') await employeeNumbers(numbers, items.flatMap((r) => fields.flatMap((f) => basePeopleIds(f.type, r.fields[f.field_name]))))
+      const rows = items.map((r) => fields.map((f) => baseCell(f.type, r.fields[f.field_name], person)))
       yield { type: 'rows', start: 2 + rowsRead, rows: rows.map((r) => { let end = r.length; while (end > 0 && r[end - 1] === null) end--; return r.slice(0, end) }) }
       rowsRead += items.length
       yield { type: 'progress', rowsRead: rowsRead + 1, totalRows: Math.max(total, rowsRead) + 1 }
@@ -301,13 +333,13 @@ export function documentReader(deps: ReadDeps) {
     yield { type: 'done', rowsRead: rowsRead + 1 }
   }
 
-  /** Every line of the document the link names; failures are thrown as SourceError. */
-  async function* read(link: FeishuDocLink): AsyncGenerator<ReaderLine> {
+  /** Every line of the document the link names (`people`: how Base person fields are written); failures are thrown as SourceError. */
+  async function* read(link: FeishuDocLink, people: PersonAs = 'email'): AsyncGenerator<ReaderLine> {
     if (link.kind === 'sheet') { yield* readSheet(link.token, link.sheetId); return }
-    if (link.kind === 'base') { yield* readBase(link.token, link.tableId, link.viewId); return }
+    if (link.kind === 'base') { yield* readBase(link.token, link.tableId, link.viewId, '', people); return }
     const node = await call('wiki.node.get', (t) => deps.api.wikiNode(t, link.token))
     if (node.obj_type === 'sheet') { yield* readSheet(node.obj_token, link.sheetId); return }
-    if (node.obj_type === 'bitable') { yield* readBase(node.obj_token, link.tableId, link.viewId, node.title ?? ''); return }
+    if (node.obj_type === 'bitable') { yield* readBase(node.obj_token, link.tableId, link.viewId, node.title ?? '', people); return }
     throw new SourceError('not_a_sheet_or_table')
   }
 

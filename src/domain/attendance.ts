@@ -4,6 +4,7 @@
  * import pipeline's validated values (reference/feishu-api.md §3.3). Pure.
  */
 import { ATTENDANCE_DELETE_MAX_MEMBERS, ATTENDANCE_UPLOAD_MAX_FIELDS, ATTENDANCE_UPLOAD_MAX_MEMBERS } from './feishu-limits'
+import type { PersonAs } from './feishu-source'
 import type { AttendanceRowInput, AttendanceTarget, EmployeeType } from './jobs'
 import type { I18nText, Locale, TargetField, TargetSchema } from './target'
 import { toHalfWidth } from './values'
@@ -106,7 +107,7 @@ export function attendanceTarget(ruleId: string, employeeType: EmployeeType, rep
       .filter((f) => !PSEUDO_FIELDS.includes(f.code))
       .map((f): TargetField => ({ code: f.code, title: f.title, path: f.upper_titles, kind: 'text', required: false, writable: true })),
   ]
-  return { kind: 'attendance', id: ruleId, title: { 'zh-CN': ruleId, 'en-US': ruleId }, fields, keyFields: [MEMBER_FIELD] }
+  return { kind: 'attendance', id: ruleId, title: { 'zh-CN': ruleId, 'en-US': ruleId }, fields, keyFields: [MEMBER_FIELD], people: peopleAs(employeeType) }
 }
 
 /** A real day of a yyyyMM month written yyyyMMdd. */
@@ -206,7 +207,12 @@ export function importSchema(base: TargetSchema, employeeType: EmployeeType, ext
     known.add(code)
     fields.push({ code, title: { 'zh-CN': code, 'en-US': code }, kind: 'text', required: false, writable: true, path: [] })
   }
-  return { ...base, fields }
+  return { ...base, fields, people: peopleAs(employeeType) }
+}
+
+/** A Base person field becomes the member as the report identifies members: user ID or employee number. */
+function peopleAs(employeeType: EmployeeType): PersonAs {
+  return employeeType === 'employee_no' ? 'employee_no' : 'user_id'
 }
 
 /** Report field codes of a schema (everything but the member and date pseudo-fields). */

@@ -29,6 +29,8 @@ export type FeishuApi =
   | 'wiki.node.get'
   | 'bitable.field.list'
   | 'bitable.record.search'
+  | 'contact.user.batch'
+  | 'contact.user.batch.minute'
   | 'approval.instance.create'
   | 'im.message.create'
   | 'im.message.create.minute'
@@ -56,6 +58,9 @@ export const FEISHU_RATE_LIMITS: Record<FeishuApi, { limit: number; windowMs: nu
   'wiki.node.get': { limit: 100, windowMs: 60_000 },
   'bitable.field.list': { limit: 20, windowMs: 1000 },
   'bitable.record.search': { limit: 20, windowMs: 1000 },
+  // contact-v3 批量获取用户信息: 1000/min and 50/s (both must hold), to write Base people as employee numbers.
+  'contact.user.batch': { limit: 50, windowMs: 1000 },
+  'contact.user.batch.minute': { limit: 1000, windowMs: 60_000 },
   // approval-v4 instance create: 100/min (server/sandbox/README.md).
   'approval.instance.create': { limit: 100, windowMs: 60_000 },
   // im-v1 message create: 1000/min and 50/s per app (both must hold), and 5/s to one person (230020);
@@ -69,6 +74,8 @@ export const FEISHU_RATE_LIMITS: Record<FeishuApi, { limit: number; windowMs: nu
 export const SHEET_VALUES_MAX_BYTES = 10 * 1024 * 1024
 /** Rows asked per values read: our slice, kept well under the 10 MB cap (it halves on a too-large answer). */
 export const SHEET_SLICE_ROWS = 5000
+/** contact-v3 批量获取用户信息: at most 50 user ids a call. */
+export const CONTACT_BATCH_MAX_IDS = 50
 /** Base records search: "单次最多查询 500 行记录". */
 export const BITABLE_SEARCH_MAX_PAGE = 500
 

@@ -23,6 +23,15 @@ export function sourceCellOf(v: unknown): SourceCell {
   return null
 }
 
+/**
+ * How a Base person field (人员, 创建人, 修改人) is written into the rows, as the target identifies
+ * people: by work email (payroll resolves it to the employee), by user ID, or by employee number
+ * (attendance, as its report identifies members). A person Feishu does not resolve keeps their name,
+ * so the row shows an unknown member rather than someone else.
+ */
+export type PersonAs = 'email' | 'user_id' | 'employee_no'
+export const PERSON_AS: readonly PersonAs[] = ['email', 'user_id', 'employee_no']
+
 /** A merged range, 1-based sheet rows and 0-based columns (as the file readers' merges). */
 export interface SourceMerge { top: number; left: number; bottom: number; right: number }
 

@@ -1,3 +1,4 @@
+import type { PersonAs } from './feishu-source'
 /**
  * What an import writes into: a payroll external datasource or an attendance archive report,
  * described by its fields. The import pipeline (reading, mapping, validation, workbooks) is
@@ -62,6 +63,8 @@ export interface TargetSchema {
   keyFields: string[]
   /** Sum of text lengths allowed in one record (payroll: 3,000). */
   recordTextLimit?: number
+  /** How people from a Base person field are written for this target (default: work email). */
+  people?: PersonAs
 }
 
 /** Raw cell value after reading; dates are already ISO 'yyyy-mm-dd' strings. */

@@ -4,7 +4,7 @@
  * text as text (007123 stays text), dates Feishu shows (yyyy/MM/dd) as date cells, merged ranges as
  * merges. Everything after reading (header, mapping, validation, fixes) is the file's code.
  */
-import { SOURCE_ERROR_CODES, sourceCellOf, type SourceCell, type SourceErrorCode, type SourceLine } from '../domain/feishu-source'
+import { SOURCE_ERROR_CODES, sourceCellOf, type PersonAs, type SourceCell, type SourceErrorCode, type SourceLine } from '../domain/feishu-source'
 import { CellStore, Tag } from './cells'
 import { Cancelled, FileError, LIMITS, type FileErrorCode } from './errors'
 import { answerLineHead, placesOf, scanAnswerLine, type ValuesSink } from './values-scan'
@@ -17,6 +17,8 @@ export interface FeishuReadOptions {
   /** The fetch to use (the worker's own; tests pass one carrying a session cookie). */
   fetch?: typeof fetch
   isCancelled: () => boolean
+  /** How Base person fields are written for the target (its schema's `people`). */
+  people?: PersonAs
   onProgress?: (rowsRead: number, totalRows: number, storedRows: number) => void
 }
 
@@ -131,7 +133,7 @@ export async function readFeishuDoc(opts: FeishuReadOptions): Promise<FeishuRead
         method: 'POST',
         credentials: 'same-origin',
         headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest', Accept: 'application/x-ndjson' },
-        body: JSON.stringify({ link: opts.link }),
+        body: JSON.stringify({ link: opts.link, ...(opts.people ? { people: opts.people } : {}) }),
         signal: abort.signal,
       })
     } catch {

@@ -186,7 +186,7 @@ export class ImportSession {
     const t0 = now()
     const { readFeishuDoc } = await import('./feishu-read')
     const doc = await readFeishuDoc({
-      link: args.link, endpoint: args.endpoint, fetch: this.hooks.fetch, isCancelled: this.hooks.isCancelled,
+      link: args.link, endpoint: args.endpoint, fetch: this.hooks.fetch, isCancelled: this.hooks.isCancelled, people: args.schema.people,
       onProgress: (read, total, rows) => meter.report('cells', read, total, rows),
     })
     this.checkCancelled()

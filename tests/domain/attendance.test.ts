@@ -86,6 +86,9 @@ describe('the import schema', () => {
     expect(byNo.fields.map((f) => f.code)).toEqual(['member_id', 'start_time', 'end_time', 'a1b2c3d4', 'e5f6a7b8', 'abd754f7'])
     expect(byNo.fields.at(-1)).toMatchObject({ kind: 'text', writable: true, required: false })
     expect(importSchema(schema, 'employee_id').fields[0]!.title['en-US']).toBe('User ID')
+    // A Base person field becomes the member the same way: employee number or user ID.
+    expect(byNo.people).toBe('employee_no')
+    expect(importSchema(byNo, 'employee_id').people).toBe('user_id')
     expect(reportCodes(byNo)).toEqual(['a1b2c3d4', 'e5f6a7b8', 'abd754f7'])
     // The server's schema is left as it was.
     expect(schema.fields).toHaveLength(5)

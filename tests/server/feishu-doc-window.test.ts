@@ -16,6 +16,7 @@ function slowFirstSlice() {
     wikiNode: unexpected('wikiNode'),
     fields: unexpected('fields'),
     records: unexpected('records'),
+    users: unexpected('users'),
     spreadsheet: async () => ({ title: 'Book' }),
     sheets: async () => [{ sheet_id: 's1', title: 'S', index: 0, grid_properties: { row_count: 40 * 50, column_count: 2 } }],
     // The probe for zero-padded IDs: nothing is padded.

@@ -204,6 +204,52 @@ describe('a pasted Feishu link as the rows of an import', () => {
   })
 })
 
+describe('a Base person field as an attendance member', () => {
+  const link = `https://sandbox.feishu.cn/base/${DOC_TOKENS.attendanceBase}?table=${DOC_TOKENS.attendanceBaseTable}`
+  /** The attendance report's import schema (as the app's attendance page gets it) for this member identity. */
+  async function attendanceSchema(employeeType: 'employee_id' | 'employee_no'): Promise<TargetSchema> {
+    const res = await (await stack.signedIn('zhangwei')).request('GET', `/api/attendance/rules/1/fields?month=202409&employee_type=${employeeType}`)
+    return res.json.schema as TargetSchema
+  }
+  /** The member column of every row read (the Base's first column), and the rows' day counts. */
+  async function members(employeeType: 'employee_id' | 'employee_no') {
+    const { session } = await sessionAs('zhangwei')
+    const opened = await session.openFeishu({ link, endpoint: ENDPOINT, schema: await attendanceSchema(employeeType), saved: null })
+    // head: the first rows as the review grid shows them (text).
+    return opened.sheet!.head.slice(1).map((r) => [r[0], r[2]])
+  }
+  const hrPeople = () => stack.sandbox.state.employees.filter((e) => e.department === 'HR' && e.status === 'hired' && !e.persona).slice(0, 5)
+
+  it('writes each person as the report identifies members: user ID, or employee number asked of the contact directory', async () => {
+    const since = await lastCallSeq(stack.sandbox.url)
+    expect(await members('employee_id')).toEqual([...hrPeople().map((e, i) => [e.user_id, String(22 - (i % 3))]), ['外部顾问', '20']])
+    expect(await sandboxCalls(stack.sandbox.url, { sinceSeq: since, api: 'contact.user.batch' })).toHaveLength(0)
+    expect(await members('employee_no')).toEqual([...hrPeople().map((e, i) => [e.employee_no, String(22 - (i % 3))]), ['外部顾问', '20']])
+    // One batch for the six people; the one outside the directory keeps their name (an unknown member at upload).
+    expect(await sandboxCalls(stack.sandbox.url, { sinceSeq: since, api: 'contact.user.batch' })).toHaveLength(1)
+  })
+
+  it('names the contact permission the app lacks instead of writing names as members', async () => {
+    const before = stack.sandbox.state.knobs.appScopes
+    const { session } = await sessionAs('zhangwei')
+    const schema = await attendanceSchema('employee_no')
+    stack.sandbox.setKnobs({ appScopes: before.filter((x) => x !== 'contact:contact.base:readonly') })
+    try {
+      const e = await failure(() => session.openFeishu({ link, endpoint: ENDPOINT, schema, saved: null }))
+      expect(e.code).toBe('feishu_scope_missing')
+      expect(String(e.params.scopes)).toContain('contact:contact.base:readonly')
+    } finally {
+      stack.sandbox.setKnobs({ appScopes: before })
+    }
+  })
+
+  it('leaves payroll’s people as their work email', async () => {
+    const { session } = await sessionAs('zhangwei')
+    const opened = await session.openFeishu({ link, endpoint: ENDPOINT, schema: { ...schema, people: undefined }, saved: null })
+    expect(opened.sheet!.head[1]![0]).toBe(hrPeople()[0]!.email)
+  })
+})
+
 describe('Feishu’s limits and refusals while reading', () => {
   it('reads a slice over the answer cap again in halves, and gets every row', async () => {
     stack.sandbox.setKnobs({ sheetValuesMaxBytes: 400 })

@@ -27,6 +27,7 @@ export const API_IDS = [
   'approval.subscribe',
   'approval.definition.get',
   'contact.user.get',
+  'contact.user.batch',
   'im.message.create',
   'sheets.spreadsheet.get',
   'sheets.sheet.query',
@@ -117,6 +118,16 @@ const APPROVAL_APIS = {
     auth: { mode: 'token', tokens: ['tenant', 'user'], scopes: ['contact:user.base:readonly', 'contact:contact:readonly_as_app'] },
     rate: [perMinute(1000), perSecond(50)], style: 'envelope',
     paramInvalid: { status: 400, code: 40001, msg: 'param error' }, internal: GENERIC_INTERNAL,
+  },
+  // Contact v3 批量获取用户信息: GET …/users/batch?user_ids=…(1–50)&user_id_type=…, tenant or user token,
+  // 获取通讯录基本信息 (contact:contact.base:readonly), 1000/min and 50/s. Fields by their own scopes
+  // (employee_no: 查看成员工号 contact:user.employee_number:read). Used to write a Base person field as an
+  // employee number. More than 50 ids: the gateway's 99992402 field validation (UNCONFIRMED code).
+  'contact.user.batch': {
+    id: 'contact.user.batch', method: 'GET', path: '/open-apis/contact/v3/users/batch',
+    auth: { mode: 'token', tokens: ['tenant', 'user'], scopes: ['contact:contact.base:readonly'] },
+    rate: [perMinute(1000), perSecond(50)], style: 'envelope',
+    paramInvalid: { status: 400, code: 99992402, msg: 'field validation failed' }, internal: GENERIC_INTERNAL,
   },
 } as const satisfies Partial<Record<ApiId, ApiSpec>>
 
@@ -292,6 +303,8 @@ export const DEFAULT_APP_SCOPES: readonly string[] = [
   'contact:user.employee_id:readonly',
   'contact:user.employee:readonly',
   'contact:user.email:readonly',
+  'contact:contact.base:readonly',
+  'contact:user.employee_number:read',
   'contact:user.phone:readonly',
   'approval:approval',
   'approval:instance',

@@ -144,17 +144,6 @@ export function mountApprovalRoutes(app: SandboxApp, state: SandboxState): void 
     })
   })
 
-  // Contact v3 user get (as far as the app needs it: name, en_name, ids). Unknown → 41050 "no user
-  // authority" would be Feishu's answer for users outside the app's contact range; the sandbox
-  // answers 40010 "user not found" (UNCONFIRMED) for an id it does not know.
-  mountApi(app, state, APIS['contact.user.get'], (ctx) => {
-    const id = ctx.c.req.param('user_id') ?? ''
-    const type = ctx.c.req.query('user_id_type') ?? 'open_id'
-    const e = type === 'user_id' ? state.byUserId.get(id) : type === 'union_id' ? state.byUnionId.get(id) : state.byOpenId.get(id)
-    if (!e) throw new FeishuError(400, 40010, 'user not found')
-    return ok({ user: { name: e.name, en_name: e.en_name, open_id: e.open_id, union_id: e.union_id, ...(state.knobs.appScopes.includes('contact:user.employee_id:readonly') ? { user_id: e.user_id } : {}) } })
-  })
-
   // ---- sandbox-only: the approver's side and inspection ----
   const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } })
   const problem = (status: number, code: string, message: string) => json({ error: { code, message } }, status)

@@ -177,7 +177,21 @@ export function mountDocumentRoutes(app: SandboxApp, state: SandboxState): void 
     // 查询记录: page_size ≤ 500 (default 20), page_token from the previous page.
     const { offset, size } = pageOf(ctx, ctx.c.req.query('page_token'), 500, 20)
     const rows = viewId ? table.records.filter((r) => r.views.includes(viewId)) : table.records
-    const items = rows.slice(offset, offset + size).map((r) => ({ record_id: r.record_id, fields: r.fields }))
+    // People (人员, 创建人, 修改人) are stored by open_id and given by the user_id_type asked (default open_id).
+    const idType = ctx.c.req.query('user_id_type') ?? 'open_id'
+    if (!['open_id', 'union_id', 'user_id'].includes(idType)) throw new FeishuError(400, ctx.spec.paramInvalid.code, 'user_id_type invalid')
+    const peopleFields = new Set(table.fields.filter((f) => f.type === 11 || f.type === 1003 || f.type === 1004).map((f) => f.field_name))
+    const person = (p: unknown) => {
+      const o = p as { id?: string }
+      const e = typeof o?.id === 'string' ? ctx.state.byOpenId.get(o.id) : undefined
+      if (e) return { ...o, id: idType === 'user_id' ? e.user_id : idType === 'union_id' ? e.union_id : e.open_id }
+      // Someone outside the directory has no id of the kind asked: given without one (UNCONFIRMED).
+      const { id: _open, ...rest } = o as Record<string, unknown>
+      return rest
+    }
+    const fieldsOf = (fields: Record<string, unknown>) => idType === 'open_id' || peopleFields.size === 0 ? fields
+      : Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, peopleFields.has(k) && Array.isArray(v) ? v.map(person) : v]))
+    const items = rows.slice(offset, offset + size).map((r) => ({ record_id: r.record_id, fields: fieldsOf(r.fields) }))
     const more = offset + size < rows.length
     return ok({ has_more: more, ...(more ? { page_token: encodePageToken(offset + size) } : {}), total: rows.length, items })
   })

@@ -67,6 +67,8 @@ export const DOC_TOKENS = {
   payrollBaseTable: 'tblCommission2024',
   pagingBaseTable: 'tblManyRecords',
   salesView: 'vewSalesOnly',
+  attendanceBase: 'bascnAttendanceSummary',
+  attendanceBaseTable: 'tblAttendance202409',
   wikiPayroll: 'wikcnSalesCommissionPage',
   wikiBase: 'wikcnCommissionBasePage',
   wikiDoc: 'wikcnMeetingNotesDoc',
@@ -180,7 +182,7 @@ export function createDocuments(employees: readonly Employee[]): SandboxDocument
   ]
   return {
     spreadsheets: new Map([payrollSheet, oddSheet, bigSheet, huge, deleted].map((s) => [s.token, s])),
-    bases: new Map([[base.app_token, base]]),
+    bases: new Map([base, attendanceBase(employees)].map((b) => [b.app_token, b])),
     wiki: new Map(wiki.map((n) => [n.node_token, n])),
   }
 }
@@ -241,6 +243,30 @@ function commissionBase(employees: readonly Employee[], people: Employee[]): San
         views: [{ view_id: 'vewAll', view_name: '全部' }, { view_id: DOC_TOKENS.salesView, view_name: '销售' }], records: many,
       },
     ],
+  }
+}
+
+/**
+ * The attendance admin's month in a Base: a person field (人员) for the member, two day counts and a
+ * note — HQ functions people of archive rule 1, and one person from outside the company (not in the
+ * contact directory: no user ID or employee number for them).
+ */
+function attendanceBase(employees: readonly Employee[]): SandboxBase {
+  const fields: BaseField[] = [
+    { field_id: 'fldWho', field_name: '人员', type: 11, ui_type: 'User', is_primary: true },
+    { field_id: 'fldDue', field_name: '应出勤天数', type: 2, ui_type: 'Number', property: { formatter: '0.0' } },
+    { field_id: 'fldWorked', field_name: '实出勤天数', type: 2, ui_type: 'Number', property: { formatter: '0.0' } },
+    { field_id: 'fldNote', field_name: '备注', type: 1, ui_type: 'Text' },
+  ]
+  const people = employees.filter((e) => e.department === 'HR' && e.status === 'hired' && !e.persona).slice(0, 5)
+  const records: BaseRecord[] = people.map((e, i) => ({
+    record_id: `reca${String(i + 1).padStart(5, '0')}`, views: ['vewAll'],
+    fields: { 人员: [{ id: e.open_id, name: e.name, en_name: e.en_name, email: e.email }], 应出勤天数: 22, 实出勤天数: 22 - (i % 3), ...(i === 1 ? { 备注: [{ type: 'text', text: '病假 1 天' }] } : {}) },
+  }))
+  records.push({ record_id: 'reca99999', views: ['vewAll'], fields: { 人员: [{ id: 'ou_external0000000000000000000001', name: '外部顾问', en_name: 'Outside consultant' }], 应出勤天数: 22, 实出勤天数: 20 } })
+  return {
+    app_token: DOC_TOKENS.attendanceBase, name: '考勤汇总', owner: 'zhangwei', readers: ['zhangwei'],
+    tables: [{ table_id: DOC_TOKENS.attendanceBaseTable, name: '2024-09', fields, views: [{ view_id: 'vewAll', view_name: '全部' }], records }],
   }
 }
 
