@@ -41,8 +41,10 @@ export type PersonText = (p: BasePerson) => string
 export const byEmail: PersonText = (p) => (typeof p.email === 'string' && p.email ? p.email : typeof p.name === 'string' ? p.name : '')
 
 function people(v: unknown, person: PersonText): string {
-  if (!Array.isArray(v)) return textOf(v)
-  return v.map((p) => person((p ?? {}) as BasePerson)).filter(Boolean).join(', ')
+  // A lookup of one person gives the person itself rather than a list of one.
+  const list = Array.isArray(v) ? v : v !== null && typeof v === 'object' ? [v] : null
+  if (!list) return textOf(v)
+  return list.map((p) => person((p ?? {}) as BasePerson)).filter(Boolean).join(', ')
 }
 
 /** The ids of the people in a field value (person fields, and formulas or lookups giving people). */
