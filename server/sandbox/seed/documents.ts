@@ -255,15 +255,15 @@ function attendanceBase(employees: readonly Employee[]): SandboxBase {
   const fields: BaseField[] = [
     { field_id: 'fldWho', field_name: '人员', type: 11, ui_type: 'User', is_primary: true },
     { field_id: 'fldDue', field_name: '应出勤天数', type: 2, ui_type: 'Number', property: { formatter: '0.0' } },
-    { field_id: 'fldWorked', field_name: '实出勤天数', type: 2, ui_type: 'Number', property: { formatter: '0.0' } },
+    { field_id: 'fldWorked', field_name: '实际出勤天数', type: 2, ui_type: 'Number', property: { formatter: '0.0' } },
     { field_id: 'fldNote', field_name: '备注', type: 1, ui_type: 'Text' },
   ]
   const people = employees.filter((e) => e.department === 'HR' && e.status === 'hired' && !e.persona).slice(0, 5)
   const records: BaseRecord[] = people.map((e, i) => ({
     record_id: `reca${String(i + 1).padStart(5, '0')}`, views: ['vewAll'],
-    fields: { 人员: [{ id: e.open_id, name: e.name, en_name: e.en_name, email: e.email }], 应出勤天数: 22, 实出勤天数: 22 - (i % 3), ...(i === 1 ? { 备注: [{ type: 'text', text: '病假 1 天' }] } : {}) },
+    fields: { 人员: [{ id: e.open_id, name: e.name, en_name: e.en_name, email: e.email }], 应出勤天数: 22, 实际出勤天数: 22 - (i % 3), ...(i === 1 ? { 备注: [{ type: 'text', text: '病假 1 天' }] } : {}) },
   }))
-  records.push({ record_id: 'reca99999', views: ['vewAll'], fields: { 人员: [{ id: 'ou_external0000000000000000000001', name: '外部顾问', en_name: 'Outside consultant' }], 应出勤天数: 22, 实出勤天数: 20 } })
+  records.push({ record_id: 'reca99999', views: ['vewAll'], fields: { 人员: [{ id: 'ou_external0000000000000000000001', name: '外部顾问', en_name: 'Outside consultant' }], 应出勤天数: 22, 实际出勤天数: 20 } })
   return {
     app_token: DOC_TOKENS.attendanceBase, name: '考勤汇总', owner: 'zhangwei', readers: ['zhangwei'],
     tables: [{ table_id: DOC_TOKENS.attendanceBaseTable, name: '2024-09', fields, views: [{ view_id: 'vewAll', view_name: '全部' }], records }],
