@@ -8,10 +8,16 @@ const enUS = {
     signOut: 'Sign out',
   },
   layout: {
+    jobs: 'My jobs',
     language: 'Language',
     signedInAs: 'Signed in as {name}',
   },
   home: {
+    jobsCard: {
+      title: 'My jobs',
+      description: 'Follow your writes into Feishu while they run, and see what was written, what failed and why.',
+      open: 'Open my jobs',
+    },
     greeting: 'Hello, {name}',
     intro: 'What you can do here depends on your own Feishu permissions.',
     capabilitiesTitle: 'What you can do',
@@ -23,10 +29,12 @@ const enUS = {
     payroll: {
       title: 'Payroll external data',
       description: 'Create or update records of a payroll external datasource from a spreadsheet.',
+      open: 'Open payroll datasources',
     },
     attendance: {
       title: 'Attendance archive report',
       description: 'Write archive report values for the members of an archive rule and month.',
+      open: 'Open archive reports',
     },
     available: 'Available',
     unavailable: 'Not available',
@@ -113,12 +121,6 @@ const enUS = {
     },
   },
   jobs: {
-    nav: 'My jobs',
-    homeCard: {
-      title: 'My jobs',
-      description: 'Follow your writes into Feishu while they run, and see what was written, what failed and why.',
-      open: 'Open my jobs',
-    },
     kind: {
       payroll_save: 'Save payroll data',
       payroll_revert: 'Undo a payroll save',
@@ -450,7 +452,6 @@ const enUS = {
       bad_date: 'Choose a day (yyyy-mm-dd).',
       end_before_start: 'The end cannot be before the start.',
     },
-    homeLink: 'Open payroll datasources',
     page: {
       title: 'Payroll external datasources',
       intro: 'The datasources your Feishu permissions let you see. Choose one to compare a spreadsheet with Feishu and write the differences.',
@@ -702,7 +703,6 @@ const enUS = {
     },
   },
   attendance: {
-    homeLink: 'Open archive reports',
     title: 'Attendance archive report',
     intro: 'Write a month’s results (days worked, overtime, leave, lateness…) into the archive report of an archive rule, with your own Feishu permissions. The file is checked first; members and fields Feishu rejects are shown on their cells, and a finished job can be undone.',
     fileHint: 'One row per member. Columns match report fields by their title (“Leave / Paid leave / Annual leave (days)”), code or a known alias. Start and end dates are optional: without them the whole month is used.',

@@ -8,10 +8,16 @@ const zhCN: Messages = {
     signOut: '退出登录',
   },
   layout: {
+    jobs: '我的任务',
     language: '语言',
     signedInAs: '当前登录：{name}',
   },
   home: {
+    jobsCard: {
+      title: '我的任务',
+      description: '查看正在写入飞书的任务进度，以及哪些已写入、哪些失败和原因。',
+      open: '打开我的任务',
+    },
     greeting: '你好，{name}',
     intro: '你能在这里做什么，取决于你自己的飞书权限。',
     capabilitiesTitle: '你可以做什么',
@@ -23,10 +29,12 @@ const zhCN: Messages = {
     payroll: {
       title: '外部算薪数据',
       description: '从表格创建或更新外部数据源中的算薪记录。',
+      open: '打开外部数据源',
     },
     attendance: {
       title: '考勤归档报表',
       description: '为归档规则的成员写入某月的归档报表数据。',
+      open: '打开归档报表',
     },
     available: '可用',
     unavailable: '不可用',
@@ -113,12 +121,6 @@ const zhCN: Messages = {
     },
   },
   jobs: {
-    nav: '我的任务',
-    homeCard: {
-      title: '我的任务',
-      description: '查看正在写入飞书的任务进度，以及哪些已写入、哪些失败和原因。',
-      open: '打开我的任务',
-    },
     kind: {
       payroll_save: '写入外部算薪数据',
       payroll_revert: '撤销外部算薪数据写入',
@@ -450,7 +452,6 @@ const zhCN: Messages = {
       bad_date: '请选择日期（yyyy-mm-dd）。',
       end_before_start: '结束日期不能早于开始日期。',
     },
-    homeLink: '打开外部数据源',
     page: {
       title: '外部算薪数据源',
       intro: '这些是你的飞书权限可以看到的外部数据源。选择一个，把表格与飞书中的数据对比，再写入差异。',
@@ -702,7 +703,6 @@ const zhCN: Messages = {
     },
   },
   attendance: {
-    homeLink: '打开归档报表',
     title: '考勤归档报表',
     intro: '用你自己的飞书权限，把一个月的考勤结果（出勤天数、加班时长、请假、迟到……）写入归档规则的归档报表。写入前先检查文件；飞书拒绝的成员和字段会标在对应单元格上；已完成的任务可以撤销。',
     fileHint: '每个成员一行。列按表头名称（如「请假 / 带薪假 / 年假(天)」）、字段编码或常见别名对应报表字段。开始和结束日期可以不填，不填时按整月计。',
