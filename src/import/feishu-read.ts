@@ -9,6 +9,7 @@ import { CellStore, Tag } from './cells'
 import { Cancelled, FileError, LIMITS, type FileErrorCode } from './errors'
 import { answerLineHead, placesOf, scanAnswerLine, type ValuesSink } from './values-scan'
 import type { Merge } from './xlsx-read'
+import { concatChunks } from './xlsx-write'
 
 export interface FeishuReadOptions {
   link: string
@@ -159,7 +160,6 @@ export async function readFeishuDoc(opts: FeishuReadOptions): Promise<FeishuRead
     // A line (one slice, ~1 MB) arrives in many chunks: only each new chunk is searched for the line
     // end, and the pieces are joined once, so a long line is never rescanned or recopied per chunk.
     let pieces: Uint8Array[] = []
-    let piecesBytes = 0
     const handle = (l: SourceLine) => {
       switch (l.type) {
         case 'meta':
@@ -192,12 +192,8 @@ export async function readFeishuDoc(opts: FeishuReadOptions): Promise<FeishuRead
     }
     const joined = (last: Uint8Array): Uint8Array => {
       if (pieces.length === 0) return last
-      const out = new Uint8Array(piecesBytes + last.length)
-      let at = 0
-      for (const p of pieces) { out.set(p, at); at += p.length }
-      out.set(last, at)
+      const out = concatChunks([...pieces, last])
       pieces = []
-      piecesBytes = 0
       return out
     }
     for (;;) {
@@ -218,7 +214,7 @@ export async function readFeishuDoc(opts: FeishuReadOptions): Promise<FeishuRead
         from = nl + 1
         nl = bytes.indexOf(10, from)
       }
-      if (from < bytes.length) { pieces.push(bytes.subarray(from)); piecesBytes += bytes.length - from }
+      if (from < bytes.length) pieces.push(bytes.subarray(from))
       if (chunk.done) break
     }
     if (pieces.length) line(joined(new Uint8Array(0)))

@@ -8,6 +8,7 @@ import { APIS } from '../platform/apis'
 import { FeishuError, ok } from '../platform/envelope'
 import { mountApi, registerRoute, type ApiContext, type SandboxApp, type SandboxContext } from '../platform/pipeline'
 import { str } from '../platform/params'
+import { idOfType, userIdTypeOf } from '../platform/user-ids'
 import { esc, hiddenInputs, page } from '../pages/html'
 import type { SandboxState } from '../state'
 
@@ -125,8 +126,8 @@ export function mountApprovalRoutes(app: SandboxApp, state: SandboxState): void 
     const def = store.definitions.get(code)
     if (!def) throw NO_DEFINITION()
     const en = (ctx.c.req.query('locale') ?? 'zh-CN').startsWith('en')
-    const idType = ctx.c.req.query('user_id_type') ?? 'open_id'
-    const idOf = (userId: string) => (idType === 'user_id' ? userId : idType === 'union_id' ? state.byUserId.get(userId)?.union_id : state.byUserId.get(userId)?.open_id) ?? ''
+    const idType = userIdTypeOf(ctx)
+    const idOf = (userId: string) => { const e = state.byUserId.get(userId); return e ? idOfType(e, idType) : '' }
     const initiatorApproves = def.approvers.includes('initiator')
     return ok({
       approval_name: en ? def.name['en-US'] : def.name['zh-CN'],

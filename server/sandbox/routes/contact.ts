@@ -4,25 +4,13 @@
 // a user token to the person's range — users outside it are simply not in `items`, the sandbox's pick).
 import { APIS } from '../platform/apis'
 import { FeishuError, ok } from '../platform/envelope'
-import { mountApi, type ApiContext, type SandboxApp } from '../platform/pipeline'
+import { mountApi, type SandboxApp } from '../platform/pipeline'
+import { employeeById, userIdTypeOf } from '../platform/user-ids'
 import type { Employee } from '../seed/employees'
 import type { SandboxState } from '../state'
 
 /** 批量获取用户信息: at most 50 ids a call (its docs). */
-export const CONTACT_BATCH_MAX = 50
-
-const ID_TYPES = ['open_id', 'union_id', 'user_id'] as const
-type IdType = (typeof ID_TYPES)[number]
-
-function idTypeOf(ctx: ApiContext): IdType {
-  const raw = ctx.c.req.query('user_id_type') ?? 'open_id'
-  if (!(ID_TYPES as readonly string[]).includes(raw)) throw new FeishuError(400, ctx.spec.paramInvalid.code, `user_id_type must be one of ${ID_TYPES.join(', ')}`)
-  return raw as IdType
-}
-
-function byId(state: SandboxState, type: IdType, id: string): Employee | undefined {
-  return type === 'user_id' ? state.byUserId.get(id) : type === 'union_id' ? state.byUnionId.get(id) : state.byOpenId.get(id)
-}
+const CONTACT_BATCH_MAX = 50
 
 /** A user as the contact v3 user object gives it, each sensitive field only with its scope. */
 function userJson(state: SandboxState, e: Employee) {
@@ -40,12 +28,12 @@ function userJson(state: SandboxState, e: Employee) {
 export function mountContactRoutes(app: SandboxApp, state: SandboxState): void {
   // Mounted before the single-user route: `/users/batch` is not a user id.
   mountApi(app, state, APIS['contact.user.batch'], (ctx) => {
-    const type = idTypeOf(ctx)
+    const type = userIdTypeOf(ctx)
     // Repeated `user_ids=…` (the docs' form); `user_ids[]=…` as some clients write arrays.
     const ids = [...(ctx.c.req.queries('user_ids') ?? []), ...(ctx.c.req.queries('user_ids[]') ?? [])].filter((id) => id !== '')
     if (ids.length === 0 || ids.length > CONTACT_BATCH_MAX) throw new FeishuError(400, ctx.spec.paramInvalid.code, `user_ids: 1 to ${CONTACT_BATCH_MAX} ids`)
     // Ids that name nobody (or nobody the caller may see) are left out of `items`.
-    const items = ids.map((id) => byId(state, type, id)).filter((e): e is Employee => e !== undefined).map((e) => userJson(state, e))
+    const items = ids.map((id) => employeeById(state, type, id)).filter((e): e is Employee => e !== undefined).map((e) => userJson(state, e))
     return ok({ items })
   })
 
@@ -53,7 +41,7 @@ export function mountContactRoutes(app: SandboxApp, state: SandboxState): void {
   // authority" would be Feishu's answer for users outside the app's contact range; the sandbox
   // answers 40010 "user not found" (UNCONFIRMED) for an id it does not know.
   mountApi(app, state, APIS['contact.user.get'], (ctx) => {
-    const e = byId(state, idTypeOf(ctx), ctx.c.req.param('user_id') ?? '')
+    const e = employeeById(state, userIdTypeOf(ctx), ctx.c.req.param('user_id') ?? '')
     if (!e) throw new FeishuError(400, 40010, 'user not found')
     return ok({ user: { name: e.name, en_name: e.en_name, open_id: e.open_id, union_id: e.union_id, ...(state.knobs.appScopes.includes('contact:user.employee_id:readonly') ? { user_id: e.user_id } : {}) } })
   })

@@ -4,6 +4,7 @@
 import { APIS } from '../platform/apis'
 import { FeishuError, ok } from '../platform/envelope'
 import { mountApi, registerRoute, type ApiContext, type SandboxApp } from '../platform/pipeline'
+import { idOfType, userIdTypeOf } from '../platform/user-ids'
 import { documentLinks, documentsPage } from '../pages/documents'
 import { decodePageToken, encodePageToken, parseIntParam } from '../platform/params'
 import { canRead, serialOf, type SandboxBase, type SandboxSheet, type SandboxSpreadsheet, type SheetCell } from '../seed/documents'
@@ -178,13 +179,12 @@ export function mountDocumentRoutes(app: SandboxApp, state: SandboxState): void 
     const { offset, size } = pageOf(ctx, ctx.c.req.query('page_token'), 500, 20)
     const rows = viewId ? table.records.filter((r) => r.views.includes(viewId)) : table.records
     // People (人员, 创建人, 修改人) are stored by open_id and given by the user_id_type asked (default open_id).
-    const idType = ctx.c.req.query('user_id_type') ?? 'open_id'
-    if (!['open_id', 'union_id', 'user_id'].includes(idType)) throw new FeishuError(400, ctx.spec.paramInvalid.code, 'user_id_type invalid')
+    const idType = userIdTypeOf(ctx)
     const peopleFields = new Set(table.fields.filter((f) => f.type === 11 || f.type === 1003 || f.type === 1004).map((f) => f.field_name))
     const person = (p: unknown) => {
       const o = p as { id?: string }
       const e = typeof o?.id === 'string' ? ctx.state.byOpenId.get(o.id) : undefined
-      if (e) return { ...o, id: idType === 'user_id' ? e.user_id : idType === 'union_id' ? e.union_id : e.open_id }
+      if (e) return { ...o, id: idOfType(e, idType) }
       // Someone outside the directory has no id of the kind asked: given without one (UNCONFIRMED).
       const { id: _open, ...rest } = o as Record<string, unknown>
       return rest

@@ -12,6 +12,7 @@
 import { APIS } from '../platform/apis'
 import { FeishuError, ok } from '../platform/envelope'
 import { mountApi, registerRoute, type ApiContext, type SandboxApp } from '../platform/pipeline'
+import { employeeById, USER_ID_TYPES, type UserIdType } from '../platform/user-ids'
 import { messagesPage, resolveLink } from '../pages/messages'
 import type { Employee } from '../seed/employees'
 import type { SandboxState, SentMessage } from '../state'
@@ -26,13 +27,8 @@ const UUID_TTL_MS = 3_600_000
 const invalid = (ext: string) => new FeishuError(400, 230001, `Your request contains an invalid request parameter, ext=${ext}.`)
 
 function recipient(state: SandboxState, type: string, id: string): Employee | undefined {
-  switch (type) {
-    case 'open_id': return state.byOpenId.get(id)
-    case 'user_id': return state.byUserId.get(id)
-    case 'union_id': return state.byUnionId.get(id)
-    case 'email': return state.employees.find((e) => e.email === id)
-    default: return undefined
-  }
+  if (type === 'email') return state.employees.find((e) => e.email === id)
+  return (USER_ID_TYPES as readonly string[]).includes(type) ? employeeById(state, type as UserIdType, id) : undefined
 }
 
 /** Sliding 1 s window of sends per recipient. */
